@@ -1,0 +1,65 @@
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use roster_core::domain::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+/// Every way a Roster request can fail, as the user and the HTTP client see it.
+/// Shared by server and browser: a server function returns it, a form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input that breaks a rule; each message belongs next to its field.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    #[error("That student does not exist (it may have been deleted).")]
+    NotFound,
+    /// Details are logged on the server, never sent to the browser.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never got a proper answer (network, encoding).
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Invalid(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<roster_core::db::DbError> for AppError {
+    fn from(e: roster_core::db::DbError) -> Self {
+        use roster_core::db::DbError;
+        match e {
+            DbError::EmailTaken => AppError::Invalid(FieldErrors::single(
+                "email",
+                "Another student already uses this email address.",
+            )),
+            DbError::NotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database failure");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Roster's user interface: pages, components and server functions. Compiled
+//! twice: with `ssr` into the server (rendering, server function bodies) and
+//! with `hydrate` into the browser bundle.
+
+pub mod api;
+mod components;
+pub mod error;
+pub mod form_state;
+mod html;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use components::nav::Nav;
+use pages::{
+    about::AboutPage, create::CreatePage, delete::DeletePage, edit::EditPage, home::HomePage,
+    not_found::NotFound, student::StudentPage,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="roster-css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The document title; see [`html::unescaped_child`] for why it is escaped.
+fn page_title(title: String) -> String {
+    format!("{} · Roster", html::unescaped_child(&title))
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Pages render completely before the first byte is sent (`SsrMode::Async`):
+    // that is what lets a missing student answer with a real 404 status, and
+    // what a browser without JavaScript needs anyway.
+    view! {
+        <Title formatter=page_title/>
+        <Router>
+            <Nav/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/create/") view=CreatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/about/") view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/") view=StudentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/edit/") view=EditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/delete/") view=DeletePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Roster keeps student records. "<a href="/about/">"About Roster"</a></p>
+            </footer>
+        </Router>
+    }
+}

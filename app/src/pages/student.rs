@@ -1,0 +1,86 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::route_id;
+use crate::api::{get_student, DeleteStudent};
+use crate::components::status::Notice;
+use crate::pages::not_found::MissingStudent;
+
+#[component]
+pub fn StudentPage() -> impl IntoView {
+    let id = route_id();
+    let query = use_query_map();
+    let updated = move || query.with(|q| q.get_str("updated").is_some());
+    let student = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_student(id).await,
+            None => Ok(None),
+        }
+    });
+    let delete = ServerAction::<DeleteStudent>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            if let Some(id) = id.get_untracked() {
+                navigate(&format!("/?deleted={id}"), Default::default());
+            }
+        }
+    });
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match student.await {
+                    Ok(Some(s)) => {
+                        let id = s.id;
+                        let name = s.full_name();
+                        let confirm_name = name.clone();
+                        let on_delete = move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            let question = format!("Delete {confirm_name}? This cannot be undone.");
+                            if window().confirm_with_message(&question).unwrap_or(false) {
+                                delete.dispatch(DeleteStudent { id });
+                            }
+                        };
+                        view! {
+                            <Title text=name.clone()/>
+                            {updated().then(|| view! { <Notice kind="success">"Changes saved."</Notice> })}
+                            {move || delete.value().get().and_then(Result::err).map(|e| view! {
+                                <Notice kind="error">{e.to_string()}</Notice>
+                            })}
+                            <article class="student-detail">
+                                <p class="card-id">"#"{id}</p>
+                                <h1>{name.clone()}</h1>
+                                <dl class="facts">
+                                    <dt>"Email"</dt>
+                                    <dd class="email">{s.email.clone()}</dd>
+                                    <dt>"Age"</dt>
+                                    <dd class="age">{s.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Joined"</dt>
+                                    <dd>
+                                        <time datetime=s.created_at.to_rfc3339()>{s.created_at.date_label()}</time>
+                                    </dd>
+                                </dl>
+                                <h2>"Bio"</h2>
+                                <p class="bio full">{s.bio.clone().unwrap_or_else(|| "No bio yet.".into())}</p>
+                                <div class="actions">
+                                    <a class="button secondary" href=format!("/{id}/edit/")>"Edit"</a>
+                                    <form method="get" action=format!("/{id}/delete/") on:submit=on_delete>
+                                        <button type="submit" class="danger" disabled=move || delete.pending().get()>
+                                            "Delete"
+                                        </button>
+                                    </form>
+                                    <a class="button secondary" href="/">"Back to all students"</a>
+                                </div>
+                            </article>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => view! { <MissingStudent/> }.into_any(),
+                    Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

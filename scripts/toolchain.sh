@@ -1,0 +1,26 @@
+# Sourced by the other scripts: chooses the one Rust compiler used for both the
+# server and the wasm bundle, and says how to build the wasm side.
+#
+# A machine whose rustup has the wasm32-unknown-unknown target (a typical
+# laptop) builds with it. Otherwise we fall back to Debian's rustc-web, which
+# ships the standard library's source, and build std for wasm ourselves
+# (-Zbuild-std): RUSTC_BOOTSTRAP lets a stable compiler accept that flag.
+
+roster_has_wasm_target() {
+  command -v rustup >/dev/null 2>&1 &&
+    rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+if roster_has_wasm_target; then
+  ROSTER_TOOLCHAIN=rustup
+  ROSTER_LIB_CARGO_ARGS=()
+else
+  ROSTER_TOOLCHAIN=debian
+  export PATH="/usr/bin:$PATH"
+  export RUSTC=/usr/bin/rustc
+  export RUSTC_BOOTSTRAP=1
+  # One value, as cargo-leptos splits it into arguments itself.
+  ROSTER_LIB_CARGO_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ "$ROSTER_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi

@@ -1,0 +1,182 @@
+//! `roster serve | migrate | seed`.
+
+use std::time::Instant;
+
+use roster_core::db::Db;
+
+use crate::config::Config;
+
+pub const USAGE: &str = "\
+Usage: roster [COMMAND]
+
+Commands:
+  serve             Run the web server (the default)
+  migrate           Apply database migrations, then exit
+  seed --sample     Add the tutorial's three students (John Doe, Sammy Shark, Carl White)
+  seed --count N    Add N made-up students, for trying things out and benchmarks
+
+Environment:
+  DATABASE_URL       sqlite://roster.db (default) or postgres://user:password@host/db
+  LEPTOS_SITE_ADDR   address to listen on (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT   folder with the built site (default target/site)
+  RUST_LOG           log filter (default info)";
+
+/// Upper bound for `seed --count`, to catch a slip of the finger.
+const MAX_SEED: u64 = 10_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Migrate,
+    SeedSample,
+    SeedCount(u64),
+    Help,
+    Version,
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => Ok(Command::Serve),
+        ["migrate"] => Ok(Command::Migrate),
+        ["seed", "--sample"] => Ok(Command::SeedSample),
+        ["seed", "--count", n] | ["seed", "--count", "--", n] => parse_count(n),
+        ["seed", flag] if flag.starts_with("--count=") => parse_count(&flag["--count=".len()..]),
+        ["seed", ..] => Err("seed needs --sample or --count N".into()),
+        ["-h" | "--help" | "help"] => Ok(Command::Help),
+        ["-V" | "--version"] => Ok(Command::Version),
+        [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
+    }
+}
+
+fn parse_count(n: &str) -> Result<Command, String> {
+    match n.parse::<u64>() {
+        Ok(n) if (1..=MAX_SEED).contains(&n) => Ok(Command::SeedCount(n)),
+        _ => Err(format!("--count takes a whole number from 1 to {MAX_SEED} (got {n:?})")),
+    }
+}
+
+async fn open_database(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url, &config.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+pub async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Command::Version => {
+            println!("roster {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            println!("Database is up to date ({}).", db.backend().label());
+            db.close().await;
+            Ok(())
+        }
+        Command::SeedSample => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let report = db.seed_sample().await.map_err(|e| e.to_string())?;
+            println!(
+                "Added {} sample students ({} already there).",
+                report.inserted, report.skipped
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::SeedCount(count) => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let started = Instant::now();
+            let seed = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_micros() as u64)
+                .unwrap_or(1);
+            let report = db.seed_fake(count, seed).await.map_err(|e| e.to_string())?;
+            println!(
+                "Added {} students in {:.2} s.",
+                report.inserted,
+                started.elapsed().as_secs_f64()
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Serve => serve().await,
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let config = Config::from_env()?;
+    let db = open_database(&config).await?;
+    let router = crate::build_router(&config, db.clone()).map_err(|e| format!("cannot load the site files: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    tracing::info!(
+        "Roster is running on http://{} (database: {})",
+        config.site_addr,
+        db.backend().label()
+    );
+    crate::serve(listener, router, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    tracing::info!("Roster stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse(&args(&[])), Ok(Command::Serve));
+        assert_eq!(parse(&args(&["serve"])), Ok(Command::Serve));
+        assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(parse(&args(&["seed", "--sample"])), Ok(Command::SeedSample));
+        assert_eq!(parse(&args(&["seed", "--count", "100000"])), Ok(Command::SeedCount(100_000)));
+        assert_eq!(parse(&args(&["seed", "--count=5"])), Ok(Command::SeedCount(5)));
+    }
+
+    #[test]
+    fn refuses_bad_arguments() {
+        assert!(parse(&args(&["seed"])).unwrap_err().contains("--sample"));
+        assert!(parse(&args(&["seed", "--count", "many"])).unwrap_err().contains("whole number"));
+        assert!(parse(&args(&["seed", "--count", "0"])).is_err());
+        assert!(parse(&args(&["frobnicate"])).unwrap_err().contains("frobnicate"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The Roster server: configuration, HTTP wiring, static assets and the
+//! command line. Pages and server functions live in `roster-app`, SQL in
+//! `roster-core`.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod forms;
+pub mod startup;
+
+pub use config::Config;
+pub use startup::{build_router, serve, AppState};

@@ -1,0 +1,194 @@
+//! Wiring: state, router, listener.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use roster_app::form_state::FormState;
+use roster_app::{shell, App};
+use roster_core::db::Db;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::forms;
+
+/// Form posts are small; anything larger is refused with 413 before it is read.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub assets: Arc<Assets>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The content hashes cargo-leptos put in the asset file names, from the
+/// `hash.txt` it writes next to the server binary (lines like `js: abc123`).
+fn asset_hashes(config: &Config) -> Option<Vec<String>> {
+    let path = match &config.hash_file {
+        Some(path) => path.clone(),
+        None => std::env::current_exe().ok()?.parent()?.join("hash.txt"),
+    };
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(_, hash)| hash.trim().to_owned())
+            .filter(|hash| !hash.is_empty())
+            .collect(),
+    )
+}
+
+pub fn leptos_options(config: &Config, hashed: bool) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir(config.site_pkg_dir.clone())
+        .site_addr(config.site_addr)
+        .hash_files(hashed)
+        .build()
+}
+
+/// The whole application as an axum router, on an already migrated database.
+pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
+    let hashes = asset_hashes(config);
+    // leptos finds the hashed file names through the same file, always
+    // looked up beside the running binary.
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false);
+    let options = leptos_options(config, beside_exe);
+    let assets = Assets::load(&config.site_root, hashes.as_deref().unwrap_or_default())?;
+    tracing::info!(files = assets.len(), "static assets loaded");
+    let state = AppState {
+        leptos_options: options,
+        db,
+        assets: Arc::new(assets),
+    };
+    let routes = generate_route_list(App);
+    let page_context = {
+        let db = state.db.clone();
+        move || provide_context(db.clone())
+    };
+    let shell_options = state.leptos_options.clone();
+
+    let router = Router::new()
+        .route("/api/{*name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(&state, routes, page_context, move || shell(shell_options.clone()))
+        // The same URLs accept plain form POSTs, for browsers without JavaScript.
+        .route("/create/", post(forms::create))
+        .route("/{id}/edit/", post(forms::update))
+        .route("/{id}/delete/", post(forms::delete))
+        .route("/healthz", get(health))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state);
+    Ok(router)
+}
+
+async fn server_fn(State(state): State<AppState>, req: Request) -> impl IntoResponse {
+    let db = state.db.clone();
+    handle_server_fns_with_context(move || provide_context(db.clone()), req).await
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Static files, then friendly redirects (`/create` → `/create/`), then the
+/// app's own 404 page.
+async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if let Some(response) = state.assets.respond(req.method(), path, req.headers()) {
+        return response;
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    if req.method() == Method::GET && !path.ends_with('/') && !last.contains('.') {
+        let target = match req.uri().query() {
+            Some(q) => format!("{path}/?{q}"),
+            None => format!("{path}/"),
+        };
+        if let Ok(location) = HeaderValue::from_str(&target) {
+            return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response();
+        }
+    }
+    render_page(&state, req.uri().clone(), None, StatusCode::NOT_FOUND).await
+}
+
+/// Renders the app for `uri` as if it had been requested with GET, with a
+/// rejected form (if any) in context, answering with `status`.
+pub async fn render_page(
+    state: &AppState,
+    uri: axum::http::Uri,
+    form: Option<FormState>,
+    status: StatusCode,
+) -> Response {
+    let db = state.db.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(db.clone());
+            if let Some(form) = form.clone() {
+                provide_context(form);
+            }
+        },
+        move || shell(options.clone()),
+    );
+    let request = match Request::builder().method(Method::GET).uri(uri).body(Body::empty()) {
+        Ok(request) => request,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let mut response = handler(request).await;
+    // Keep a status the page chose itself (a 404 for a vanished student).
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+async fn security_headers(req: Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY a response written in two parts (headers, body)
+    // waits for the client's delayed ACK: ~40 ms per request.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

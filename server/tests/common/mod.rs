@@ -1,0 +1,223 @@
+//! `spawn_app`: the real Roster router on a free port with a fresh database
+//! for each test. SQLite by default; PostgreSQL when `TEST_DATABASE_URL`
+//! points at a server (each test then gets a database of its own there).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use roster::{build_router, serve, Config};
+use roster_core::db::{Db, PoolSettings};
+use sqlx::Connection;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database_url: String,
+    pub site_root: PathBuf,
+    _guard: Guard,
+}
+
+/// Removes the test's database (file or PostgreSQL database) when dropped.
+struct Guard {
+    dir: PathBuf,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Drop runs outside async context: a small runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn using_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("roster_test_{}_{n}_{nanos}", std::process::id())
+}
+
+/// A fresh, empty database URL (SQLite file or PostgreSQL database).
+async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            let name = unique_name();
+            let mut conn = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("TEST_DATABASE_URL: cannot connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .await
+                .expect("cannot create a test database");
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(&format!("/{name}"));
+            (url.to_string(), Some((admin_url, name)))
+        }
+        _ => (format!("sqlite://{}", dir.join("roster.db").display()), None),
+    }
+}
+
+/// A site root with a stylesheet and an icon, the way cargo-leptos lays it out.
+pub const TEST_CSS: &str = "body { color: #123456; }\n/* padding so that compression pays off */\n.card { margin: 0; } .card { margin: 0; } .card { margin: 0; } .card { margin: 0; }\n";
+pub const TEST_HASH: &str = "Hx3kq9TestHash";
+
+fn write_site(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("site");
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pkg").join(format!("roster.{TEST_HASH}.css")), TEST_CSS).unwrap();
+    std::fs::write(root.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>").unwrap();
+    std::fs::write(dir.join("hash.txt"), format!("css: {TEST_HASH}\n")).unwrap();
+    root
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = std::env::temp_dir().join(unique_name());
+    std::fs::create_dir_all(&dir).unwrap();
+    let (database_url, pg) = fresh_database(&dir).await;
+    spawn_app_on(database_url, Guard { dir, pg }).await
+}
+
+async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
+    let site_root = write_site(&guard.dir);
+    let config = Config {
+        database_url: database_url.clone(),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: site_root.clone(),
+        site_pkg_dir: "pkg".into(),
+        hash_file: Some(guard.dir.join("hash.txt")),
+        pool: PoolSettings::default(),
+    };
+    let db = Db::connect(&database_url, &config.pool).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let router = build_router(&config, db.clone()).expect("router");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(listener, router, std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        db,
+        database_url,
+        site_root,
+        _guard: guard,
+    }
+}
+
+impl TestApp {
+    /// A second server process's worth of app on the same database.
+    pub async fn another_instance(&self) -> (String, Db) {
+        let config = Config {
+            database_url: self.database_url.clone(),
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: self.site_root.clone(),
+            site_pkg_dir: "pkg".into(),
+            hash_file: None,
+            pool: PoolSettings::default(),
+        };
+        let db = Db::connect(&self.database_url, &config.pool).await.unwrap();
+        db.migrate().await.unwrap();
+        let router = build_router(&config, db.clone()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(serve(listener, router, std::future::pending()));
+        (address, db)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).header("accept", "text/html").send().await.unwrap()
+    }
+
+    /// Status and body; the body without leptos's `<!>` hydration markers,
+    /// which split text nodes ("Page <!>1<!> of <!>5").
+    pub async fn get_html(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap().replace("<!>", ""))
+    }
+
+    /// A form POST as a browser without JavaScript sends it.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn seed_sample(&self) {
+        self.db.seed_sample().await.unwrap();
+    }
+
+    pub async fn count(&self) -> i64 {
+        self.db
+            .list_students(&roster_core::domain::ListQuery::default())
+            .await
+            .unwrap()
+            .total
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// A valid student form, as (field, value) pairs.
+pub fn student_form<'a>(first: &'a str, last: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("firstname", first),
+        ("lastname", last),
+        ("email", email),
+        ("age", "21"),
+        ("bio", "Likes rivers."),
+    ]
+}
+
+/// The text of the `<p class="field-error" id="{field}-error">` element.
+pub fn field_error(html: &str, field: &str) -> String {
+    let marker = format!("id=\"{field}-error\"");
+    let Some(at) = html.find(&marker) else {
+        return String::new();
+    };
+    let rest = &html[at..];
+    let start = rest.find('>').map(|i| i + 1).unwrap_or(0);
+    let end = rest.find("</p>").unwrap_or(rest.len());
+    rest[start..end].replace("<!>", "").trim().to_owned()
+}

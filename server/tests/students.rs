@@ -1,0 +1,382 @@
+//! The students pages over plain HTTP, as a browser without JavaScript
+//! uses them: GETs, form-encoded POSTs, redirects and status codes.
+
+mod common;
+
+use common::{field_error, location, spawn_app, student_form};
+
+#[tokio::test]
+async fn home_lists_every_student_as_a_card() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (status, html) = app.get_html("/").await;
+    assert_eq!(status, 200);
+    for expected in [
+        "John Doe",
+        "Sammy Shark",
+        "Carl White",
+        "href=\"/1/\"",
+        "jd@example.com",
+        "Marine geology student",
+        "Joined",
+        "href=\"/1/edit/\"",
+        "action=\"/1/delete/\"",
+        "3 students",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+    // The nav bar is on every page.
+    for path in ["/", "/create/", "/about/", "/1/", "/999/"] {
+        let (_, html) = app.get_html(path).await;
+        assert!(html.contains("href=\"/create/\"") && html.contains("href=\"/about/\""), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn student_page_shows_one_student_and_unknown_ids_are_404() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (status, html) = app.get_html("/2/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Sammy Shark") && html.contains("sammyshark@example.com"));
+    assert!(!html.contains("John Doe"));
+    for missing in ["/999/", "/0/", "/abc/", "/99999999999999999999/", "/1/nope/"] {
+        let (status, html) = app.get_html(missing).await;
+        assert_eq!(status, 404, "{missing}");
+        assert!(html.contains("not found"), "{missing}");
+    }
+    let (status, _) = app.get_html("/999/edit/").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn creating_without_js_redirects_to_the_list_with_a_confirmation() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form("/create/", &student_form("Ada", "Lovelace", "ada@example.com"))
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let next = location(&response);
+    assert!(next.starts_with("/?created="), "{next}");
+    let (status, html) = app.get_html(&next).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Added"), "no confirmation");
+    assert!(html.contains("Ada Lovelace") && html.contains("Likes rivers."));
+    assert_eq!(app.count().await, 1);
+}
+
+#[tokio::test]
+async fn bad_input_is_shown_at_each_field_with_everything_kept() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(
+            "/create/",
+            &[
+                ("firstname", ""),
+                ("lastname", "O'Brien <b>"),
+                ("email", "not-an-email"),
+                ("age", "twelve"),
+                ("bio", "Keeps\nthis text"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert_eq!(field_error(&html, "firstname"), "This field is required.");
+    assert!(field_error(&html, "email").contains("name@example.com"));
+    assert!(field_error(&html, "age").contains("whole number"));
+    assert_eq!(field_error(&html, "lastname"), "");
+    // What was typed comes back, escaped.
+    assert!(html.contains("value=\"O&#39;Brien &lt;b&gt;\"") || html.contains("value=\"O'Brien &lt;b&gt;\""), "lastname lost");
+    assert!(html.contains("value=\"not-an-email\"") && html.contains("value=\"twelve\""));
+    assert!(html.contains(">Keeps\nthis text</textarea>"), "bio lost");
+    assert_eq!(app.count().await, 0, "nothing may be saved");
+}
+
+#[tokio::test]
+async fn limits_on_every_field_are_enforced() {
+    let app = spawn_app().await;
+    let long_name = "n".repeat(101);
+    let long_email = format!("{}@example.com", "e".repeat(70));
+    let long_bio = "b".repeat(10_001);
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("firstname", long_name.as_str(), "at most 100"),
+        ("lastname", "   ", "required"),
+        ("email", long_email.as_str(), "at most 80"),
+        ("age", "0", "1 to 150"),
+        ("age", "151", "1 to 150"),
+        ("age", "12.5", "whole number"),
+        ("bio", long_bio.as_str(), "at most 10000"),
+    ];
+    for (field, value, message) in cases {
+        let mut form = student_form("Ann", "Lee", "ann@example.com");
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let response = app.post_form("/create/", &form).await;
+        assert_eq!(response.status().as_u16(), 422, "{field}={value:.20}");
+        let html = response.text().await.unwrap();
+        assert!(field_error(&html, field).contains(message), "{field}: {}", field_error(&html, field));
+    }
+    assert_eq!(app.count().await, 0);
+
+    // The largest allowed values are accepted.
+    let max_name = "N".repeat(100);
+    let max_email = format!("{}@example.com", "e".repeat(68));
+    let max_bio = "b".repeat(10_000);
+    let response = app
+        .post_form(
+            "/create/",
+            &[
+                ("firstname", &max_name),
+                ("lastname", &max_name),
+                ("email", &max_email),
+                ("age", "150"),
+                ("bio", &max_bio),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn an_email_in_use_is_refused_whatever_its_case() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let response = app.post_form("/create/", &student_form("Jo", "Doe", "JD@Example.COM")).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(field_error(&html, "email").contains("already uses"));
+    assert!(html.contains("value=\"JD@Example.COM\""));
+    assert_eq!(app.count().await, 3);
+
+    // Editing Sammy to John's address is refused too; keeping one's own is fine.
+    let response = app.post_form("/2/edit/", &student_form("Sammy", "Shark", "jd@EXAMPLE.com")).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let response = app.post_form("/2/edit/", &student_form("Sammy", "Shark", "SammyShark@example.com")).await;
+    assert_eq!(response.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn editing_shows_current_values_and_saves_changes() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (status, html) = app.get_html("/1/edit/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("value=\"John\"") && html.contains("value=\"jd@example.com\""));
+    assert!(html.contains("value=\"23\""));
+    assert!(html.contains(">Biology student</textarea>"), "bio not prefilled");
+
+    let response = app
+        .post_form(
+            "/1/edit/",
+            &[
+                ("firstname", "Johnny"),
+                ("lastname", "Doe"),
+                ("email", "johnny@example.com"),
+                ("age", ""),
+                ("bio", "Moved to chemistry"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/1/?updated=1");
+    let (_, html) = app.get_html("/1/?updated=1").await;
+    assert!(html.contains("Changes saved"));
+    assert!(html.contains("Johnny Doe") && html.contains("johnny@example.com"));
+    assert!(html.contains("Moved to chemistry"));
+
+    // A bad edit changes nothing and keeps what was typed.
+    let response = app.post_form("/1/edit/", &student_form("", "Doe", "johnny@example.com")).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(">Likes rivers.</textarea>"));
+    let (_, html) = app.get_html("/1/").await;
+    assert!(html.contains("Johnny Doe"));
+
+    // Editing a student that does not exist is a 404.
+    let response = app.post_form("/42/edit/", &student_form("A", "B", "ab@example.com")).await;
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn deleting_takes_a_post_and_a_get_never_deletes() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (status, html) = app.get_html("/1/delete/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Delete John Doe?") && html.contains("method=\"post\""));
+    assert_eq!(app.count().await, 3, "a GET deleted something");
+
+    let response = app.post_form("/1/delete/", &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/?deleted=1");
+    let (status, _) = app.get_html("/1/").await;
+    assert_eq!(status, 404);
+    assert_eq!(app.count().await, 2);
+
+    let response = app.post_form("/1/delete/", &[]).await;
+    assert_eq!(response.status().as_u16(), 404);
+    let response = app.post_form("/abc/delete/", &[]).await;
+    assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn user_text_is_escaped_everywhere() {
+    let app = spawn_app().await;
+    let script = "</textarea><script>alert(1)</script>";
+    let response = app
+        .post_form(
+            "/create/",
+            &[
+                ("firstname", "</title><img src=x onerror=alert(1)>"),
+                ("lastname", "Doe"),
+                ("email", "x@example.com"),
+                ("bio", script),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    for path in ["/", "/1/", "/1/edit/"] {
+        let (_, html) = app.get_html(path).await;
+        assert!(!html.contains(script), "{path} has a live script");
+        assert!(!html.contains("<img src=x"), "{path} has a live image");
+        assert_eq!(html.matches("</title>").count(), 1, "{path}: the title was broken out of");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} lost the bio");
+        assert_eq!(html.matches("</textarea>").count(), usize::from(path.ends_with("edit/")), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn search_sort_and_pages() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    app.db.seed_fake(45, 7).await.unwrap();
+
+    let (_, html) = app.get_html("/?q=SHARK").await;
+    assert!(html.contains("Sammy Shark") && !html.contains("John Doe"));
+    assert!(html.contains("1 student matches"));
+    let (_, html) = app.get_html("/?q=carlwhite%40example").await;
+    assert!(html.contains("Carl White"));
+    let (_, html) = app.get_html("/?q=%25").await;
+    assert!(html.contains("0 students match"), "LIKE wildcards must be literal");
+    let (_, html) = app.get_html("/?q=john+doe").await;
+    assert!(html.contains("John Doe"), "full-name search");
+
+    let (_, html) = app.get_html("/?sort=name&per=100").await;
+    let doe = html.find("John Doe").unwrap();
+    let shark = html.find("Sammy Shark").unwrap();
+    let white = html.find("Carl White").unwrap();
+    assert!(doe < shark && shark < white, "not sorted by last name");
+
+    let (_, html) = app.get_html("/?sort=-age&per=100").await;
+    let john = html.find("John Doe").unwrap(); // 23
+    let sammy = html.find("Sammy Shark").unwrap(); // 20
+    assert!(john < sammy, "not sorted by age, oldest first");
+
+    let (_, html) = app.get_html("/?per=10").await;
+    assert!(html.contains("48 students") && html.contains("Page 1 of 5"));
+    assert_eq!(html.matches("<article").count(), 10);
+    let (_, html) = app.get_html("/?per=10&page=5").await;
+    assert_eq!(html.matches("<article").count(), 8);
+    assert!(html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""));
+    // Nonsense parameters fall back to defaults rather than failing.
+    let (status, html) = app.get_html("/?per=7&page=-3&sort=%00").await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches("<article").count(), 20);
+}
+
+#[tokio::test]
+async fn about_names_the_database_but_never_its_url() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/about/").await;
+    assert_eq!(status, 200);
+    let kind = if common::using_postgres() { "PostgreSQL" } else { "SQLite" };
+    assert!(html.contains(kind), "database kind missing");
+    assert!(!html.contains(&app.database_url) && !html.contains("sqlite://") && !html.contains("postgres://"));
+}
+
+#[tokio::test]
+async fn server_functions_answer_with_fitting_statuses() {
+    let app = spawn_app().await;
+    let create = |fields: Vec<(&'static str, String)>| {
+        let client = app.client.clone();
+        let url = app.url("/api/students/create");
+        async move { client.post(url).form(&fields).send().await.unwrap() }
+    };
+    let ok = create(vec![
+        ("input[firstname]", "Grace".into()),
+        ("input[lastname]", "Hopper".into()),
+        ("input[email]", "grace@example.com".into()),
+        ("input[age]", "85".into()),
+    ])
+    .await;
+    assert_eq!(ok.status().as_u16(), 200);
+    let id: i64 = ok.json().await.unwrap();
+    assert!(id > 0);
+
+    let bad = create(vec![("input[firstname]", "".into()), ("input[email]", "grace@example.com".into())]).await;
+    assert_eq!(bad.status().as_u16(), 422);
+    let body: serde_json::Value = bad.json().await.unwrap();
+    let errors = body["Invalid"].as_array().unwrap();
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["firstname", "lastname"]);
+
+    let missing = app
+        .client
+        .post(app.url("/api/students/delete"))
+        .form(&[("id", "999")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_eq!(app.count().await, 1);
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused_with_413() {
+    let app = spawn_app().await;
+    let huge = "x".repeat(200 * 1024);
+    let response = app.post_form("/create/", &student_form("A", "B", &huge)).await;
+    assert_eq!(response.status().as_u16(), 413);
+    assert_eq!(app.count().await, 0);
+}
+
+#[tokio::test]
+async fn concurrent_creates_all_succeed() {
+    let app = spawn_app().await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let client = app.client.clone();
+        let url = app.url("/create/");
+        tasks.push(tokio::spawn(async move {
+            let email = format!("student{i}@example.com");
+            let form = [("firstname", "Par"), ("lastname", "Allel"), ("email", email.as_str())];
+            client.post(url).form(&form).send().await.unwrap().status().as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 303);
+    }
+    assert_eq!(app.count().await, 24);
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_and_migrations_rerun_cleanly() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    // A second instance on the same database migrates (a no-op) and sees the data.
+    let (address, db) = app.another_instance().await;
+    db.migrate().await.unwrap();
+    let html = app.client.get(format!("{address}/")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("3 students"));
+}
+
+#[tokio::test]
+async fn short_urls_redirect_to_their_canonical_form() {
+    let app = spawn_app().await;
+    let response = app.get("/create?x=1").await;
+    assert_eq!(response.status().as_u16(), 308);
+    assert_eq!(location(&response), "/create/?x=1");
+    let (status, _) = app.get_html("/healthz").await;
+    assert_eq!(status, 200);
+}

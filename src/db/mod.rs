@@ -1,0 +1,238 @@
+//! All SQL lives here. Two real backends, SQLite (embedded default) and
+//! PostgreSQL, each through its own typed sqlx driver: the `Any` driver cannot
+//! decode timestamps. Queries are written once in the SQL both understand
+//! (`$n` placeholders, `RETURNING`, `||`); the few dialect differences are
+//! spelled out where they occur, via [`Backend`].
+
+mod seed;
+mod students;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Transaction;
+
+pub use seed::SeedReport;
+
+/// The URL used when `DATABASE_URL` is unset: a file next to where Roster runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://roster.db";
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// A human name, safe to show (never the URL: it may hold a password).
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Which backend a URL asks for, judged by its scheme alone.
+    pub fn of_url(url: &str) -> Result<Self, DbError> {
+        let scheme = url.split(':').next().unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(DbError::Config(format!(
+                "DATABASE_URL must start with sqlite: or postgres:// (got a URL with scheme {:?})",
+                scheme.chars().take(20).collect::<String>()
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("that email address is already used by another student")]
+    EmailTaken,
+    #[error("no such record")]
+    NotFound,
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool: the body is compiled
+/// once per backend, so every query in it is checked against both drivers.
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Starting a transaction that will write. On SQLite it must take the write
+/// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads and
+/// then writes fails with SQLITE_BUSY instead of waiting when another writer
+/// got there first.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Transaction<'static, Self::Database>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+/// Pool and timeout settings; the defaults suit a 2-core machine.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Db {
+    /// Connects (creating a SQLite file if needed). Errors name the problem
+    /// and never repeat the URL, which may hold a password.
+    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
+        match Backend::of_url(url)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| DbError::Config(format!("invalid SQLite DATABASE_URL: {e}")))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true);
+                let file = options.get_filename().display().to_string();
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| {
+                        DbError::Unreachable(format!("cannot open the SQLite database {file}: {e}"))
+                    })?;
+                Ok(Db::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url).map_err(|e| {
+                    DbError::Config(format!("invalid PostgreSQL DATABASE_URL: {}", redact(&e)))
+                })?;
+                let place = format!(
+                    "{}:{}/{}",
+                    options.get_host(),
+                    options.get_port(),
+                    options.get_database().unwrap_or("")
+                );
+                let pool = PgPoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| {
+                        DbError::Unreachable(format!(
+                            "cannot reach the PostgreSQL database at {place}: {}",
+                            redact(&e)
+                        ))
+                    })?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations this binary carries. Safe to run from several
+    /// processes at once (sqlx takes a lock), and never drops data: a later
+    /// schema change is a new migration file.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// sqlx's messages do not contain passwords, but a parse error may quote the
+/// URL: keep only what precedes any quoted text.
+fn redact(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    match text.find(['"', '`', '\'']) {
+        Some(i) => format!("{}…", text[..i].trim_end()),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_scheme() {
+        assert_eq!(Backend::of_url("sqlite://roster.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("postgres://u:p@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::of_url("postgresql://h/db").unwrap(), Backend::Postgres);
+        let err = Backend::of_url("mysql://root:hunter2@h/db").unwrap_err().to_string();
+        assert!(err.contains("mysql") && !err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn redact_drops_quoted_text() {
+        assert_eq!(redact(&"bad url \"postgres://u:secret@h\""), "bad url…");
+        assert_eq!(redact(&"plain message"), "plain message");
+    }
+}

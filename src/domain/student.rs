@@ -1,0 +1,325 @@
+use serde::{Deserialize, Serialize};
+
+use super::{FieldErrors, Timestamp};
+
+pub const NAME_MAX: usize = 100;
+pub const EMAIL_MAX: usize = 80;
+pub const BIO_MAX: usize = 10_000;
+pub const AGE_MIN: i32 = 1;
+pub const AGE_MAX: i32 = 150;
+
+/// A first or last name: trimmed, non-empty, at most [`NAME_MAX`] characters,
+/// no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("This field is required.".into());
+        }
+        if name.chars().count() > NAME_MAX {
+            return Err(format!("Use at most {NAME_MAX} characters."));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("Remove the control characters.".into());
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address as browsers define a valid one (the WHATWG HTML rule), at
+/// most [`EMAIL_MAX`] characters. Being ASCII, it compares case-insensitively
+/// the same way on every database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim();
+        if email.is_empty() {
+            return Err("This field is required.".into());
+        }
+        if email.chars().count() > EMAIL_MAX {
+            return Err(format!("Use at most {EMAIL_MAX} characters."));
+        }
+        let valid = match email.split_once('@') {
+            Some((local, domain)) => valid_local(local) && valid_domain(domain),
+            None => false,
+        };
+        if !valid {
+            return Err("Enter an email address like name@example.com.".into());
+        }
+        Ok(Self(email.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn valid_local(local: &str) -> bool {
+    !local.is_empty()
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&b))
+}
+
+fn valid_domain(domain: &str) -> bool {
+    !domain.is_empty()
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// An age in whole years, 1 to 150.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Age(i32);
+
+impl Age {
+    /// Empty input means "not given".
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let digits = raw.strip_prefix('-').unwrap_or(raw);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("Enter the age as a whole number, like 23.".into());
+        }
+        // A whole number too large for i64 is simply out of range.
+        match raw.parse::<i64>() {
+            Ok(n) if (i64::from(AGE_MIN)..=i64::from(AGE_MAX)).contains(&n) => {
+                Ok(Some(Self(n as i32)))
+            }
+            _ => Err(format!("Enter an age from {AGE_MIN} to {AGE_MAX}.")),
+        }
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+/// Free text about a student, at most [`BIO_MAX`] characters. Line endings are
+/// stored as `\n` (browsers send `\r\n`), so the limit counts what the user sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bio(String);
+
+impl Bio {
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        let bio = raw.replace("\r\n", "\n");
+        let bio = bio.trim();
+        if bio.is_empty() {
+            return Ok(None);
+        }
+        let len = bio.chars().count();
+        if len > BIO_MAX {
+            return Err(format!(
+                "Use at most {BIO_MAX} characters (this has {len})."
+            ));
+        }
+        if bio
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err("Remove the control characters.".into());
+        }
+        Ok(Some(Self(bio.to_owned())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a student form sends, exactly as typed. Everything is a string so that
+/// nothing the user typed is lost on the way back to a form with errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StudentInput {
+    pub firstname: String,
+    pub lastname: String,
+    pub email: String,
+    pub age: String,
+    pub bio: String,
+}
+
+impl StudentInput {
+    /// Parses every field, collecting every problem (not just the first).
+    pub fn parse(&self) -> Result<NewStudent, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let firstname = errors.take("firstname", PersonName::parse(&self.firstname));
+        let lastname = errors.take("lastname", PersonName::parse(&self.lastname));
+        let email = errors.take("email", Email::parse(&self.email));
+        let age = errors.take("age", Age::parse_optional(&self.age));
+        let bio = errors.take("bio", Bio::parse_optional(&self.bio));
+        match (firstname, lastname, email, age, bio) {
+            (Some(firstname), Some(lastname), Some(email), Some(age), Some(bio)) => Ok(NewStudent {
+                firstname,
+                lastname,
+                email,
+                age,
+                bio,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A student that passed every rule and may be written to the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStudent {
+    pub firstname: PersonName,
+    pub lastname: PersonName,
+    pub email: Email,
+    pub age: Option<Age>,
+    pub bio: Option<Bio>,
+}
+
+/// A stored student.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub id: i64,
+    pub firstname: String,
+    pub lastname: String,
+    pub email: String,
+    pub age: Option<i32>,
+    pub created_at: Timestamp,
+    pub bio: Option<String>,
+}
+
+impl Student {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.firstname, self.lastname)
+    }
+
+    /// The form values that show this student as it is stored.
+    pub fn to_input(&self) -> StudentInput {
+        StudentInput {
+            firstname: self.firstname.clone(),
+            lastname: self.lastname.clone(),
+            email: self.email.clone(),
+            age: self.age.map(|a| a.to_string()).unwrap_or_default(),
+            bio: self.bio.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> StudentInput {
+        StudentInput {
+            firstname: "Sammy".into(),
+            lastname: "Shark".into(),
+            email: "sammyshark@example.com".into(),
+            age: "20".into(),
+            bio: "Marine biology student".into(),
+        }
+    }
+
+    #[test]
+    fn valid_input_parses_and_trims() {
+        let mut raw = input();
+        raw.firstname = "  Sammy ".into();
+        raw.bio = "line one\r\nline two\r\n".into();
+        let s = raw.parse().unwrap();
+        assert_eq!(s.firstname.as_str(), "Sammy");
+        assert_eq!(s.age.map(Age::get), Some(20));
+        assert_eq!(s.bio.unwrap().as_str(), "line one\nline two");
+    }
+
+    #[test]
+    fn optional_fields_may_be_empty() {
+        let mut raw = input();
+        raw.age = " ".into();
+        raw.bio = "\r\n".into();
+        let s = raw.parse().unwrap();
+        assert_eq!(s.age, None);
+        assert_eq!(s.bio, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let raw = StudentInput {
+            firstname: "".into(),
+            lastname: "x".repeat(NAME_MAX + 1),
+            email: "not-an-email".into(),
+            age: "twelve".into(),
+            bio: "b".repeat(BIO_MAX + 1),
+        };
+        let errors = raw.parse().unwrap_err();
+        assert_eq!(errors.get("firstname"), Some("This field is required."));
+        assert!(errors.get("lastname").unwrap().contains("at most 100"));
+        assert!(errors.get("email").unwrap().contains("name@example.com"));
+        assert!(errors.get("age").unwrap().contains("whole number"));
+        assert!(errors.get("bio").unwrap().contains("at most 10000"));
+    }
+
+    #[test]
+    fn names_count_characters_not_bytes() {
+        assert!(PersonName::parse(&"é".repeat(NAME_MAX)).is_ok());
+        assert!(PersonName::parse(&"é".repeat(NAME_MAX + 1)).is_err());
+        assert!(PersonName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn ages_outside_range_or_not_whole_are_refused() {
+        for bad in ["0", "151", "-3", "12.5", "1e2", "99999999999999999999", "+5"] {
+            assert!(Age::parse_optional(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(Age::parse_optional("151").unwrap_err().contains("1 to 150"));
+        assert!(Age::parse_optional("12.5").unwrap_err().contains("whole number"));
+        assert_eq!(Age::parse_optional(" 150 ").unwrap().map(Age::get), Some(150));
+        assert_eq!(Age::parse_optional("1").unwrap().map(Age::get), Some(1));
+    }
+
+    #[test]
+    fn emails_follow_the_html_rule() {
+        for good in ["a@b", "john.doe+tag@example.co.uk", "X_Y@EXAMPLE.COM"] {
+            assert!(Email::parse(good).is_ok(), "{good} should be accepted");
+        }
+        for bad in [
+            "plain",
+            "@example.com",
+            "a@",
+            "a@b@c",
+            "a b@example.com",
+            "a@-example.com",
+            "a@example..com",
+            "é@example.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+        let long = format!("{}@example.com", "a".repeat(EMAIL_MAX));
+        assert!(Email::parse(&long).unwrap_err().contains("at most 80"));
+    }
+
+    #[test]
+    fn student_round_trips_to_form_values() {
+        let s = Student {
+            id: 1,
+            firstname: "John".into(),
+            lastname: "Doe".into(),
+            email: "jd@example.com".into(),
+            age: Some(23),
+            created_at: Timestamp::from_micros(0),
+            bio: None,
+        };
+        let input = s.to_input();
+        assert_eq!(input.age, "23");
+        assert_eq!(input.bio, "");
+        assert_eq!(input.parse().unwrap().email.as_str(), "jd@example.com");
+    }
+}
