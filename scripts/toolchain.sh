@@ -24,3 +24,5 @@ else
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$ROSTER_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
+# wasm-opt from npm's binaryen package, installed by setup.sh when missing.
+export PATH="$PATH:$HOME/.cache/roster/tools/node_modules/.bin"

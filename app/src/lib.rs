@@ -51,6 +51,13 @@ fn page_title(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: this marks the page
+    // as interactive (browser tests wait for it).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     // Pages render completely before the first byte is sent (`SsrMode::Async`):
     // that is what lets a missing student answer with a real 404 status, and
     // what a browser without JavaScript needs anyway.

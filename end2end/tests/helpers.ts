@@ -1,0 +1,44 @@
+import { expect, Page, TestInfo } from "@playwright/test";
+
+export const jsOn = (info: TestInfo) => info.project.name === "js-on";
+
+/** A unique email, so that tests in parallel never collide. */
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e9)}@example.com`;
+}
+
+/** Opens a page and, with JavaScript on, waits until the wasm has hydrated it. */
+export async function open(page: Page, info: TestInfo, path: string) {
+  const response = await page.goto(path);
+  if (jsOn(info)) {
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  }
+  return response;
+}
+
+export interface StudentFields {
+  firstname: string;
+  lastname: string;
+  email: string;
+  age?: string;
+  bio?: string;
+}
+
+export async function fillStudent(page: Page, s: StudentFields) {
+  await page.getByLabel("First name").fill(s.firstname);
+  await page.getByLabel("Last name").fill(s.lastname);
+  await page.getByLabel("Email").fill(s.email);
+  await page.getByLabel("Age (optional)").fill(s.age ?? "");
+  await page.getByLabel("Bio (optional)").fill(s.bio ?? "");
+}
+
+export async function createStudent(page: Page, info: TestInfo, s: StudentFields) {
+  await open(page, info, "/create/");
+  await fillStudent(page, s);
+  await page.getByRole("button", { name: "Add student" }).click();
+  await expect(page.getByText(`Added ${s.firstname} ${s.lastname}.`)).toBeVisible();
+  const card = page.locator("article.card", { hasText: s.email });
+  await expect(card).toBeVisible();
+  const id = (await card.locator(".card-id").innerText()).replace("#", "").trim();
+  return id;
+}
