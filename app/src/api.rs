@@ -50,7 +50,13 @@ pub async fn delete_student(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "about")]
 pub async fn about_info() -> Result<About, AppError> {
     let db = crate::service::db()?;
-    let total = db.list_students(&ListQuery { per_page: 10, ..ListQuery::default() }).await?.total;
+    let total = db
+        .list_students(&ListQuery {
+            per_page: 10,
+            ..ListQuery::default()
+        })
+        .await?
+        .total;
     Ok(About {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         database: db.backend().label().to_owned(),

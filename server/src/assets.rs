@@ -68,14 +68,18 @@ impl Assets {
             let raw = Bytes::from(std::fs::read(&path)?);
             let (content_type, compressible) = content_type(&path);
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let hashed = hashes.iter().any(|h| !h.is_empty() && name.contains(h.as_str()));
+            let hashed = hashes
+                .iter()
+                .any(|h| !h.is_empty() && name.contains(h.as_str()));
             let with_ext = |ext: &str| {
                 let mut p = path.clone().into_os_string();
                 p.push(ext);
                 precompressed.get(&PathBuf::from(p)).cloned()
             };
             let gzip = if compressible {
-                with_ext(".gz").or_else(|| gzip(&raw)).filter(|gz| gz.len() < raw.len())
+                with_ext(".gz")
+                    .or_else(|| gzip(&raw))
+                    .filter(|gz| gz.len() < raw.len())
             } else {
                 None
             };
@@ -92,7 +96,11 @@ impl Assets {
             let asset = Arc::new(Asset {
                 content_type,
                 etag: etag(&raw),
-                cache_control: HeaderValue::from_static(if hashed { IMMUTABLE } else { REVALIDATE }),
+                cache_control: HeaderValue::from_static(if hashed {
+                    IMMUTABLE
+                } else {
+                    REVALIDATE
+                }),
                 raw,
                 gzip,
                 brotli,
@@ -124,7 +132,12 @@ impl Assets {
     }
 
     /// The response for `path`, or `None` when no such file exists.
-    pub fn respond(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<Response<Body>> {
+    pub fn respond(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<Response<Body>> {
         if method != Method::GET && method != Method::HEAD {
             return None;
         }
@@ -135,7 +148,10 @@ impl Assets {
             .header(header::VARY, "accept-encoding");
         if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
             if tags.to_str().is_ok_and(|t| etag_matches(t, &asset.etag)) {
-                return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).ok();
+                return builder
+                    .status(StatusCode::NOT_MODIFIED)
+                    .body(Body::empty())
+                    .ok();
             }
         }
         let accepted = headers
@@ -154,7 +170,11 @@ impl Assets {
         if let Some(encoding) = encoding {
             builder = builder.header(header::CONTENT_ENCODING, encoding);
         }
-        let body = if method == Method::HEAD { Body::empty() } else { Body::from(body) };
+        let body = if method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(body)
+        };
         builder.body(body).ok()
     }
 }
@@ -211,7 +231,8 @@ fn accepts(header: &str, coding: &str) -> bool {
         let name = parts.next().unwrap_or("").trim();
         let refused = parts.any(|p| {
             let p = p.trim();
-            p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
         });
         name.eq_ignore_ascii_case(coding) && !refused
     })

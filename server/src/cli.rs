@@ -52,7 +52,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 fn parse_count(n: &str) -> Result<Command, String> {
     match n.parse::<u64>() {
         Ok(n) if (1..=MAX_SEED).contains(&n) => Ok(Command::SeedCount(n)),
-        _ => Err(format!("--count takes a whole number from 1 to {MAX_SEED} (got {n:?})")),
+        _ => Err(format!(
+            "--count takes a whole number from 1 to {MAX_SEED} (got {n:?})"
+        )),
     }
 }
 
@@ -116,7 +118,8 @@ pub async fn run(command: Command) -> Result<(), String> {
 async fn serve() -> Result<(), String> {
     let config = Config::from_env()?;
     let db = open_database(&config).await?;
-    let router = crate::build_router(&config, db.clone()).map_err(|e| format!("cannot load the site files: {e}"))?;
+    let router = crate::build_router(&config, db.clone())
+        .map_err(|e| format!("cannot load the site files: {e}"))?;
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
@@ -168,15 +171,25 @@ mod tests {
         assert_eq!(parse(&args(&["serve"])), Ok(Command::Serve));
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(parse(&args(&["seed", "--sample"])), Ok(Command::SeedSample));
-        assert_eq!(parse(&args(&["seed", "--count", "100000"])), Ok(Command::SeedCount(100_000)));
-        assert_eq!(parse(&args(&["seed", "--count=5"])), Ok(Command::SeedCount(5)));
+        assert_eq!(
+            parse(&args(&["seed", "--count", "100000"])),
+            Ok(Command::SeedCount(100_000))
+        );
+        assert_eq!(
+            parse(&args(&["seed", "--count=5"])),
+            Ok(Command::SeedCount(5))
+        );
     }
 
     #[test]
     fn refuses_bad_arguments() {
         assert!(parse(&args(&["seed"])).unwrap_err().contains("--sample"));
-        assert!(parse(&args(&["seed", "--count", "many"])).unwrap_err().contains("whole number"));
+        assert!(parse(&args(&["seed", "--count", "many"]))
+            .unwrap_err()
+            .contains("whole number"));
         assert!(parse(&args(&["seed", "--count", "0"])).is_err());
-        assert!(parse(&args(&["frobnicate"])).unwrap_err().contains("frobnicate"));
+        assert!(parse(&args(&["frobnicate"]))
+            .unwrap_err()
+            .contains("frobnicate"));
     }
 }

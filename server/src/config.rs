@@ -30,16 +30,16 @@ impl Config {
         })?;
         let mut pool = PoolSettings::default();
         if let Some(max) = non_empty("ROSTER_DB_MAX_CONNECTIONS") {
-            pool.max_connections = max
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| format!("ROSTER_DB_MAX_CONNECTIONS must be a positive number (got {max:?})"))?;
+            pool.max_connections = max.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("ROSTER_DB_MAX_CONNECTIONS must be a positive number (got {max:?})")
+            })?;
         }
         Ok(Self {
             database_url: non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr,
-            site_root: non_empty("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
+            site_root: non_empty("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
             site_pkg_dir: non_empty("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
             hash_file: None,
             pool,
@@ -61,9 +61,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let err = Config::from_lookup(|k| (k == "LEPTOS_SITE_ADDR").then(|| "nope".into())).unwrap_err();
+        let err =
+            Config::from_lookup(|k| (k == "LEPTOS_SITE_ADDR").then(|| "nope".into())).unwrap_err();
         assert!(err.contains("LEPTOS_SITE_ADDR"), "{err}");
-        let err = Config::from_lookup(|k| (k == "ROSTER_DB_MAX_CONNECTIONS").then(|| "0".into())).unwrap_err();
+        let err = Config::from_lookup(|k| (k == "ROSTER_DB_MAX_CONNECTIONS").then(|| "0".into()))
+            .unwrap_err();
         assert!(err.contains("ROSTER_DB_MAX_CONNECTIONS"), "{err}");
     }
 }

@@ -24,7 +24,12 @@ fn parse_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
-async fn rejected(state: &AppState, uri: axum::http::Uri, input: StudentInput, error: AppError) -> Response {
+async fn rejected(
+    state: &AppState,
+    uri: axum::http::Uri,
+    input: StudentInput,
+    error: AppError,
+) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let form = FormState {
         input,
@@ -73,7 +78,8 @@ pub async fn delete(
         Ok(()) => see_other(format!("/?deleted={id}")),
         Err(AppError::NotFound) => render_page(&state, uri, None, StatusCode::NOT_FOUND).await,
         Err(error) => {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             render_page(&state, uri, None, status).await
         }
     }

@@ -88,7 +88,9 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
 
     let router = Router::new()
         .route("/api/{*name}", get(server_fn).post(server_fn))
-        .leptos_routes_with_context(&state, routes, page_context, move || shell(shell_options.clone()))
+        .leptos_routes_with_context(&state, routes, page_context, move || {
+            shell(shell_options.clone())
+        })
         // The same URLs accept plain form POSTs, for browsers without JavaScript.
         .route("/create/", post(forms::create))
         .route("/{id}/edit/", post(forms::update))
@@ -130,7 +132,11 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             None => format!("{path}/"),
         };
         if let Ok(location) = HeaderValue::from_str(&target) {
-            return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)]).into_response();
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
         }
     }
     render_page(&state, req.uri().clone(), None, StatusCode::NOT_FOUND).await
@@ -155,7 +161,11 @@ pub async fn render_page(
         },
         move || shell(options.clone()),
     );
-    let request = match Request::builder().method(Method::GET).uri(uri).body(Body::empty()) {
+    let request = match Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .body(Body::empty())
+    {
         Ok(request) => request,
         Err(_) => return StatusCode::BAD_REQUEST.into_response(),
     };
@@ -170,7 +180,10 @@ pub async fn render_page(
 async fn security_headers(req: Request, next: axum::middleware::Next) -> Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     response
@@ -190,5 +203,7 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -15,28 +15,51 @@ async fn hashed_assets_are_compressed_and_cached_for_a_year() {
     let plain = app.client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(plain.status().as_u16(), 200);
     assert_eq!(plain.headers()["content-type"], "text/css; charset=utf-8");
-    assert_eq!(plain.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert!(plain.headers().get("content-encoding").is_none());
     let etag = plain.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(plain.text().await.unwrap(), TEST_CSS);
 
-    let gz = app.client.get(app.url(&path)).header("accept-encoding", "gzip").send().await.unwrap();
+    let gz = app
+        .client
+        .get(app.url(&path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     assert_eq!(gz.headers()["vary"], "accept-encoding");
     let body = gz.bytes().await.unwrap();
     let mut text = String::new();
-    flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_string(&mut text)
+        .unwrap();
     assert_eq!(text, TEST_CSS);
 
     // Brotli is prepared in the background right after start.
     let mut encoding = String::new();
     for _ in 0..50 {
-        let br = app.client.get(app.url(&path)).header("accept-encoding", "gzip, br").send().await.unwrap();
-        encoding = br.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let br = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", "gzip, br")
+            .send()
+            .await
+            .unwrap();
+        encoding = br
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
         if encoding == "br" {
             let body = br.bytes().await.unwrap();
             let mut text = String::new();
-            brotli::Decompressor::new(&body[..], 4096).read_to_string(&mut text).unwrap();
+            brotli::Decompressor::new(&body[..], 4096)
+                .read_to_string(&mut text)
+                .unwrap();
             assert_eq!(text, TEST_CSS);
             break;
         }
@@ -44,19 +67,40 @@ async fn hashed_assets_are_compressed_and_cached_for_a_year() {
     }
     assert_eq!(encoding, "br");
 
-    let cached = app.client.get(app.url(&path)).header("if-none-match", &etag).send().await.unwrap();
+    let cached = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cached.status().as_u16(), 304);
 }
 
 #[tokio::test]
 async fn unhashed_files_revalidate_and_missing_ones_are_404() {
     let app = spawn_app().await;
-    let icon = app.client.get(app.url("/favicon.svg")).send().await.unwrap();
+    let icon = app
+        .client
+        .get(app.url("/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(icon.status().as_u16(), 200);
     assert_eq!(icon.headers()["cache-control"], "no-cache");
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
-    let missing = app.client.get(app.url("/pkg/nope.js")).send().await.unwrap();
+    let missing = app
+        .client
+        .get(app.url("/pkg/nope.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
-    let post = app.client.post(app.url("/favicon.svg")).send().await.unwrap();
+    let post = app
+        .client
+        .post(app.url("/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
     assert_ne!(post.status().as_u16(), 200);
 }

@@ -28,7 +28,10 @@ async fn home_lists_every_student_as_a_card() {
     // The nav bar is on every page.
     for path in ["/", "/create/", "/about/", "/1/", "/999/"] {
         let (_, html) = app.get_html(path).await;
-        assert!(html.contains("href=\"/create/\"") && html.contains("href=\"/about/\""), "{path}");
+        assert!(
+            html.contains("href=\"/create/\"") && html.contains("href=\"/about/\""),
+            "{path}"
+        );
     }
 }
 
@@ -40,7 +43,13 @@ async fn student_page_shows_one_student_and_unknown_ids_are_404() {
     assert_eq!(status, 200);
     assert!(html.contains("Sammy Shark") && html.contains("sammyshark@example.com"));
     assert!(!html.contains("John Doe"));
-    for missing in ["/999/", "/0/", "/abc/", "/99999999999999999999/", "/1/nope/"] {
+    for missing in [
+        "/999/",
+        "/0/",
+        "/abc/",
+        "/99999999999999999999/",
+        "/1/nope/",
+    ] {
         let (status, html) = app.get_html(missing).await;
         assert_eq!(status, 404, "{missing}");
         assert!(html.contains("not found"), "{missing}");
@@ -53,7 +62,10 @@ async fn student_page_shows_one_student_and_unknown_ids_are_404() {
 async fn creating_without_js_redirects_to_the_list_with_a_confirmation() {
     let app = spawn_app().await;
     let response = app
-        .post_form("/create/", &student_form("Ada", "Lovelace", "ada@example.com"))
+        .post_form(
+            "/create/",
+            &student_form("Ada", "Lovelace", "ada@example.com"),
+        )
         .await;
     assert_eq!(response.status().as_u16(), 303);
     let next = location(&response);
@@ -87,7 +99,11 @@ async fn bad_input_is_shown_at_each_field_with_everything_kept() {
     assert!(field_error(&html, "age").contains("whole number"));
     assert_eq!(field_error(&html, "lastname"), "");
     // What was typed comes back, escaped.
-    assert!(html.contains("value=\"O&#39;Brien &lt;b&gt;\"") || html.contains("value=\"O'Brien &lt;b&gt;\""), "lastname lost");
+    assert!(
+        html.contains("value=\"O&#39;Brien &lt;b&gt;\"")
+            || html.contains("value=\"O'Brien &lt;b&gt;\""),
+        "lastname lost"
+    );
     assert!(html.contains("value=\"not-an-email\"") && html.contains("value=\"twelve\""));
     assert!(html.contains(">Keeps\nthis text</textarea>"), "bio lost");
     assert_eq!(app.count().await, 0, "nothing may be saved");
@@ -115,7 +131,11 @@ async fn limits_on_every_field_are_enforced() {
         let response = app.post_form("/create/", &form).await;
         assert_eq!(response.status().as_u16(), 422, "{field}={value:.20}");
         let html = response.text().await.unwrap();
-        assert!(field_error(&html, field).contains(message), "{field}: {}", field_error(&html, field));
+        assert!(
+            field_error(&html, field).contains(message),
+            "{field}: {}",
+            field_error(&html, field)
+        );
     }
     assert_eq!(app.count().await, 0);
 
@@ -142,7 +162,9 @@ async fn limits_on_every_field_are_enforced() {
 async fn an_email_in_use_is_refused_whatever_its_case() {
     let app = spawn_app().await;
     app.seed_sample().await;
-    let response = app.post_form("/create/", &student_form("Jo", "Doe", "JD@Example.COM")).await;
+    let response = app
+        .post_form("/create/", &student_form("Jo", "Doe", "JD@Example.COM"))
+        .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
     assert!(field_error(&html, "email").contains("already uses"));
@@ -150,9 +172,19 @@ async fn an_email_in_use_is_refused_whatever_its_case() {
     assert_eq!(app.count().await, 3);
 
     // Editing Sammy to John's address is refused too; keeping one's own is fine.
-    let response = app.post_form("/2/edit/", &student_form("Sammy", "Shark", "jd@EXAMPLE.com")).await;
+    let response = app
+        .post_form(
+            "/2/edit/",
+            &student_form("Sammy", "Shark", "jd@EXAMPLE.com"),
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 422);
-    let response = app.post_form("/2/edit/", &student_form("Sammy", "Shark", "SammyShark@example.com")).await;
+    let response = app
+        .post_form(
+            "/2/edit/",
+            &student_form("Sammy", "Shark", "SammyShark@example.com"),
+        )
+        .await;
     assert_eq!(response.status().as_u16(), 303);
 }
 
@@ -164,7 +196,10 @@ async fn editing_shows_current_values_and_saves_changes() {
     assert_eq!(status, 200);
     assert!(html.contains("value=\"John\"") && html.contains("value=\"jd@example.com\""));
     assert!(html.contains("value=\"23\""));
-    assert!(html.contains(">Biology student</textarea>"), "bio not prefilled");
+    assert!(
+        html.contains(">Biology student</textarea>"),
+        "bio not prefilled"
+    );
 
     let response = app
         .post_form(
@@ -186,7 +221,9 @@ async fn editing_shows_current_values_and_saves_changes() {
     assert!(html.contains("Moved to chemistry"));
 
     // A bad edit changes nothing and keeps what was typed.
-    let response = app.post_form("/1/edit/", &student_form("", "Doe", "johnny@example.com")).await;
+    let response = app
+        .post_form("/1/edit/", &student_form("", "Doe", "johnny@example.com"))
+        .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains(">Likes rivers.</textarea>"));
@@ -194,7 +231,9 @@ async fn editing_shows_current_values_and_saves_changes() {
     assert!(html.contains("Johnny Doe"));
 
     // Editing a student that does not exist is a 404.
-    let response = app.post_form("/42/edit/", &student_form("A", "B", "ab@example.com")).await;
+    let response = app
+        .post_form("/42/edit/", &student_form("A", "B", "ab@example.com"))
+        .await;
     assert_eq!(response.status().as_u16(), 404);
 }
 
@@ -240,9 +279,20 @@ async fn user_text_is_escaped_everywhere() {
         let (_, html) = app.get_html(path).await;
         assert!(!html.contains(script), "{path} has a live script");
         assert!(!html.contains("<img src=x"), "{path} has a live image");
-        assert_eq!(html.matches("</title>").count(), 1, "{path}: the title was broken out of");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} lost the bio");
-        assert_eq!(html.matches("</textarea>").count(), usize::from(path.ends_with("edit/")), "{path}");
+        assert_eq!(
+            html.matches("</title>").count(),
+            1,
+            "{path}: the title was broken out of"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path} lost the bio"
+        );
+        assert_eq!(
+            html.matches("</textarea>").count(),
+            usize::from(path.ends_with("edit/")),
+            "{path}"
+        );
     }
 }
 
@@ -258,7 +308,10 @@ async fn search_sort_and_pages() {
     let (_, html) = app.get_html("/?q=carlwhite%40example").await;
     assert!(html.contains("Carl White"));
     let (_, html) = app.get_html("/?q=%25").await;
-    assert!(html.contains("0 students match"), "LIKE wildcards must be literal");
+    assert!(
+        html.contains("0 students match"),
+        "LIKE wildcards must be literal"
+    );
     let (_, html) = app.get_html("/?q=john+doe").await;
     assert!(html.contains("John Doe"), "full-name search");
 
@@ -290,9 +343,17 @@ async fn about_names_the_database_but_never_its_url() {
     let app = spawn_app().await;
     let (status, html) = app.get_html("/about/").await;
     assert_eq!(status, 200);
-    let kind = if common::using_postgres() { "PostgreSQL" } else { "SQLite" };
+    let kind = if common::using_postgres() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     assert!(html.contains(kind), "database kind missing");
-    assert!(!html.contains(&app.database_url) && !html.contains("sqlite://") && !html.contains("postgres://"));
+    assert!(
+        !html.contains(&app.database_url)
+            && !html.contains("sqlite://")
+            && !html.contains("postgres://")
+    );
 }
 
 #[tokio::test]
@@ -314,11 +375,18 @@ async fn server_functions_answer_with_fitting_statuses() {
     let id: i64 = ok.json().await.unwrap();
     assert!(id > 0);
 
-    let bad = create(vec![("input[firstname]", "".into()), ("input[email]", "grace@example.com".into())]).await;
+    let bad = create(vec![
+        ("input[firstname]", "".into()),
+        ("input[email]", "grace@example.com".into()),
+    ])
+    .await;
     assert_eq!(bad.status().as_u16(), 422);
     let body: serde_json::Value = bad.json().await.unwrap();
     let errors = body["Invalid"].as_array().unwrap();
-    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["firstname", "lastname"]);
 
     let missing = app
@@ -336,7 +404,9 @@ async fn server_functions_answer_with_fitting_statuses() {
 async fn oversized_requests_are_refused_with_413() {
     let app = spawn_app().await;
     let huge = "x".repeat(200 * 1024);
-    let response = app.post_form("/create/", &student_form("A", "B", &huge)).await;
+    let response = app
+        .post_form("/create/", &student_form("A", "B", &huge))
+        .await;
     assert_eq!(response.status().as_u16(), 413);
     assert_eq!(app.count().await, 0);
 }
@@ -350,8 +420,19 @@ async fn concurrent_creates_all_succeed() {
         let url = app.url("/create/");
         tasks.push(tokio::spawn(async move {
             let email = format!("student{i}@example.com");
-            let form = [("firstname", "Par"), ("lastname", "Allel"), ("email", email.as_str())];
-            client.post(url).form(&form).send().await.unwrap().status().as_u16()
+            let form = [
+                ("firstname", "Par"),
+                ("lastname", "Allel"),
+                ("email", email.as_str()),
+            ];
+            client
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         }));
     }
     for task in tasks {
@@ -367,7 +448,15 @@ async fn data_survives_a_restart_and_migrations_rerun_cleanly() {
     // A second instance on the same database migrates (a no-op) and sees the data.
     let (address, db) = app.another_instance().await;
     db.migrate().await.unwrap();
-    let html = app.client.get(format!("{address}/")).send().await.unwrap().text().await.unwrap();
+    let html = app
+        .client
+        .get(format!("{address}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("3 students"));
 }
 

@@ -222,11 +222,22 @@ mod tests {
 
     #[test]
     fn backend_is_chosen_by_scheme() {
-        assert_eq!(Backend::of_url("sqlite://roster.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("sqlite://roster.db").unwrap(),
+            Backend::Sqlite
+        );
         assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of_url("postgres://u:p@h/db").unwrap(), Backend::Postgres);
-        assert_eq!(Backend::of_url("postgresql://h/db").unwrap(), Backend::Postgres);
-        let err = Backend::of_url("mysql://root:hunter2@h/db").unwrap_err().to_string();
+        assert_eq!(
+            Backend::of_url("postgres://u:p@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::of_url("mysql://root:hunter2@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("mysql") && !err.contains("hunter2"), "{err}");
     }
 

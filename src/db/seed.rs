@@ -12,8 +12,20 @@ pub struct SeedReport {
 /// The three students of the original tutorial.
 const SAMPLE: [(&str, &str, &str, i32, &str); 3] = [
     ("John", "Doe", "jd@example.com", 23, "Biology student"),
-    ("Sammy", "Shark", "sammyshark@example.com", 20, "Marine biology student"),
-    ("Carl", "White", "carlwhite@example.com", 22, "Marine geology student"),
+    (
+        "Sammy",
+        "Shark",
+        "sammyshark@example.com",
+        20,
+        "Marine biology student",
+    ),
+    (
+        "Carl",
+        "White",
+        "carlwhite@example.com",
+        22,
+        "Marine geology student",
+    ),
 ];
 
 const FIRST: [&str; 24] = [

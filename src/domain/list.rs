@@ -81,7 +81,12 @@ impl Default for ListQuery {
 }
 
 impl ListQuery {
-    pub fn from_params(q: Option<&str>, sort: Option<&str>, page: Option<&str>, per: Option<&str>) -> Self {
+    pub fn from_params(
+        q: Option<&str>,
+        sort: Option<&str>,
+        page: Option<&str>,
+        per: Option<&str>,
+    ) -> Self {
         let search: String = q.unwrap_or("").trim().chars().take(SEARCH_MAX).collect();
         let sort = sort.and_then(SortKey::from_param).unwrap_or_default();
         let page = page
@@ -105,7 +110,12 @@ impl ListQuery {
     pub fn sanitized(self) -> Self {
         let page = self.page.to_string();
         let per = self.per_page.to_string();
-        Self::from_params(Some(&self.search), Some(self.sort.param()), Some(&page), Some(&per))
+        Self::from_params(
+            Some(&self.search),
+            Some(self.sort.param()),
+            Some(&page),
+            Some(&per),
+        )
     }
 
     pub fn offset(&self) -> i64 {
@@ -184,7 +194,10 @@ mod tests {
     #[test]
     fn links_keep_the_other_params() {
         let q = ListQuery::from_params(Some("o'neil & co"), Some("name"), None, Some("50"));
-        assert_eq!(q.href_for_page(2), "/?q=o%27neil%20%26%20co&sort=name&per=50&page=2");
+        assert_eq!(
+            q.href_for_page(2),
+            "/?q=o%27neil%20%26%20co&sort=name&per=50&page=2"
+        );
         assert_eq!(ListQuery::default().href_for_page(1), "/");
     }
 

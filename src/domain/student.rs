@@ -77,7 +77,9 @@ fn valid_domain(domain: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -164,13 +166,15 @@ impl StudentInput {
         let age = errors.take("age", Age::parse_optional(&self.age));
         let bio = errors.take("bio", Bio::parse_optional(&self.bio));
         match (firstname, lastname, email, age, bio) {
-            (Some(firstname), Some(lastname), Some(email), Some(age), Some(bio)) => Ok(NewStudent {
-                firstname,
-                lastname,
-                email,
-                age,
-                bio,
-            }),
+            (Some(firstname), Some(lastname), Some(email), Some(age), Some(bio)) => {
+                Ok(NewStudent {
+                    firstname,
+                    lastname,
+                    email,
+                    age,
+                    bio,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -276,12 +280,25 @@ mod tests {
 
     #[test]
     fn ages_outside_range_or_not_whole_are_refused() {
-        for bad in ["0", "151", "-3", "12.5", "1e2", "99999999999999999999", "+5"] {
+        for bad in [
+            "0",
+            "151",
+            "-3",
+            "12.5",
+            "1e2",
+            "99999999999999999999",
+            "+5",
+        ] {
             assert!(Age::parse_optional(bad).is_err(), "{bad} should be refused");
         }
         assert!(Age::parse_optional("151").unwrap_err().contains("1 to 150"));
-        assert!(Age::parse_optional("12.5").unwrap_err().contains("whole number"));
-        assert_eq!(Age::parse_optional(" 150 ").unwrap().map(Age::get), Some(150));
+        assert!(Age::parse_optional("12.5")
+            .unwrap_err()
+            .contains("whole number"));
+        assert_eq!(
+            Age::parse_optional(" 150 ").unwrap().map(Age::get),
+            Some(150)
+        );
         assert_eq!(Age::parse_optional("1").unwrap().map(Age::get), Some(1));
     }
 

@@ -67,13 +67,22 @@ mod tests {
 
     #[test]
     fn formats_known_instants() {
-        assert_eq!(Timestamp::from_micros(0).to_rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_micros(0).to_rfc3339(),
+            "1970-01-01T00:00:00Z"
+        );
         // 2026-11-21T06:07:59.5Z
         let t = Timestamp::from_micros(1_795_241_279_500_000);
         assert_eq!(t.to_rfc3339(), "2026-11-21T06:07:59Z");
         assert_eq!(t.date_label(), "Nov 21, 2026");
         // Leap day, and an instant before the epoch.
-        assert_eq!(Timestamp::from_micros(951_782_400_000_000).date_label(), "Feb 29, 2000");
-        assert_eq!(Timestamp::from_micros(-1).to_rfc3339(), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            Timestamp::from_micros(951_782_400_000_000).date_label(),
+            "Feb 29, 2000"
+        );
+        assert_eq!(
+            Timestamp::from_micros(-1).to_rfc3339(),
+            "1969-12-31T23:59:59Z"
+        );
     }
 }

@@ -1,4 +1,4 @@
 pub mod nav;
+pub mod status;
 pub mod student_card;
 pub mod student_form;
-pub mod status;

@@ -12,12 +12,15 @@ use crate::pages::not_found::MissingStudent;
 #[component]
 pub fn DeletePage() -> impl IntoView {
     let id = route_id();
-    let student = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_student(id).await,
-            None => Ok(None),
-        }
-    });
+    let student = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_student(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let delete = ServerAction::<DeleteStudent>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -13,14 +13,22 @@ use crate::pages::not_found::MissingStudent;
 pub fn EditPage() -> impl IntoView {
     let id = route_id();
     let submitted = submitted_form();
-    let errors = RwSignal::new(submitted.as_ref().map(|s| s.errors.clone()).unwrap_or_default());
+    let errors = RwSignal::new(
+        submitted
+            .as_ref()
+            .map(|s| s.errors.clone())
+            .unwrap_or_default(),
+    );
     let message = RwSignal::new(submitted.as_ref().and_then(|s| s.message.clone()));
-    let student = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_student(id).await,
-            None => Ok(None),
-        }
-    });
+    let student = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_student(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let action = ServerAction::<UpdateStudent>::new();
     let navigate = use_navigate();
     Effect::new(move |_| match action.value().get() {

@@ -14,10 +14,16 @@ pub fn HomePage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| {
         params.with(|p| {
-            ListQuery::from_params(p.get_str("q"), p.get_str("sort"), p.get_str("page"), p.get_str("per"))
+            ListQuery::from_params(
+                p.get_str("q"),
+                p.get_str("sort"),
+                p.get_str("page"),
+                p.get_str("per"),
+            )
         })
     });
-    let id_param = move |key: &str| params.with(|p| p.get_str(key).and_then(|v| v.parse::<i64>().ok()));
+    let id_param =
+        move |key: &str| params.with(|p| p.get_str(key).and_then(|v| v.parse::<i64>().ok()));
     let created = Memo::new(move |_| id_param("created"));
     let deleted = Memo::new(move |_| id_param("deleted"));
 
@@ -42,7 +48,8 @@ pub fn HomePage() -> impl IntoView {
 
     let delete_notice = move || {
         delete.value().get().map(|result| match result {
-            Ok(()) => view! { <Notice kind="success">"Deleted "{deleting_name.get()}"."</Notice> }.into_any(),
+            Ok(()) => view! { <Notice kind="success">"Deleted "{deleting_name.get()}"."</Notice> }
+                .into_any(),
             Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
         })
     };

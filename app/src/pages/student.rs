@@ -12,12 +12,15 @@ pub fn StudentPage() -> impl IntoView {
     let id = route_id();
     let query = use_query_map();
     let updated = move || query.with(|q| q.get_str("updated").is_some());
-    let student = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_student(id).await,
-            None => Ok(None),
-        }
-    });
+    let student = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_student(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let delete = ServerAction::<DeleteStudent>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {

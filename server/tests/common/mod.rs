@@ -34,12 +34,17 @@ impl Drop for Guard {
         if let Some((admin_url, name)) = self.pg.take() {
             // Drop runs outside async context: a small runtime of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                            .execute(&mut conn)
-                            .await;
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut conn)
+                        .await;
                     }
                 });
             })
@@ -77,7 +82,10 @@ async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, Strin
             url.set_path(&format!("/{name}"));
             (url.to_string(), Some((admin_url, name)))
         }
-        _ => (format!("sqlite://{}", dir.join("roster.db").display()), None),
+        _ => (
+            format!("sqlite://{}", dir.join("roster.db").display()),
+            None,
+        ),
     }
 }
 
@@ -88,8 +96,16 @@ pub const TEST_HASH: &str = "Hx3kq9TestHash";
 fn write_site(dir: &std::path::Path) -> PathBuf {
     let root = dir.join("site");
     std::fs::create_dir_all(root.join("pkg")).unwrap();
-    std::fs::write(root.join("pkg").join(format!("roster.{TEST_HASH}.css")), TEST_CSS).unwrap();
-    std::fs::write(root.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>").unwrap();
+    std::fs::write(
+        root.join("pkg").join(format!("roster.{TEST_HASH}.css")),
+        TEST_CSS,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+    )
+    .unwrap();
     std::fs::write(dir.join("hash.txt"), format!("css: {TEST_HASH}\n")).unwrap();
     root
 }
@@ -111,7 +127,9 @@ async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
         hash_file: Some(guard.dir.join("hash.txt")),
         pool: PoolSettings::default(),
     };
-    let db = Db::connect(&database_url, &config.pool).await.expect("connect");
+    let db = Db::connect(&database_url, &config.pool)
+        .await
+        .expect("connect");
     db.migrate().await.expect("migrate");
     let router = build_router(&config, db.clone()).expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -156,7 +174,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).header("accept", "text/html").send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Status and body; the body without leptos's `<!>` hydration markers,

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Roster's speed and memory figures: seeds a fresh SQLite database, starts the
+# release server, drives it with wrk over loopback and prints what it saw.
+#
+#   scripts/bench.sh [--duration SECONDS] [--connections N]
+#
+# Figures, not pass/fail: compare them with the targets in the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+duration=10
+connections=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    *) echo "usage: bench.sh [--duration SECONDS] [--connections N]" >&2; exit 2 ;;
+  esac
+done
+
+bash scripts/setup.sh --bench
+source scripts/toolchain.sh
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+
+echo "==> cargo leptos build --release"
+cargo leptos build --release "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+bin="$target_dir/release/roster"
+site="$root/target/site"
+
+work="$(mktemp -d)"
+port=3300
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_server() { # $1: database file
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  DATABASE_URL="sqlite://$1" LEPTOS_SITE_ROOT="$site" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+    "$bin" serve >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "server did not start:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+}
+
+peak_rss_kb=0
+note_rss() {
+  local kb
+  kb="$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")"
+  [ "$kb" -gt "$peak_rss_kb" ] && peak_rss_kb="$kb"
+  return 0
+}
+
+cat >"$work/create.lua" <<'LUA'
+-- Each request adds a new student with an email no other request uses.
+local counter = 0
+local tag = tostring(os.time()) .. tostring(math.random(1000000))
+function setup(thread)
+  thread:set("tid", tostring(math.random(1000000000)))
+end
+request = function()
+  counter = counter + 1
+  local body = "firstname=Bench&lastname=Mark&age=30&bio=load+test&email=b" ..
+    tid .. "." .. tag .. "." .. counter .. "%40example.com"
+  return wrk.format("POST", "/create/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Accept"] = "text/html",
+  }, body)
+end
+LUA
+
+printf '\n%-34s %12s %9s %9s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
+run() { # $1: label, rest: wrk arguments
+  local label="$1"; shift
+  local out
+  out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$@")"
+  local rps p50 p99 errors
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  errors="$(awk '/Non-2xx or 3xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
+  printf '%-34s %12s %9s %9s %8s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+  note_rss
+}
+
+url="http://127.0.0.1:$port"
+db_small="$work/small.db"
+DATABASE_URL="sqlite://$db_small" "$bin" seed --count 100 >/dev/null
+start_server "$db_small"
+run "/ (100 students)" "$url/"
+run "/{id}/" "$url/50/"
+run "POST /create/ (no JS)" -s "$work/create.lua" "$url"
+css="$(awk -F': *' '$1 == "css" {print $2}' "$target_dir/release/hash.txt" 2>/dev/null || true)"
+css_path="/pkg/roster${css:+.$css}.css"
+run "$css_path (br)" -H "Accept-Encoding: gzip, br" "$url$css_path"
+
+db_large="$work/large.db"
+echo
+DATABASE_URL="sqlite://$db_large" "$bin" seed --count 100000
+start_server "$db_large"
+run "/ (100,000 students)" "$url/"
+run "/?sort=name&page=2500" "$url/?sort=name&page=2500"
+run "/?q=garcía (search)" "$url/?q=garc%C3%ADa"
+
+echo
+echo "server peak RSS: $((peak_rss_kb / 1024)) MB"
+wasm="$(ls "$site"/pkg/*.wasm | head -1)"
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+br=$(brotli -q 11 -c "$wasm" | wc -c)
+printf 'hydration wasm %s: %d KB raw, %d KB gzip, %d KB brotli\n' "$(basename "$wasm")" $((raw / 1024)) $((gz / 1024)) $((br / 1024))
