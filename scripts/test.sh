@@ -39,11 +39,11 @@ export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DI
   LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
 
 say "cargo clippy -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p roster-app --features hydrate -- -D warnings
+cargo clippy --all-targets -- -D warnings
+cargo clippy -p roster-frontend -- -D warnings
 
 say "unit and HTTP tests on SQLite"
-cargo test --workspace
+cargo test
 
 say "HTTP tests on PostgreSQL"
 bash scripts/postgres.sh start
