@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod forms;
+pub mod security;
 pub mod startup;
 
 pub use config::Config;

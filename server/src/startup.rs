@@ -17,7 +17,7 @@ use roster_core::db::Db;
 
 use crate::assets::Assets;
 use crate::config::Config;
-use crate::forms;
+use crate::{forms, security};
 
 /// Form posts are small; anything larger is refused with 413 before it is read.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -98,7 +98,8 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         .route("/healthz", get(health))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(security::reject_cross_site))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state);
     Ok(router)
 }
@@ -174,18 +175,6 @@ pub async fn render_page(
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
-    response
-}
-
-async fn security_headers(req: Request, next: axum::middleware::Next) -> Response {
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     response
 }
 

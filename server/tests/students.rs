@@ -469,3 +469,41 @@ async fn short_urls_redirect_to_their_canonical_form() {
     let (status, _) = app.get_html("/healthz").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let forged = app
+        .client
+        .post(app.url("/1/delete/"))
+        .header("origin", "https://evil.example")
+        .header("host", &host)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    let forged = app
+        .client
+        .post(app.url("/api/students/delete"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("id", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    assert_eq!(app.count().await, 3);
+
+    // The same request from the site itself goes through.
+    let own = app
+        .client
+        .post(app.url("/1/delete/"))
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status().as_u16(), 303);
+    assert_eq!(app.count().await, 2);
+}
