@@ -42,7 +42,10 @@ fn migrate_and_seed_create_the_database_file() {
     assert_eq!(code, 0);
     assert!(out.contains("Added 3 sample students"), "{out}");
     let (_, out, _) = roster(&["seed", "--sample"], &url);
-    assert!(out.contains("Added 0 sample students (3 already there)"), "{out}");
+    assert!(
+        out.contains("Added 0 sample students (3 already there)"),
+        "{out}"
+    );
 
     let (code, out, _) = roster(&["seed", "--count", "2500"], &url);
     assert_eq!(code, 0);
@@ -54,12 +57,18 @@ fn migrate_and_seed_create_the_database_file() {
 fn bad_urls_and_unreachable_databases_get_clear_errors_without_secrets() {
     let (code, _, err) = roster(&["migrate"], "mysql://root:hunter2@localhost/db");
     assert_eq!(code, 1);
-    assert!(err.contains("DATABASE_URL must start with sqlite: or postgres://"), "{err}");
+    assert!(
+        err.contains("DATABASE_URL must start with sqlite: or postgres://"),
+        "{err}"
+    );
     assert!(!err.contains("hunter2"), "{err}");
 
     let (code, _, err) = roster(&["migrate"], "postgres://roster:hunter2@127.0.0.1:1/roster");
     assert_eq!(code, 1);
-    assert!(err.contains("cannot reach the PostgreSQL database at 127.0.0.1:1/roster"), "{err}");
+    assert!(
+        err.contains("cannot reach the PostgreSQL database at 127.0.0.1:1/roster"),
+        "{err}"
+    );
     assert!(!err.contains("hunter2"), "{err}");
 
     let (code, _, err) = roster(&["migrate"], "sqlite:///nonexistent-dir/x/roster.db");
@@ -71,7 +80,10 @@ fn bad_urls_and_unreachable_databases_get_clear_errors_without_secrets() {
 fn usage_errors_exit_with_2() {
     let (code, _, err) = roster(&["seed", "--count", "lots"], "sqlite::memory:");
     assert_eq!(code, 2);
-    assert!(err.contains("whole number") && err.contains("Usage: roster"), "{err}");
+    assert!(
+        err.contains("whole number") && err.contains("Usage: roster"),
+        "{err}"
+    );
     let (code, out, _) = roster(&["--help"], "sqlite::memory:");
     assert_eq!(code, 0);
     assert!(out.contains("seed --count N"));

@@ -117,63 +117,53 @@ impl Db {
         Ok(row.map(Student::from))
     }
 
-    /// Inserts a student. The email check and the insert run in one write
-    /// transaction; the unique index stays the final word under races.
+    /// Inserts a student.
     pub async fn create_student(&self, new: &NewStudent) -> Result<Student, DbError> {
-        let sql = format!(
-            "INSERT INTO students (firstname, lastname, email, age, bio) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
-        );
-        let row = with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM students WHERE lower(email) = lower($1)")
-                    .bind(new.email.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                return Err(DbError::EmailTaken);
-            }
-            let row = sqlx::query_as::<_, StudentRow>(&sql)
-                .bind(new.firstname.as_str())
-                .bind(new.lastname.as_str())
-                .bind(new.email.as_str())
-                .bind(new.age.map(|a| a.get()))
-                .bind(new.bio.as_ref().map(|b| b.as_str()))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map_unique)?;
-            tx.commit().await?;
-            row
-        });
-        Ok(row.into())
+        self.save_student(None, new).await
     }
 
-    /// Replaces a student's editable fields.
+    /// Replaces a student's editable fields; `NotFound` if there is no such student.
     pub async fn update_student(&self, id: i64, new: &NewStudent) -> Result<Student, DbError> {
-        let sql = format!(
-            "UPDATE students SET firstname = $1, lastname = $2, email = $3, age = $4, bio = $5 \
-             WHERE id = $6 RETURNING {COLUMNS}"
-        );
+        self.save_student(Some(id), new).await
+    }
+
+    /// Insert (`id` None) or update. The email check and the write run in one
+    /// write transaction, so the check cannot go stale before the write; the
+    /// unique index stays the final word should two instances race.
+    async fn save_student(&self, id: Option<i64>, new: &NewStudent) -> Result<Student, DbError> {
+        let sql = match id {
+            None => format!(
+                "INSERT INTO students (firstname, lastname, email, age, bio) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"
+            ),
+            Some(_) => format!(
+                "UPDATE students SET firstname = $1, lastname = $2, email = $3, age = $4, \
+                 bio = $5 WHERE id = $6 RETURNING {COLUMNS}"
+            ),
+        };
         let row = with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            // Ids start at 1, so 0 excludes nobody when creating.
             let taken: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM students WHERE lower(email) = lower($1) AND id <> $2",
             )
             .bind(new.email.as_str())
-            .bind(id)
+            .bind(id.unwrap_or(0))
             .fetch_optional(&mut *tx)
             .await?;
             if taken.is_some() {
                 return Err(DbError::EmailTaken);
             }
-            let row = sqlx::query_as::<_, StudentRow>(&sql)
+            let mut query = sqlx::query_as::<_, StudentRow>(&sql)
                 .bind(new.firstname.as_str())
                 .bind(new.lastname.as_str())
                 .bind(new.email.as_str())
                 .bind(new.age.map(|a| a.get()))
-                .bind(new.bio.as_ref().map(|b| b.as_str()))
-                .bind(id)
+                .bind(new.bio.as_ref().map(|b| b.as_str()));
+            if let Some(id) = id {
+                query = query.bind(id);
+            }
+            let row = query
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(map_unique)?

@@ -1,6 +1,23 @@
 use leptos::prelude::*;
 use roster_core::domain::Student;
 
+/// Email, age and joining date, as a definition list.
+#[component]
+pub fn StudentFacts(student: Student) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            <dt>"Email"</dt>
+            <dd class="email">{student.email}</dd>
+            <dt>"Age"</dt>
+            <dd class="age">{student.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Joined"</dt>
+            <dd>
+                <time datetime=student.created_at.to_rfc3339()>{student.created_at.date_label()}</time>
+            </dd>
+        </dl>
+    }
+}
+
 /// Bio text for a card: the list query sends at most one character more than
 /// this, which tells us the bio went on.
 const PREVIEW: usize = 300;
@@ -38,16 +55,7 @@ pub fn StudentCard(
             <h2 class="card-name">
                 <a href=format!("/{id}/")>{name.clone()}</a>
             </h2>
-            <dl class="facts">
-                <dt>"Email"</dt>
-                <dd class="email">{student.email.clone()}</dd>
-                <dt>"Age"</dt>
-                <dd class="age">{student.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Joined"</dt>
-                <dd>
-                    <time datetime=student.created_at.to_rfc3339()>{student.created_at.date_label()}</time>
-                </dd>
-            </dl>
+            <StudentFacts student=student.clone()/>
             {bio.map(|bio| view! { <p class="bio">{bio}</p> })}
             <div class="actions">
                 <a class="button secondary" href=format!("/{id}/edit/")>"Edit"</a>

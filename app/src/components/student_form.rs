@@ -1,6 +1,28 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use roster_core::domain::{FieldErrors, StudentInput};
 use wasm_bindgen::JsCast;
+
+use crate::error::AppError;
+
+/// What happens once a save server function answered: go to `next(id)`, or
+/// show the errors at the fields.
+pub fn follow_save(
+    result: Signal<Option<Result<i64, AppError>>>,
+    errors: RwSignal<FieldErrors>,
+    message: RwSignal<Option<String>>,
+    next: fn(i64) -> String,
+) {
+    let navigate = use_navigate();
+    Effect::new(move |_| match result.get() {
+        Some(Ok(id)) => navigate(&next(id), Default::default()),
+        Some(Err(e)) => {
+            errors.set(e.field_errors().cloned().unwrap_or_default());
+            message.set(Some(e.to_string()));
+        }
+        None => {}
+    });
+}
 
 /// The student form, for both Create and Edit.
 ///

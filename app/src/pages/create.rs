@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::CreateStudent;
-use crate::components::student_form::StudentForm;
+use crate::components::student_form::{follow_save, StudentForm};
 use crate::form_state::submitted_form;
 
 #[component]
@@ -12,14 +11,8 @@ pub fn CreatePage() -> impl IntoView {
     let errors = RwSignal::new(submitted.errors);
     let message = RwSignal::new(submitted.message);
     let action = ServerAction::<CreateStudent>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(id)) => navigate(&format!("/?created={id}"), Default::default()),
-        Some(Err(e)) => {
-            errors.set(e.field_errors().cloned().unwrap_or_default());
-            message.set(Some(e.to_string()));
-        }
-        None => {}
+    follow_save(action.value().into(), errors, message, |id| {
+        format!("/?created={id}")
     });
     view! {
         <Title text="Add a student"/>

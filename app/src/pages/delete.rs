@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
-use super::route_id;
-use crate::api::{get_student, DeleteStudent};
+use super::{delete_then_list, route_id, student_resource};
+use crate::api::DeleteStudent;
 use crate::components::status::Notice;
 use crate::pages::not_found::MissingStudent;
 
@@ -12,24 +11,8 @@ use crate::pages::not_found::MissingStudent;
 #[component]
 pub fn DeletePage() -> impl IntoView {
     let id = route_id();
-    let student = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_student(id).await,
-                None => Ok(None),
-            }
-        },
-    );
-    let delete = ServerAction::<DeleteStudent>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            if let Some(id) = id.get_untracked() {
-                navigate(&format!("/?deleted={id}"), Default::default());
-            }
-        }
-    });
+    let student = student_resource(id);
+    let delete = delete_then_list(id);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -1,11 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
-use super::route_id;
-use crate::api::{get_student, UpdateStudent};
+use super::{route_id, student_resource};
+use crate::api::UpdateStudent;
 use crate::components::status::Notice;
-use crate::components::student_form::StudentForm;
+use crate::components::student_form::{follow_save, StudentForm};
 use crate::form_state::submitted_form;
 use crate::pages::not_found::MissingStudent;
 
@@ -20,24 +19,10 @@ pub fn EditPage() -> impl IntoView {
             .unwrap_or_default(),
     );
     let message = RwSignal::new(submitted.as_ref().and_then(|s| s.message.clone()));
-    let student = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_student(id).await,
-                None => Ok(None),
-            }
-        },
-    );
+    let student = student_resource(id);
     let action = ServerAction::<UpdateStudent>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(id)) => navigate(&format!("/{id}/?updated=1"), Default::default()),
-        Some(Err(e)) => {
-            errors.set(e.field_errors().cloned().unwrap_or_default());
-            message.set(Some(e.to_string()));
-        }
-        None => {}
+    follow_save(action.value().into(), errors, message, |id| {
+        format!("/{id}/?updated=1")
     });
 
     view! {

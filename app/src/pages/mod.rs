@@ -7,7 +7,11 @@ pub mod not_found;
 pub mod student;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use roster_core::domain::Student;
+
+use crate::api::{get_student, DeleteStudent};
+use crate::error::AppError;
 
 /// The `:id` of the current route, if it is a positive whole number.
 pub fn route_id() -> Memo<Option<i64>> {
@@ -19,4 +23,31 @@ pub fn route_id() -> Memo<Option<i64>> {
                 .filter(|id| *id > 0)
         })
     })
+}
+
+/// The student the current route names (`Ok(None)`: no such student).
+pub fn student_resource(id: Memo<Option<i64>>) -> Resource<Result<Option<Student>, AppError>> {
+    Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_student(id).await,
+                None => Ok(None),
+            }
+        },
+    )
+}
+
+/// A delete action that, once it succeeded, goes to the list (which says so).
+pub fn delete_then_list(id: Memo<Option<i64>>) -> ServerAction<DeleteStudent> {
+    let delete = ServerAction::<DeleteStudent>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            if let Some(id) = id.get_untracked() {
+                navigate(&format!("/?deleted={id}"), Default::default());
+            }
+        }
+    });
+    delete
 }

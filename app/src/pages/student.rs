@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::route_id;
-use crate::api::{get_student, DeleteStudent};
+use super::{delete_then_list, route_id, student_resource};
+use crate::api::DeleteStudent;
 use crate::components::status::Notice;
+use crate::components::student_card::StudentFacts;
 use crate::pages::not_found::MissingStudent;
 
 #[component]
@@ -12,24 +13,8 @@ pub fn StudentPage() -> impl IntoView {
     let id = route_id();
     let query = use_query_map();
     let updated = move || query.with(|q| q.get_str("updated").is_some());
-    let student = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_student(id).await,
-                None => Ok(None),
-            }
-        },
-    );
-    let delete = ServerAction::<DeleteStudent>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            if let Some(id) = id.get_untracked() {
-                navigate(&format!("/?deleted={id}"), Default::default());
-            }
-        }
-    });
+    let student = student_resource(id);
+    let delete = delete_then_list(id);
 
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -55,16 +40,7 @@ pub fn StudentPage() -> impl IntoView {
                             <article class="student-detail">
                                 <p class="card-id">"#"{id}</p>
                                 <h1>{name.clone()}</h1>
-                                <dl class="facts">
-                                    <dt>"Email"</dt>
-                                    <dd class="email">{s.email.clone()}</dd>
-                                    <dt>"Age"</dt>
-                                    <dd class="age">{s.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</dd>
-                                    <dt>"Joined"</dt>
-                                    <dd>
-                                        <time datetime=s.created_at.to_rfc3339()>{s.created_at.date_label()}</time>
-                                    </dd>
-                                </dl>
+                                <StudentFacts student=s.clone()/>
                                 <h2>"Bio"</h2>
                                 <p class="bio full">{s.bio.clone().unwrap_or_else(|| "No bio yet.".into())}</p>
                                 <div class="actions">
