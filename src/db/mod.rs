@@ -241,6 +241,42 @@ mod tests {
         assert!(err.contains("mysql") && !err.contains("hunter2"), "{err}");
     }
 
+    /// A schema change keeps the rows that were there: a database made by the
+    /// first migration alone, with students in it, is brought up to date and
+    /// the new counter table starts from the existing rows.
+    #[tokio::test]
+    async fn later_migrations_keep_existing_rows() {
+        let dir = std::env::temp_dir().join(format!("roster-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("old.db").display());
+        let db = Db::connect(&url, &PoolSettings::default()).await.unwrap();
+        let Db::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+
+        let mut first = sqlx::migrate!("./migrations/sqlite");
+        first.migrations = std::borrow::Cow::Owned(first.migrations[..1].to_vec());
+        first.run(pool).await.unwrap();
+        for (i, name) in ["Ann", "Ben", "Cy"].iter().enumerate() {
+            sqlx::query("INSERT INTO students (firstname, lastname, email) VALUES ($1, 'Old', $2)")
+                .bind(name)
+                .bind(format!("old{i}@example.com"))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+
+        db.migrate().await.unwrap();
+        let page = db
+            .list_students(&crate::domain::ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(page.total, 3);
+        assert_eq!(page.students.len(), 3);
+        db.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn redact_drops_quoted_text() {
         assert_eq!(redact(&"bad url \"postgres://u:secret@h\""), "bad url…");
