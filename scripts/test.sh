@@ -50,6 +50,9 @@ bash scripts/postgres.sh start
 TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test -p roster --test students --test assets
 
 say "browser tests (Chromium, JavaScript on and off)"
+# The server binary must be the one built with the wasm bundle (a no-op when
+# the test build above produced the same artefacts).
+cargo leptos build "${ROSTER_LIB_CARGO_ARGS[@]}"
 unset LEPTOS_SITE_ROOT LEPTOS_SITE_ADDR
 (cd end2end && ROSTER_BIN="$target_dir/debug/roster" LEPTOS_SITE_ROOT="$root/target/site" \
   ./node_modules/.bin/playwright test)
