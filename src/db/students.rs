@@ -88,7 +88,11 @@ impl Db {
     /// One page of students, with the total that match.
     pub async fn list_students(&self, query: &ListQuery) -> Result<StudentPage, DbError> {
         let searching = !query.search.is_empty();
-        let filter = if searching { search_filter(self.backend()) } else { "" };
+        let filter = if searching {
+            search_filter(self.backend())
+        } else {
+            ""
+        };
         let (limit_at, offset_at) = if searching { (2, 3) } else { (1, 2) };
         let list_sql = format!(
             "SELECT id, firstname, lastname, email, age, created_at, \
