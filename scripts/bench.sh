@@ -24,7 +24,7 @@ source scripts/toolchain.sh
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 echo "==> cargo leptos build --release"
-cargo leptos build --release "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+cargo leptos build --release --precompress "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
 bin="$target_dir/release/roster"
 site="$root/target/site"
 

@@ -30,9 +30,10 @@ impl Config {
         })?;
         let mut pool = PoolSettings::default();
         if let Some(max) = non_empty("ROSTER_DB_MAX_CONNECTIONS") {
-            pool.max_connections = max.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            let n = max.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
                 format!("ROSTER_DB_MAX_CONNECTIONS must be a positive number (got {max:?})")
             })?;
+            pool.max_connections = Some(n);
         }
         Ok(Self {
             database_url: non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),

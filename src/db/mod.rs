@@ -111,19 +111,31 @@ impl BeginWrite for PgPool {
     }
 }
 
-/// Pool and timeout settings; the defaults suit a 2-core machine.
+/// Pool and timeout settings. `max_connections: None` picks per backend:
+/// SQLite runs each connection on a thread of its own with its own page
+/// cache, and more connections than cores only cost memory; a PostgreSQL
+/// connection waits on the network, so more of them pay.
 #[derive(Clone, Debug)]
 pub struct PoolSettings {
-    pub max_connections: u32,
+    pub max_connections: Option<u32>,
     pub acquire_timeout: Duration,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
         Self {
-            max_connections: 8,
+            max_connections: None,
             acquire_timeout: Duration::from_secs(5),
         }
+    }
+}
+
+impl PoolSettings {
+    fn max_for(&self, backend: Backend) -> u32 {
+        self.max_connections.unwrap_or(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        })
     }
 }
 
@@ -139,10 +151,13 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5))
-                    .foreign_keys(true);
+                    .foreign_keys(true)
+                    // 1 MiB of page cache per connection (default 2 MiB): the
+                    // OS caches the file anyway.
+                    .pragma("cache_size", "-1024");
                 let file = options.get_filename().display().to_string();
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(settings.max_connections)
+                    .max_connections(settings.max_for(Backend::Sqlite))
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
@@ -162,7 +177,7 @@ impl Db {
                     options.get_database().unwrap_or("")
                 );
                 let pool = PgPoolOptions::new()
-                    .max_connections(settings.max_connections)
+                    .max_connections(settings.max_for(Backend::Postgres))
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
