@@ -117,24 +117,35 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(database_url, Guard { dir, pg }).await
 }
 
-async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
-    let site_root = write_site(&guard.dir);
-    let config = Config {
-        database_url: database_url.clone(),
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        site_root: site_root.clone(),
-        site_pkg_dir: "pkg".into(),
-        hash_file: Some(guard.dir.join("hash.txt")),
-        pool: PoolSettings::default(),
-    };
-    let db = Db::connect(&database_url, &config.pool)
+/// Connects, migrates and serves `config` on a free port: one server
+/// process's worth of Roster. Returns its address and database pool.
+async fn start(config: &Config) -> (String, Db) {
+    let db = Db::connect(&config.database_url, &config.pool)
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let router = build_router(&config, db.clone()).expect("router");
+    let router = build_router(config, db.clone()).expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, router, std::future::pending()));
+    (address, db)
+}
+
+fn config(database_url: &str, site_root: &std::path::Path, hash_file: Option<PathBuf>) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: site_root.to_owned(),
+        site_pkg_dir: "pkg".into(),
+        hash_file,
+        pool: PoolSettings::default(),
+    }
+}
+
+async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
+    let site_root = write_site(&guard.dir);
+    let hash_file = Some(guard.dir.join("hash.txt"));
+    let (address, db) = start(&config(&database_url, &site_root, hash_file)).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -152,21 +163,7 @@ async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
 impl TestApp {
     /// A second server process's worth of app on the same database.
     pub async fn another_instance(&self) -> (String, Db) {
-        let config = Config {
-            database_url: self.database_url.clone(),
-            site_addr: "127.0.0.1:0".parse().unwrap(),
-            site_root: self.site_root.clone(),
-            site_pkg_dir: "pkg".into(),
-            hash_file: None,
-            pool: PoolSettings::default(),
-        };
-        let db = Db::connect(&self.database_url, &config.pool).await.unwrap();
-        db.migrate().await.unwrap();
-        let router = build_router(&config, db.clone()).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(serve(listener, router, std::future::pending()));
-        (address, db)
+        start(&config(&self.database_url, &self.site_root, None)).await
     }
 
     pub fn url(&self, path: &str) -> String {
