@@ -5,18 +5,24 @@
 //! that loads the wasm afterwards sees the same form.
 
 use leptos::prelude::*;
-use roster_core::domain::{FieldErrors, StudentInput};
+use roster_core::domain::FieldErrors;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+/// A rejected submission of a form whose fields are `T` (never holding a
+/// password: those are not sent back).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormState {
-    pub input: StudentInput,
+pub struct FormState<T> {
+    pub input: T,
     pub errors: FieldErrors,
     /// A message for the whole form (not tied to a field).
     pub message: Option<String>,
 }
 
 /// The rejected submission this render answers, if any.
-pub fn submitted_form() -> Option<FormState> {
-    SharedValue::new(use_context::<FormState>).into_inner()
+pub fn submitted_form<T>() -> Option<FormState<T>>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    SharedValue::new(use_context::<FormState<T>>).into_inner()
 }

@@ -3,6 +3,7 @@
 //! with `hydrate` into the browser bundle.
 
 pub mod api;
+pub mod auth;
 mod components;
 pub mod error;
 pub mod form_state;
@@ -19,11 +20,14 @@ use leptos_router::{path, SsrMode};
 use components::nav::Nav;
 use pages::{
     about::AboutPage, create::CreatePage, delete::DeletePage, edit::EditPage, home::HomePage,
-    not_found::NotFound, student::StudentPage,
+    login::LoginPage, not_found::NotFound, register::RegisterPage, settings::SettingsPage,
+    student::StudentPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,6 +47,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A Content-Security-Policy for this page: scripts only from this site or
+/// inline with this response's nonce (leptos puts it on the hydration
+/// scripts), wasm allowed to compile, no framing, forms post only here.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    service::accounts::add_response_header(http::header::CONTENT_SECURITY_POLICY, &policy);
+}
+
 /// The document title; see [`html::unescaped_child`] for why it is escaped.
 fn page_title(title: String) -> String {
     format!("{} · Roster", html::unescaped_child(&title))
@@ -51,6 +71,7 @@ fn page_title(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    auth::provide_viewer();
     // Effects run only in the browser, after hydration: this marks the page
     // as interactive (browser tests wait for it).
     Effect::new(|_| {
@@ -70,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/create/") view=CreatePage ssr=SsrMode::Async/>
                     <Route path=path!("/about/") view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/") view=SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/:id/") view=StudentPage ssr=SsrMode::Async/>
                     <Route path=path!("/:id/edit/") view=EditPage ssr=SsrMode::Async/>
                     <Route path=path!("/:id/delete/") view=DeletePage ssr=SsrMode::Async/>

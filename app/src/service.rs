@@ -2,6 +2,8 @@
 //! (JavaScript on) or a plain form POST (JavaScript off) both end up here, so
 //! the two paths cannot drift apart.
 
+pub mod accounts;
+
 use leptos::prelude::*;
 use roster_core::db::Db;
 use roster_core::domain::{Student, StudentInput};
@@ -23,6 +25,11 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(e.status()) {
                 options.set_status(status);
+            }
+            if let Some(secs) = e.retry_after_secs() {
+                if let Ok(value) = http::HeaderValue::from_str(&secs.to_string()) {
+                    options.insert_header(http::header::RETRY_AFTER, value);
+                }
             }
         }
     }
@@ -46,5 +53,26 @@ pub async fn update(db: &Db, id: i64, input: &StudentInput) -> Result<Student, A
 pub async fn delete(db: &Db, id: i64) -> Result<(), AppError> {
     db.delete_student(id).await?;
     tracing::info!(id, "student deleted");
+    Ok(())
+}
+
+/// Opens or closes registration; administrators only, and only when the
+/// operator left it to them (no `ROSTER_OPEN_REGISTRATION`).
+pub async fn set_registration_open(
+    db: &Db,
+    settings: &accounts::AuthSettings,
+    user: Option<&roster_core::domain::CurrentUser>,
+    open: bool,
+) -> Result<(), AppError> {
+    let admin = match user {
+        Some(user) if user.is_admin => user,
+        Some(_) => return Err(AppError::Forbidden),
+        None => return Err(AppError::Unauthorized),
+    };
+    if settings.forced_open_registration.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    db.set_registration_open(open).await?;
+    tracing::info!(admin = admin.id, open, "registration setting changed");
     Ok(())
 }

@@ -123,6 +123,10 @@ impl Assets {
         Ok(assets)
     }
 
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
-use roster_core::db::Db;
+use roster_app::service::accounts;
+use roster_core::db::{AccountOrigin, Db, NewUser};
+use roster_core::domain::{Email, Password, Username};
 
 use crate::config::Config;
 
@@ -14,12 +16,20 @@ Commands:
   migrate           Apply database migrations, then exit
   seed --sample     Add the tutorial's three students (John Doe, Sammy Shark, Carl White)
   seed --count N    Add N made-up students, for trying things out and benchmarks
+  user create --username NAME --email EMAIL [--admin]
+                    Create an account (the first one is always an administrator).
+                    The password is asked for twice on a terminal, or read as
+                    one line from standard input when piped; never an argument.
 
 Environment:
-  DATABASE_URL       sqlite://roster.db (default) or postgres://user:password@host/db
-  LEPTOS_SITE_ADDR   address to listen on (default 127.0.0.1:3000)
-  LEPTOS_SITE_ROOT   folder with the built site (default target/site)
-  RUST_LOG           log filter (default info)";
+  DATABASE_URL              sqlite://roster.db (default) or postgres://user:password@host/db
+  LEPTOS_SITE_ADDR          address to listen on (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT          folder with the built site (default target/site)
+  ROSTER_OPEN_REGISTRATION  true/false: overrides the administrators' setting
+  ROSTER_SESSION_IDLE_DAYS  sessions end after this many idle days (default 7)
+  ROSTER_SECURE_COOKIE      auto (default: when X-Forwarded-Proto is https), true, false
+  ROSTER_TRUST_PROXY        true: client address from X-Forwarded-For (behind a proxy)
+  RUST_LOG                  log filter (default info)";
 
 /// Upper bound for `seed --count`, to catch a slip of the finger.
 const MAX_SEED: u64 = 10_000_000;
@@ -30,6 +40,11 @@ pub enum Command {
     Migrate,
     SeedSample,
     SeedCount(u64),
+    UserCreate {
+        username: String,
+        email: String,
+        admin: bool,
+    },
     Help,
     Version,
 }
@@ -43,9 +58,39 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["seed", "--count", n] | ["seed", "--count", "--", n] => parse_count(n),
         ["seed", flag] if flag.starts_with("--count=") => parse_count(&flag["--count=".len()..]),
         ["seed", ..] => Err("seed needs --sample or --count N".into()),
+        ["user", "create", rest @ ..] => parse_user_create(rest),
+        ["user", ..] => Err("user needs: create --username NAME --email EMAIL [--admin]".into()),
         ["-h" | "--help" | "help"] => Ok(Command::Help),
         ["-V" | "--version"] => Ok(Command::Version),
         [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
+    }
+}
+
+fn parse_user_create(args: &[&str]) -> Result<Command, String> {
+    let (mut username, mut email, mut admin) = (None, None, false);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--admin" => admin = true,
+            "--username" => username = args.next().map(|v| v.to_string()),
+            "--email" => email = args.next().map(|v| v.to_string()),
+            "--password" => {
+                return Err(
+                    "passwords are never taken as arguments (other users can see those); \
+                     type it when asked or pipe it on standard input"
+                        .into(),
+                )
+            }
+            other => return Err(format!("user create: unknown argument {other:?}")),
+        }
+    }
+    match (username, email) {
+        (Some(username), Some(email)) => Ok(Command::UserCreate {
+            username,
+            email,
+            admin,
+        }),
+        _ => Err("user create needs --username NAME and --email EMAIL".into()),
     }
 }
 
@@ -111,8 +156,68 @@ pub async fn run(command: Command) -> Result<(), String> {
             db.close().await;
             Ok(())
         }
+        Command::UserCreate {
+            username,
+            email,
+            admin,
+        } => {
+            // Check the names before asking for a password.
+            let username = Username::parse(&username).map_err(|e| format!("username: {e}"))?;
+            let email = Email::parse(&email).map_err(|e| format!("email: {e}"))?;
+            let password = read_password()?;
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let hash = accounts::hash_password(&password)
+                .await
+                .map_err(|e| e.to_string())?;
+            let user = db
+                .create_user(
+                    &NewUser {
+                        username: username.as_str(),
+                        email: email.as_str(),
+                        password_hash: &hash,
+                    },
+                    AccountOrigin::Command { admin },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created {} {} (id {}).",
+                if user.is_admin {
+                    "administrator"
+                } else {
+                    "user"
+                },
+                user.username,
+                user.id
+            );
+            db.close().await;
+            Ok(())
+        }
         Command::Serve => serve().await,
     }
+}
+
+/// The new account's password: asked twice on a terminal (not echoed), or
+/// one line of standard input otherwise.
+fn read_password() -> Result<Password, String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        Password::parse(&first)?;
+        let again = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+        if again != first {
+            return Err("the two passwords differ".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    };
+    Password::parse(&password).map_err(|e| format!("password: {e}"))
 }
 
 async fn serve() -> Result<(), String> {
@@ -179,6 +284,22 @@ mod tests {
             parse(&args(&["seed", "--count=5"])),
             Ok(Command::SeedCount(5))
         );
+        assert_eq!(
+            parse(&args(&[
+                "user",
+                "create",
+                "--admin",
+                "--username",
+                "ada",
+                "--email",
+                "a@b.c"
+            ])),
+            Ok(Command::UserCreate {
+                username: "ada".into(),
+                email: "a@b.c".into(),
+                admin: true
+            })
+        );
     }
 
     #[test]
@@ -188,6 +309,21 @@ mod tests {
             .unwrap_err()
             .contains("whole number"));
         assert!(parse(&args(&["seed", "--count", "0"])).is_err());
+        assert!(parse(&args(&["user", "create", "--username", "ada"]))
+            .unwrap_err()
+            .contains("--email"));
+        assert!(parse(&args(&[
+            "user",
+            "create",
+            "--username",
+            "a",
+            "--email",
+            "e",
+            "--password",
+            "p"
+        ]))
+        .unwrap_err()
+        .contains("never taken as arguments"));
         assert!(parse(&args(&["frobnicate"]))
             .unwrap_err()
             .contains("frobnicate"));

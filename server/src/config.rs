@@ -1,7 +1,18 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use roster_app::service::accounts::AuthSettings;
 use roster_core::db::{PoolSettings, DEFAULT_DATABASE_URL};
+
+/// When the session cookie gets the `Secure` attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecureCookie {
+    /// When the request came over HTTPS, as a TLS-terminating proxy says in
+    /// `X-Forwarded-Proto` (Roster itself speaks plain HTTP).
+    Auto,
+    Always,
+    Never,
+}
 
 /// Everything Roster reads from its environment, read once at start.
 #[derive(Clone, Debug)]
@@ -14,6 +25,11 @@ pub struct Config {
     /// cargo-leptos's list of asset hashes; `None`: `hash.txt` beside the binary.
     pub hash_file: Option<PathBuf>,
     pub pool: PoolSettings,
+    pub auth: AuthSettings,
+    pub secure_cookie: SecureCookie,
+    /// Behind a reverse proxy: take the client address from the last
+    /// `X-Forwarded-For` entry (the one the proxy added).
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -35,7 +51,45 @@ impl Config {
             })?;
             pool.max_connections = Some(n);
         }
+        let flag = |key: &str| -> Result<Option<bool>, String> {
+            match non_empty(key).map(|v| v.trim().to_ascii_lowercase()) {
+                None => Ok(None),
+                Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => Ok(Some(true)),
+                Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => Ok(Some(false)),
+                Some(v) => Err(format!("{key} must be true or false (got {v:?})")),
+            }
+        };
+        let mut auth = AuthSettings {
+            forced_open_registration: flag("ROSTER_OPEN_REGISTRATION")?,
+            ..AuthSettings::default()
+        };
+        if let Some(days) = non_empty("ROSTER_SESSION_IDLE_DAYS") {
+            let n = days
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=365).contains(n))
+                .ok_or_else(|| {
+                    format!("ROSTER_SESSION_IDLE_DAYS must be a whole number of days from 1 to 365 (got {days:?})")
+                })?;
+            auth.idle_secs = n * 24 * 60 * 60;
+        }
+        let secure_cookie = match non_empty("ROSTER_SECURE_COOKIE")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("auto") => SecureCookie::Auto,
+            Some("true" | "always") => SecureCookie::Always,
+            Some("false" | "never") => SecureCookie::Never,
+            Some(other) => {
+                return Err(format!(
+                    "ROSTER_SECURE_COOKIE must be auto, true or false (got {other:?})"
+                ))
+            }
+        };
         Ok(Self {
+            auth,
+            secure_cookie,
+            trust_proxy: flag("ROSTER_TRUST_PROXY")?.unwrap_or(false),
             database_url: non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr,
             site_root: non_empty("LEPTOS_SITE_ROOT")
@@ -68,5 +122,33 @@ mod tests {
         let err = Config::from_lookup(|k| (k == "ROSTER_DB_MAX_CONNECTIONS").then(|| "0".into()))
             .unwrap_err();
         assert!(err.contains("ROSTER_DB_MAX_CONNECTIONS"), "{err}");
+        let err =
+            Config::from_lookup(|k| (k == "ROSTER_OPEN_REGISTRATION").then(|| "maybe".into()))
+                .unwrap_err();
+        assert!(err.contains("ROSTER_OPEN_REGISTRATION"), "{err}");
+        let err = Config::from_lookup(|k| (k == "ROSTER_SESSION_IDLE_DAYS").then(|| "0".into()))
+            .unwrap_err();
+        assert!(err.contains("ROSTER_SESSION_IDLE_DAYS"), "{err}");
+    }
+
+    #[test]
+    fn security_settings() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.auth.idle_secs, 7 * 24 * 3600);
+        assert_eq!(config.auth.forced_open_registration, None);
+        assert_eq!(config.secure_cookie, SecureCookie::Auto);
+        assert!(!config.trust_proxy);
+        let config = Config::from_lookup(|k| match k {
+            "ROSTER_OPEN_REGISTRATION" => Some("false".into()),
+            "ROSTER_SESSION_IDLE_DAYS" => Some("2".into()),
+            "ROSTER_SECURE_COOKIE" => Some("true".into()),
+            "ROSTER_TRUST_PROXY" => Some("yes".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.auth.forced_open_registration, Some(false));
+        assert_eq!(config.auth.idle_secs, 2 * 24 * 3600);
+        assert_eq!(config.secure_cookie, SecureCookie::Always);
+        assert!(config.trust_proxy);
     }
 }

@@ -3,6 +3,7 @@
 //! `roster-core`.
 
 pub mod assets;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod forms;

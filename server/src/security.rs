@@ -22,6 +22,11 @@ pub async fn reject_cross_site(req: Request, next: Next) -> Response {
         .into_response()
 }
 
+/// Whether a browser said where the request comes from.
+pub fn has_origin_headers(headers: &HeaderMap) -> bool {
+    headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN)
+}
+
 fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -53,6 +58,14 @@ pub async fn headers(req: Request, next: Next) -> Response {
     );
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Pages set a policy of their own (with the nonce of their scripts);
+    // everything else (files, redirects, errors) gets the strictest one.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     response
 }
 

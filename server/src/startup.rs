@@ -11,13 +11,13 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
-use roster_app::form_state::FormState;
+use roster_app::service::accounts::{AuthSettings, Session};
 use roster_app::{shell, App};
 use roster_core::db::Db;
 
 use crate::assets::Assets;
-use crate::config::Config;
-use crate::{forms, security};
+use crate::config::{Config, SecureCookie};
+use crate::{auth, forms, security};
 
 /// Form posts are small; anything larger is refused with 413 before it is read.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -27,6 +27,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub assets: Arc<Assets>,
+    pub auth: AuthSettings,
+    pub secure_cookie: SecureCookie,
+    pub trust_proxy: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,11 +81,14 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         leptos_options: options,
         db,
         assets: Arc::new(assets),
+        auth: config.auth.clone(),
+        secure_cookie: config.secure_cookie,
+        trust_proxy: config.trust_proxy,
     };
     let routes = generate_route_list(App);
     let page_context = {
-        let db = state.db.clone();
-        move || provide_context(db.clone())
+        let state = state.clone();
+        move || provide_app_context(&state)
     };
     let shell_options = state.leptos_options.clone();
 
@@ -95,18 +101,52 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         .route("/create/", post(forms::create))
         .route("/{id}/edit/", post(forms::update))
         .route("/{id}/delete/", post(forms::delete))
+        .route("/login/", post(forms::login))
+        .route("/register/", post(forms::register))
+        .route("/logout/", post(forms::logout))
+        .route("/settings/", post(forms::settings))
         .route("/healthz", get(health))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(undecodable_arguments_are_400))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(axum::middleware::from_fn(security::reject_cross_site))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state);
     Ok(router)
 }
 
+/// What pages and server functions find in their context.
+fn provide_app_context(state: &AppState) {
+    provide_context(state.db.clone());
+    provide_context(state.auth.clone());
+}
+
+/// Server functions leptos does not know (the known ones are routed by
+/// `leptos_routes_with_context`): its own "not found" answer.
 async fn server_fn(State(state): State<AppState>, req: Request) -> impl IntoResponse {
-    let db = state.db.clone();
-    handle_server_fns_with_context(move || provide_context(db.clone()), req).await
+    handle_server_fns_with_context(move || provide_app_context(&state), req).await
+}
+
+/// leptos answers server function arguments it cannot decode with a 500;
+/// that is the client's mistake, so say 400 (our own failures stay 500).
+async fn undecodable_arguments_are_400(req: Request, next: axum::middleware::Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    if bytes.starts_with(br#"{"Transport""#) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -140,29 +180,37 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
                 .into_response();
         }
     }
-    render_page(&state, req.uri().clone(), None, StatusCode::NOT_FOUND).await
+    let session = req.extensions().get::<Session>().cloned();
+    render_page(
+        &state,
+        req.uri().clone(),
+        session,
+        || {},
+        StatusCode::NOT_FOUND,
+    )
+    .await
 }
 
-/// Renders the app for `uri` as if it had been requested with GET, with a
-/// rejected form (if any) in context, answering with `status`.
+/// Renders the app for `uri` as if it had been requested with GET by the
+/// holder of `session`, with `provide` adding context (a rejected form, say),
+/// answering with `status`.
 pub async fn render_page(
     state: &AppState,
     uri: axum::http::Uri,
-    form: Option<FormState>,
+    session: Option<Session>,
+    provide: impl Fn() + Clone + Send + Sync + 'static,
     status: StatusCode,
 ) -> Response {
-    let db = state.db.clone();
+    let context_state = state.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(db.clone());
-            if let Some(form) = form.clone() {
-                provide_context(form);
-            }
+            provide_app_context(&context_state);
+            provide();
         },
         move || shell(options.clone()),
     );
-    let request = match Request::builder()
+    let mut request = match Request::builder()
         .method(Method::GET)
         .uri(uri)
         .body(Body::empty())
@@ -170,6 +218,9 @@ pub async fn render_page(
         Ok(request) => request,
         Err(_) => return StatusCode::BAD_REQUEST.into_response(),
     };
+    if let Some(session) = session {
+        request.extensions_mut().insert(session);
+    }
     let mut response = handler(request).await;
     // Keep a status the page chose itself (a 404 for a vanished student).
     if response.status() == StatusCode::OK {
@@ -192,7 +243,9 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router)
+    // The peer address is what sign-in throttling counts per client.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -88,3 +88,120 @@ fn usage_errors_exit_with_2() {
     assert_eq!(code, 0);
     assert!(out.contains("seed --count N"));
 }
+
+fn roster_with_stdin(args: &[&str], database_url: &str, stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run roster");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn user_create_makes_accounts_with_hashed_passwords() {
+    let (dir, url) = temp_db();
+    let password = "a long admin password";
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "boss",
+        "--email",
+        "boss@example.com",
+    ];
+    let (code, out, err) = roster_with_stdin(
+        &[&create[..], &["--admin"]].concat(),
+        &url,
+        &format!("{password}\n"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Created administrator boss"), "{out}");
+    assert!(
+        !out.contains(password) && !err.contains(password),
+        "never printed"
+    );
+
+    // A second account: not an administrator unless asked.
+    let (code, out, err) = roster_with_stdin(
+        &[
+            "user",
+            "create",
+            "--username",
+            "clerk",
+            "--email",
+            "clerk@example.com",
+        ],
+        &url,
+        "another long password\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Created user clerk"), "{out}");
+
+    // Taken names, bad passwords and passwords as arguments are refused.
+    let (code, _, err) = roster_with_stdin(&create, &url, "yet another password\n");
+    assert_eq!(code, 1);
+    assert!(err.contains("username is already taken"), "{err}");
+    let (code, _, err) = roster_with_stdin(
+        &[
+            "user",
+            "create",
+            "--username",
+            "shorty",
+            "--email",
+            "s@example.com",
+        ],
+        &url,
+        "short\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("at least 10"), "{err}");
+    let (code, _, err) = roster(
+        &[
+            "user",
+            "create",
+            "--username",
+            "x1x",
+            "--email",
+            "x@e.com",
+            "--password",
+            "p",
+        ],
+        &url,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("never taken as arguments"), "{err}");
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = roster_core::db::Db::connect(&url, &Default::default())
+            .await
+            .unwrap();
+        let (boss, hash) = db.find_login("BOSS").await.unwrap().unwrap();
+        assert!(boss.is_admin);
+        assert!(hash.starts_with("$argon2id$") && !hash.contains(password));
+        let (clerk, _) = db.find_login("clerk@example.com").await.unwrap().unwrap();
+        assert!(!clerk.is_admin);
+        db.close().await;
+    });
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -398,6 +398,16 @@ async fn server_functions_answer_with_fitting_statuses() {
         .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
     assert_eq!(app.count().await, 1);
+
+    // Arguments that do not decode are the caller's mistake: 400, not 500.
+    let garbled = app
+        .client
+        .post(app.url("/api/students/delete"))
+        .form(&[("id", "not-a-number")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbled.status().as_u16(), 400);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! (`$n` placeholders, `RETURNING`, `||`); the few dialect differences are
 //! spelled out where they occur, via [`Backend`].
 
+mod accounts;
 mod seed;
 mod students;
 
@@ -16,6 +17,7 @@ use sqlx::sqlite::{
 };
 use sqlx::Transaction;
 
+pub use accounts::{AccountOrigin, NewUser, SessionRecord};
 pub use seed::SeedReport;
 
 /// The URL used when `DATABASE_URL` is unset: a file next to where Roster runs.
@@ -65,6 +67,11 @@ pub enum DbError {
     Unreachable(String),
     #[error("that email address is already used by another student")]
     EmailTaken,
+    /// An account field ("username" or "email") that another account has.
+    #[error("that {0} is already taken")]
+    Taken(&'static str),
+    #[error("registration is closed")]
+    RegistrationClosed,
     #[error("no such record")]
     NotFound,
     #[error("database migration failed: {0}")]

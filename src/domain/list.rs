@@ -62,6 +62,7 @@ impl SortKey {
 /// anything unknown or out of range falls back to a default instead of failing,
 /// because a mistyped URL should still show students.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListQuery {
     pub search: String,
     pub sort: SortKey,

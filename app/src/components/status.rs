@@ -3,10 +3,20 @@ use leptos::prelude::*;
 /// Marks the response of the page being rendered as "not found" (server only;
 /// in the browser the status was decided long ago).
 pub fn set_not_found() {
+    set_status(404);
+}
+
+/// Sets the HTTP status of the page being rendered (server only).
+pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(http::StatusCode::NOT_FOUND);
+    if let (Some(options), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        options.set_status(status);
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
 }
 
 /// A notice at the top of a page: a success ("Added John Doe.") or a problem.

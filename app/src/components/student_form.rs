@@ -3,6 +3,7 @@ use leptos_router::hooks::use_navigate;
 use roster_core::domain::{FieldErrors, StudentInput};
 use wasm_bindgen::JsCast;
 
+use crate::auth::CsrfField;
 use crate::error::AppError;
 
 /// What happens once a save server function answered: go to `next(id)`, or
@@ -68,6 +69,7 @@ pub fn StudentForm(
     let field = move |name: &'static str| FieldMeta { name, errors };
     view! {
         <form class="student-form" method="post" action=action_url novalidate on:submit=on_submit>
+            <CsrfField/>
             {move || message.get().map(|m| view! { <div class="notice notice-error" role="alert">{m}</div> })}
             <div class="row">
                 <Field meta=field("firstname") label="First name">
@@ -114,17 +116,17 @@ pub fn StudentForm(
 }
 
 #[derive(Clone, Copy)]
-struct FieldMeta {
-    name: &'static str,
-    errors: RwSignal<FieldErrors>,
+pub struct FieldMeta {
+    pub name: &'static str,
+    pub errors: RwSignal<FieldErrors>,
 }
 
 impl FieldMeta {
-    fn message(&self) -> Option<String> {
+    pub fn message(&self) -> Option<String> {
         self.errors.with(|e| e.get(self.name).map(str::to_owned))
     }
 
-    fn invalid(&self) -> &'static str {
+    pub fn invalid(&self) -> &'static str {
         if self.message().is_some() {
             "true"
         } else {
@@ -134,7 +136,7 @@ impl FieldMeta {
 }
 
 #[component]
-fn Field(meta: FieldMeta, label: &'static str, children: Children) -> impl IntoView {
+pub fn Field(meta: FieldMeta, label: &'static str, children: Children) -> impl IntoView {
     view! {
         <div class="field" class:invalid=move || meta.message().is_some()>
             <label for=meta.name>{label}</label>
@@ -146,11 +148,16 @@ fn Field(meta: FieldMeta, label: &'static str, children: Children) -> impl IntoV
     }
 }
 
-/// The form's current values, read the way the browser would submit them.
-fn read_form(ev: &leptos::ev::SubmitEvent) -> Option<StudentInput> {
+/// Reads a submitted form's fields the way the browser would submit them.
+pub fn form_reader(ev: &leptos::ev::SubmitEvent) -> Option<impl Fn(&str) -> String> {
     let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
     let data = web_sys::FormData::new_with_form(&form).ok()?;
-    let get = |name: &str| data.get(name).as_string().unwrap_or_default();
+    Some(move |name: &str| data.get(name).as_string().unwrap_or_default())
+}
+
+/// The form's current values, read the way the browser would submit them.
+fn read_form(ev: &leptos::ev::SubmitEvent) -> Option<StudentInput> {
+    let get = form_reader(ev)?;
     Some(StudentInput {
         firstname: get("firstname"),
         lastname: get("lastname"),

@@ -24,8 +24,10 @@ pub fn AboutPage() -> impl IntoView {
                             <dd>{info.version}</dd>
                             <dt>"Database"</dt>
                             <dd class="database">{info.database}</dd>
-                            <dt>"Students on record"</dt>
-                            <dd>{info.students}</dd>
+                            {info.students.map(|n| view! {
+                                <dt>"Students on record"</dt>
+                                <dd>{n}</dd>
+                            })}
                         </dl>
                     }
                     .into_any(),

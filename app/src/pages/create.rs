@@ -4,10 +4,11 @@ use leptos_meta::Title;
 use crate::api::CreateStudent;
 use crate::components::student_form::{follow_save, StudentForm};
 use crate::form_state::submitted_form;
+use roster_core::domain::StudentInput;
 
 #[component]
 pub fn CreatePage() -> impl IntoView {
-    let submitted = submitted_form().unwrap_or_default();
+    let submitted = submitted_form::<StudentInput>().unwrap_or_default();
     let errors = RwSignal::new(submitted.errors);
     let message = RwSignal::new(submitted.message);
     let action = ServerAction::<CreateStudent>::new();

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 
 use super::{delete_then_list, route_id, student_resource};
 use crate::api::DeleteStudent;
+use crate::auth::CsrfField;
 use crate::components::status::Notice;
 use crate::pages::not_found::MissingStudent;
 
@@ -32,6 +33,7 @@ pub fn DeletePage() -> impl IntoView {
                             })}
                             <p>"This removes "{name.clone()}" ("{s.email.clone()}") and cannot be undone."</p>
                             <form method="post" action=format!("/{id}/delete/") on:submit=on_submit class="actions">
+                                <CsrfField/>
                                 <button type="submit" class="danger" disabled=move || delete.pending().get()>
                                     {move || if delete.pending().get() { "Deleting…" } else { "Delete student" }}
                                 </button>

@@ -7,11 +7,12 @@ use crate::components::status::Notice;
 use crate::components::student_form::{follow_save, StudentForm};
 use crate::form_state::submitted_form;
 use crate::pages::not_found::MissingStudent;
+use roster_core::domain::StudentInput;
 
 #[component]
 pub fn EditPage() -> impl IntoView {
     let id = route_id();
-    let submitted = submitted_form();
+    let submitted = submitted_form::<StudentInput>();
     let errors = RwSignal::new(
         submitted
             .as_ref()

@@ -3,7 +3,10 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod home;
+pub mod login;
 pub mod not_found;
+pub mod register;
+pub mod settings;
 pub mod student;
 
 use leptos::prelude::*;

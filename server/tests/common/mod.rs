@@ -13,9 +13,17 @@ use sqlx::Connection;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The administrator every [`spawn_app`] signs in as.
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "admin password 123";
+
 pub struct TestApp {
     pub address: String,
+    /// Signed in (as [`ADMIN`] after [`spawn_app`]) and sending `Origin` like
+    /// a browser does.
     pub client: reqwest::Client,
+    /// The signed-in client's cookie (`roster_session=…`), if any.
+    pub cookie: Option<String>,
     pub db: Db,
     pub database_url: String,
     pub site_root: PathBuf,
@@ -110,11 +118,30 @@ fn write_site(dir: &std::path::Path) -> PathBuf {
     root
 }
 
+/// Roster with a fresh database and one administrator, signed in.
 pub async fn spawn_app() -> TestApp {
+    let mut app = spawn_anonymous_app().await;
+    let response = app
+        .register(ADMIN, "admin@example.com", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(response.status().as_u16(), 303, "registering the admin");
+    let cookie = session_cookie(&response).expect("a session cookie");
+    app.client = app.client_with_cookie(&cookie);
+    app.cookie = Some(cookie);
+    app
+}
+
+/// Roster with a fresh database and no accounts; `client` is signed out.
+pub async fn spawn_anonymous_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_anonymous_app`], with the configuration changed by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = std::env::temp_dir().join(unique_name());
     std::fs::create_dir_all(&dir).unwrap();
     let (database_url, pg) = fresh_database(&dir).await;
-    spawn_app_on(database_url, Guard { dir, pg }).await
+    spawn_app_on(database_url, Guard { dir, pg }, adjust).await
 }
 
 /// Connects, migrates and serves `config` on a free port: one server
@@ -139,20 +166,27 @@ fn config(database_url: &str, site_root: &std::path::Path, hash_file: Option<Pat
         site_pkg_dir: "pkg".into(),
         hash_file,
         pool: PoolSettings::default(),
+        auth: Default::default(),
+        secure_cookie: roster::config::SecureCookie::Auto,
+        trust_proxy: false,
     }
 }
 
-async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
+async fn spawn_app_on(
+    database_url: String,
+    guard: Guard,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let site_root = write_site(&guard.dir);
     let hash_file = Some(guard.dir.join("hash.txt"));
-    let (address, db) = start(&config(&database_url, &site_root, hash_file)).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let mut config = config(&database_url, &site_root, hash_file);
+    adjust(&mut config);
+    let (address, db) = start(&config).await;
+    let client = browser(&address, None);
     TestApp {
         address,
         client,
+        cookie: None,
         db,
         database_url,
         site_root,
@@ -160,7 +194,70 @@ async fn spawn_app_on(database_url: String, guard: Guard) -> TestApp {
     }
 }
 
+/// A client that behaves like a browser without JavaScript: no redirects
+/// followed, `Origin` sent (browsers send it with every form POST), and the
+/// session cookie when there is one.
+fn browser(address: &str, cookie: Option<&str>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("origin", address.parse().unwrap());
+    if let Some(cookie) = cookie {
+        headers.insert("cookie", cookie.parse().unwrap());
+    }
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// The `roster_session=…` pair a response sets, if it sets a live one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with("roster_session=") && pair.len() > "roster_session=".len())
+        .map(str::to_owned)
+}
+
 impl TestApp {
+    /// A signed-out browser.
+    pub fn anonymous(&self) -> reqwest::Client {
+        browser(&self.address, None)
+    }
+
+    /// A browser holding `cookie` (`roster_session=…`).
+    pub fn client_with_cookie(&self, cookie: &str) -> reqwest::Client {
+        browser(&self.address, Some(cookie))
+    }
+
+    /// Registers through the no-JS form, signed out.
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> reqwest::Response {
+        self.anonymous()
+            .post(self.url("/register/"))
+            .form(&[
+                ("username", username),
+                ("email", email),
+                ("password", password),
+                ("confirm", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in through the no-JS form, signed out.
+    pub async fn login(&self, login: &str, password: &str) -> reqwest::Response {
+        self.anonymous()
+            .post(self.url("/login/"))
+            .form(&[("login", login), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A second server process's worth of app on the same database.
     pub async fn another_instance(&self) -> (String, Db) {
         start(&config(&self.database_url, &self.site_root, None)).await
@@ -171,7 +268,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
+        self.get_as(&self.client, path).await
+    }
+
+    pub async fn get_as(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client
             .get(self.url(path))
             .header("accept", "text/html")
             .send()

@@ -1,0 +1,88 @@
+//! Who is signed in, as the pages see it (server and browser alike).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use roster_core::domain::{safe_next, CurrentUser, FieldErrors};
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, and the token that forms carry for clients that send
+/// no `Origin` header (see the server's CSRF check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user: CurrentUser,
+    pub csrf_token: String,
+}
+
+/// The field name forms use for the token.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// Puts the viewer in context as a signal: the server reads it from the
+/// request, the browser from the page's hydration data; signing in or out
+/// in the browser updates it.
+pub fn provide_viewer() -> RwSignal<Option<Viewer>> {
+    let initial = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            crate::service::accounts::current_session().map(|s| Viewer::from(&s))
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<Viewer>
+        }
+    })
+    .into_inner();
+    let viewer = RwSignal::new(initial);
+    provide_context(viewer);
+    viewer
+}
+
+pub fn use_viewer() -> RwSignal<Option<Viewer>> {
+    use_context::<RwSignal<Option<Viewer>>>().unwrap_or_else(|| RwSignal::new(None))
+}
+
+/// The hidden form field with the session's CSRF token.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    let viewer = use_viewer();
+    let token = move || viewer.with(|v| v.as_ref().map(|v| v.csrf_token.clone()));
+    view! { <input type="hidden" name=CSRF_FIELD value=token/> }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters and `/`).
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What happens once a sign-in or registration server function answered:
+/// the nav learns who is signed in and the browser goes on to `next`; or the
+/// errors show at the fields.
+pub fn follow_sign_in(
+    result: Signal<Option<Result<Viewer, AppError>>>,
+    next: String,
+    errors: RwSignal<FieldErrors>,
+    message: RwSignal<Option<String>>,
+) {
+    let viewer = use_viewer();
+    let navigate = use_navigate();
+    Effect::new(move |_| match result.get() {
+        Some(Ok(signed_in)) => {
+            viewer.set(Some(signed_in));
+            navigate(&safe_next(&next), Default::default());
+        }
+        Some(Err(e)) => {
+            errors.set(e.field_errors().cloned().unwrap_or_default());
+            message.set(Some(e.to_string()));
+        }
+        None => {}
+    });
+}

@@ -1,0 +1,376 @@
+//! Queries on `users`, `sessions`, `login_failures` and `settings`.
+//!
+//! This module stores what it is given: password hashes, hashed session ids
+//! and times in Unix seconds come from the caller (`roster_app::service`),
+//! which owns the cryptography and the clock.
+
+use super::{with_pool, BeginWrite, Db, DbError};
+use crate::domain::CurrentUser;
+
+/// How an account comes to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountOrigin {
+    /// Someone filled in `/register/`. Allowed while registration is open;
+    /// `forced_open` is the operator's `ROSTER_OPEN_REGISTRATION`, which
+    /// overrides the administrators' setting when present.
+    Registration { forced_open: Option<bool> },
+    /// `roster user create` on the server's command line: always allowed.
+    Command { admin: bool },
+}
+
+/// A new account, its password already hashed.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// A session as stored, with the user it belongs to.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub user: CurrentUser,
+    pub csrf_token: String,
+    pub last_seen: i64,
+}
+
+pub const OPEN_REGISTRATION: &str = "open_registration";
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    is_admin: bool,
+}
+
+impl From<UserRow> for CurrentUser {
+    fn from(row: UserRow) -> Self {
+        CurrentUser {
+            id: row.id,
+            username: row.username,
+            is_admin: row.is_admin,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    id: i64,
+    username: String,
+    is_admin: bool,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    username: String,
+    is_admin: bool,
+    csrf_token: String,
+    last_seen: i64,
+}
+
+fn map_unique(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let field = if db.message().contains("username")
+                || db.constraint().is_some_and(|c| c.contains("username"))
+            {
+                "username"
+            } else {
+                "email"
+            };
+            DbError::Taken(field)
+        }
+        _ => DbError::Sqlx(e),
+    }
+}
+
+/// Reads the open-registration setting; unset means open.
+fn setting_is_open(value: Option<&str>) -> bool {
+    value != Some("false")
+}
+
+impl Db {
+    /// Creates an account. The first account of all is an administrator. The
+    /// checks (is registration open, are the name and email free) and the
+    /// insert share one write transaction; the unique indexes remain the final
+    /// word should two instances race.
+    pub async fn create_user(
+        &self,
+        new: &NewUser<'_>,
+        origin: AccountOrigin,
+    ) -> Result<CurrentUser, DbError> {
+        let row = with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(&mut *tx)
+                .await?;
+            let admin = match origin {
+                AccountOrigin::Command { admin } => admin || users == 0,
+                AccountOrigin::Registration { forced_open } => {
+                    let open = match forced_open {
+                        Some(open) => open,
+                        None => {
+                            let value: Option<String> =
+                                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                                    .bind(OPEN_REGISTRATION)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            setting_is_open(value.as_deref())
+                        }
+                    };
+                    if !open {
+                        return Err(DbError::RegistrationClosed);
+                    }
+                    users == 0
+                }
+            };
+            let taken: Option<(bool, bool)> = sqlx::query_as(
+                "SELECT lower(username) = lower($1), lower(email) = lower($2) FROM users \
+                 WHERE lower(username) = lower($1) OR lower(email) = lower($2) LIMIT 1",
+            )
+            .bind(new.username)
+            .bind(new.email)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match taken {
+                Some((true, _)) => return Err(DbError::Taken("username")),
+                Some((false, _)) => return Err(DbError::Taken("email")),
+                None => {}
+            }
+            let row: UserRow = sqlx::query_as(
+                "INSERT INTO users (username, email, password_hash, is_admin) \
+                 VALUES ($1, $2, $3, $4) RETURNING id, username, is_admin",
+            )
+            .bind(new.username)
+            .bind(new.email)
+            .bind(new.password_hash)
+            .bind(admin)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_unique)?;
+            tx.commit().await?;
+            row
+        });
+        Ok(row.into())
+    }
+
+    /// The account a username or email (either, ignoring case) names, with
+    /// its password hash.
+    pub async fn find_login(&self, login: &str) -> Result<Option<(CurrentUser, String)>, DbError> {
+        let row: Option<LoginRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, username, is_admin, password_hash FROM users \
+                 WHERE lower(username) = lower($1) OR lower(email) = lower($1) \
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(login)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|r| {
+            (
+                CurrentUser {
+                    id: r.id,
+                    username: r.username,
+                    is_admin: r.is_admin,
+                },
+                r.password_hash,
+            )
+        }))
+    }
+
+    /// The stored password hash of `user_id`, for tests and audits.
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn count_users(&self) -> Result<i64, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?
+        }))
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen) \
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(id_hash)
+            .bind(user_id)
+            .bind(csrf_token)
+            .bind(now)
+            .execute(pool)
+            .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The live session with this id hash: one seen within `idle_secs`.
+    /// An expired one is deleted on the way.
+    pub async fn find_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+        idle_secs: i64,
+    ) -> Result<Option<SessionRecord>, DbError> {
+        let row: Option<SessionRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.user_id, u.username, u.is_admin, s.csrf_token, s.last_seen \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+            )
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some(row) = row else { return Ok(None) };
+        if row.last_seen < now - idle_secs {
+            self.delete_session(id_hash).await?;
+            return Ok(None);
+        }
+        Ok(Some(SessionRecord {
+            user: CurrentUser {
+                id: row.user_id,
+                username: row.username,
+                is_admin: row.is_admin,
+            },
+            csrf_token: row.csrf_token,
+            last_seen: row.last_seen,
+        }))
+    }
+
+    /// Records activity, which pushes the idle expiry back.
+    pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE sessions SET last_seen = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Removes sessions idle since before `cutoff`; returns how many.
+    pub async fn delete_idle_sessions(&self, cutoff: i64) -> Result<u64, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE last_seen < $1")
+                .bind(cutoff)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// When the throttle on `key` lifts, if `limit` failures happened since
+    /// `since` (Unix seconds): the time of the `limit`-th most recent failure,
+    /// which must leave the window first.
+    pub async fn throttled_since(
+        &self,
+        key: &str,
+        since: i64,
+        limit: i64,
+    ) -> Result<Option<i64>, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 \
+                 ORDER BY at DESC LIMIT 1 OFFSET $3",
+            )
+            .bind(key)
+            .bind(since)
+            .bind(limit - 1)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Records one failed sign-in under each key, and forgets failures older
+    /// than `forget_before`.
+    pub async fn record_login_failure(
+        &self,
+        keys: &[&str],
+        now: i64,
+        forget_before: i64,
+    ) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(forget_before)
+                .execute(&mut *tx)
+                .await?;
+            for key in keys {
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    .bind(*key)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?
+        });
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                .bind(key)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Whether the administrators left registration open (the default).
+    pub async fn registration_open(&self) -> Result<bool, DbError> {
+        let value: Option<String> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(OPEN_REGISTRATION)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(setting_is_open(value.as_deref()))
+    }
+
+    pub async fn set_registration_open(&self, open: bool) -> Result<(), DbError> {
+        let value = if open { "true" } else { "false" };
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(OPEN_REGISTRATION)
+            .bind(value)
+            .execute(pool)
+            .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,314 @@
+//! Accounts: who may use Roster. The rules here run in the browser (instant
+//! feedback) and on the server (the rules that count), like the student ones.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Email, FieldErrors};
+
+pub const USERNAME_MIN: usize = 3;
+pub const USERNAME_MAX: usize = 32;
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 128;
+
+/// 3 to 32 ASCII letters, digits, `_` or `-`. Unique ignoring case, so
+/// "Ada" and "ada" cannot both exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("This field is required.".into());
+        }
+        let len = name.chars().count();
+        if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
+            return Err(format!(
+                "Use {USERNAME_MIN} to {USERNAME_MAX} characters (this has {len})."
+            ));
+        }
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err("Use only letters, digits, _ and -.".into());
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password as typed: 10 to 128 characters, taken exactly (no trimming:
+/// spaces are characters too). Its `Debug` never shows it, so it cannot leak
+/// into a log line by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if raw.is_empty() {
+            return Err("This field is required.".into());
+        }
+        let len = raw.chars().count();
+        if len < PASSWORD_MIN {
+            return Err(format!(
+                "Use at least {PASSWORD_MIN} characters (this has {len})."
+            ));
+        }
+        if len > PASSWORD_MAX {
+            return Err(format!("Use at most {PASSWORD_MAX} characters."));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// The registration form as submitted, all strings.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub confirm: String,
+    /// Where to go once registered (a path on this site).
+    #[serde(default)]
+    pub next: String,
+}
+
+impl std::fmt::Debug for RegisterInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterInput")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A registration that passed every rule.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: Username,
+    pub email: Email,
+    pub password: Password,
+}
+
+impl RegisterInput {
+    pub fn parse(&self) -> Result<NewAccount, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let username = errors.take("username", Username::parse(&self.username));
+        let email = errors.take("email", Email::parse(&self.email));
+        let password = errors.take("password", Password::parse(&self.password));
+        if password.is_some() && self.confirm != self.password {
+            errors.add("confirm", "The two passwords differ.");
+        }
+        match (username, email, password) {
+            (Some(username), Some(email), Some(password)) if errors.is_empty() => Ok(NewAccount {
+                username,
+                email,
+                password,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The same input without the secrets, for showing the form again.
+    pub fn without_passwords(&self) -> Self {
+        Self {
+            password: String::new(),
+            confirm: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// The sign-in form as submitted: a username or an email, and a password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+impl std::fmt::Debug for LoginInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginInput")
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A sign-in attempt worth checking against the database.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// Trimmed; matched against usernames and emails ignoring case.
+    pub login: String,
+    pub password: String,
+}
+
+impl LoginInput {
+    /// Only emptiness and sheer size are checked: any other rule would tell
+    /// an attacker something about which accounts exist.
+    pub fn parse(&self) -> Result<Credentials, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let login = self.login.trim();
+        if login.is_empty() {
+            errors.add("login", "Enter your username or email.");
+        } else if login.chars().count() > super::EMAIL_MAX.max(USERNAME_MAX) {
+            errors.add("login", "No account has a name that long.");
+        }
+        if self.password.is_empty() {
+            errors.add("password", "Enter your password.");
+        } else if self.password.chars().count() > PASSWORD_MAX {
+            errors.add(
+                "password",
+                format!("Passwords have at most {PASSWORD_MAX} characters."),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Credentials {
+            login: login.to_owned(),
+            password: self.password.clone(),
+        })
+    }
+
+    pub fn without_password(&self) -> Self {
+        Self {
+            password: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// The signed-in user, as every page and server function sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub is_admin: bool,
+}
+
+/// Where to go after signing in: a path on this site, or `/`. Anything that
+/// could lead elsewhere (`//evil.example`, `https://…`, `/\evil`) is refused,
+/// so the login form cannot be used as an open redirect.
+pub fn safe_next(next: &str) -> String {
+    let next = next.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && next.len() <= 2000;
+    let auth_page = ["/login", "/register", "/logout"]
+        .iter()
+        .any(|p| next.starts_with(p));
+    if local && !auth_page {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(Username::parse("ada").is_ok());
+        assert!(Username::parse("Ada_Lovelace-1815").is_ok());
+        assert_eq!(Username::parse("  ada  ").unwrap().as_str(), "ada");
+        assert!(Username::parse("ab").unwrap_err().contains("3 to 32"));
+        assert!(Username::parse(&"a".repeat(33)).is_err());
+        assert!(Username::parse(&"a".repeat(32)).is_ok());
+        assert!(Username::parse("ada lovelace")
+            .unwrap_err()
+            .contains("only"));
+        assert!(Username::parse("adä").is_err());
+        assert!(Username::parse("").unwrap_err().contains("required"));
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(Password::parse("short")
+            .unwrap_err()
+            .contains("at least 10"));
+        assert!(Password::parse("0123456789").is_ok());
+        assert!(Password::parse(&"x".repeat(128)).is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        // Characters, not bytes.
+        assert!(Password::parse(&"é".repeat(10)).is_ok());
+        assert_eq!(
+            format!("{:?}", Password::parse("hunter2hunter2").unwrap()),
+            "Password(…)"
+        );
+    }
+
+    #[test]
+    fn registration_collects_every_problem() {
+        let input = RegisterInput {
+            username: "a".into(),
+            email: "nope".into(),
+            password: "0123456789".into(),
+            confirm: "0123456788".into(),
+            next: String::new(),
+        };
+        let errors = input.parse().unwrap_err();
+        assert!(errors.get("username").is_some());
+        assert!(errors.get("email").is_some());
+        assert_eq!(errors.get("confirm"), Some("The two passwords differ."));
+        let ok = RegisterInput {
+            username: "ada".into(),
+            email: "ada@example.com".into(),
+            password: "correct horse".into(),
+            confirm: "correct horse".into(),
+            next: String::new(),
+        };
+        assert!(ok.parse().is_ok());
+        assert!(!format!("{ok:?}").contains("horse"));
+        assert_eq!(ok.without_passwords().password, "");
+    }
+
+    #[test]
+    fn login_checks_only_presence() {
+        let errors = LoginInput::default().parse().unwrap_err();
+        assert!(errors.get("login").is_some() && errors.get("password").is_some());
+        let input = LoginInput {
+            login: " ada ".into(),
+            password: "x".into(),
+            next: String::new(),
+        };
+        assert_eq!(input.parse().unwrap().login, "ada");
+        assert!(!format!("{input:?}").contains("\"x\""));
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/12/edit/?a=1"), "/12/edit/?a=1");
+        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("//evil.example/"), "/");
+        assert_eq!(safe_next("https://evil.example/"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/login/?next=/"), "/");
+        assert_eq!(safe_next("javascript:alert(1)"), "/");
+    }
+}
