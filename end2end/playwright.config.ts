@@ -28,9 +28,20 @@ export default defineConfig({
       ],
     },
   },
+  // "setup" signs the administrator in once; both browser projects start
+  // from that session (tests about accounts start signed out instead).
   projects: [
-    { name: "js-on", use: { javaScriptEnabled: true } },
-    { name: "js-off", use: { javaScriptEnabled: false } },
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    {
+      name: "js-on",
+      dependencies: ["setup"],
+      use: { javaScriptEnabled: true, storageState: "playwright/.auth/admin.json" },
+    },
+    {
+      name: "js-off",
+      dependencies: ["setup"],
+      use: { javaScriptEnabled: false, storageState: "playwright/.auth/admin.json" },
+    },
   ],
   webServer: {
     command: "bash ./serve.sh",

@@ -11,4 +11,8 @@ export DATABASE_URL="sqlite://$data/e2e.db"
 export LEPTOS_SITE_ROOT="$site"
 export LEPTOS_SITE_ADDR="127.0.0.1:${ROSTER_E2E_PORT:-3100}"
 "$bin" seed --sample
+# The account the student tests sign in as (tests/auth.setup.ts); the
+# password arrives on standard input, as an operator would pipe it.
+printf '%s\n' "${ROSTER_E2E_PASSWORD:-e2e admin password}" |
+  "$bin" user create --admin --username e2e-admin --email e2e-admin@example.com
 exec "$bin" serve

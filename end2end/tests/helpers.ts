@@ -2,6 +2,15 @@ import { expect, Page, TestInfo } from "@playwright/test";
 
 export const jsOn = (info: TestInfo) => info.project.name === "js-on";
 
+/** The administrator serve.sh creates with `roster user create --admin`. */
+export const ADMIN = "e2e-admin";
+export const ADMIN_PASSWORD = process.env.ROSTER_E2E_PASSWORD ?? "e2e admin password";
+
+/** A unique username (3–32 characters), so that parallel tests never collide. */
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
 /** A unique email, so that tests in parallel never collide. */
 export function uniqueEmail(prefix: string): string {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e9)}@example.com`;
