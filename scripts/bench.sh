@@ -21,6 +21,7 @@ done
 
 bash scripts/setup.sh --bench
 source scripts/toolchain.sh
+roster_release_wasm_flags
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 echo "==> cargo leptos build --release"

@@ -22,6 +22,16 @@ else
   # One value, as cargo-leptos splits it into arguments itself.
   ROSTER_LIB_CARGO_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
 fi
+
+# For release builds of the wasm bundle (run.sh, bench.sh): with std built
+# here, panics can abort without any formatting code (-25 KB or so). Debug
+# builds keep readable panic messages. The variable replaces the wasm rustflags
+# of .cargo/config.toml, so it repeats them.
+roster_release_wasm_flags() {
+  if [ "$ROSTER_TOOLCHAIN" = debian ]; then
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+  fi
+}
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$ROSTER_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
 # wasm-opt from npm's binaryen package, installed by setup.sh when missing.

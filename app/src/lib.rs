@@ -13,7 +13,7 @@ mod pages;
 pub mod service;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -24,10 +24,48 @@ use pages::{
     student::StudentPage,
 };
 
+/// Where the stylesheet, the JS glue and the wasm bundle are served, worked
+/// out once at start (leptos's `HashedStylesheet` and `HydrationScripts`
+/// would read cargo-leptos's hash file from disk for every page).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssetUrls {
+    pub css: String,
+    pub js: String,
+    pub wasm: String,
+}
+
+impl AssetUrls {
+    /// `hashes`: cargo-leptos's `hash.txt` entries (`css`, `js`, `wasm`),
+    /// when it fingerprinted the file names.
+    pub fn new(pkg_dir: &str, output_name: &str, hashes: &[(String, String)]) -> Self {
+        let url = |kind: &str| {
+            let hash = hashes
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map(|(_, h)| format!(".{h}"))
+                .unwrap_or_default();
+            format!("/{pkg_dir}/{output_name}{hash}.{kind}")
+        };
+        Self {
+            css: url("css"),
+            js: url("js"),
+            wasm: url("wasm"),
+        }
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(assets: std::sync::Arc<AssetUrls>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    // The hydration loader (what leptos's HydrationScripts writes): load the
+    // JS glue, instantiate the wasm, hydrate. It carries this response's
+    // CSP nonce.
+    let loader = format!(
+        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));",
+        js = assets.js,
+        wasm = assets.wasm
+    );
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -36,8 +74,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="roster-css"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="roster-css" href=assets.css.clone()/>
+                <link rel="modulepreload" href=assets.js.clone() crossorigin="anonymous"/>
+                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm"
+                    crossorigin="anonymous"/>
+                <script type="module" nonce=leptos::nonce::use_nonce()>{loader}</script>
                 <MetaTags/>
             </head>
             <body>

@@ -12,7 +12,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use roster_app::service::accounts::{AuthSettings, Session};
-use roster_app::{shell, App};
+use roster_app::{shell, App, AssetUrls};
 use roster_core::db::Db;
 
 use crate::assets::Assets;
@@ -27,6 +27,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub assets: Arc<Assets>,
+    pub urls: Arc<AssetUrls>,
     pub auth: AuthSettings,
     pub secure_cookie: SecureCookie,
     pub trust_proxy: bool,
@@ -40,47 +41,47 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The content hashes cargo-leptos put in the asset file names, from the
 /// `hash.txt` it writes next to the server binary (lines like `js: abc123`).
-fn asset_hashes(config: &Config) -> Option<Vec<String>> {
+fn asset_hashes(config: &Config) -> Vec<(String, String)> {
     let path = match &config.hash_file {
-        Some(path) => path.clone(),
-        None => std::env::current_exe().ok()?.parent()?.join("hash.txt"),
+        Some(path) => Some(path.clone()),
+        None => std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt"))),
     };
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|line| line.split_once(':'))
-            .map(|(_, hash)| hash.trim().to_owned())
-            .filter(|hash| !hash.is_empty())
-            .collect(),
-    )
+    let Some(text) = path.and_then(|path| std::fs::read_to_string(path).ok()) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
+        .filter(|(_, hash)| !hash.is_empty())
+        .collect()
 }
 
-pub fn leptos_options(config: &Config, hashed: bool) -> LeptosOptions {
+/// leptos's own settings. Its hashed-name lookup stays off: the page shell
+/// links the fingerprinted files itself (see [`AssetUrls`]).
+pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("roster")
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir(config.site_pkg_dir.clone())
         .site_addr(config.site_addr)
-        .hash_files(hashed)
         .build()
 }
 
 /// The whole application as an axum router, on an already migrated database.
 pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
     let hashes = asset_hashes(config);
-    // leptos finds the hashed file names through the same file, always
-    // looked up beside the running binary.
-    let beside_exe = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
-        .unwrap_or(false);
-    let options = leptos_options(config, beside_exe);
-    let assets = Assets::load(&config.site_root, hashes.as_deref().unwrap_or_default())?;
+    let options = leptos_options(config);
+    let hash_values: Vec<String> = hashes.iter().map(|(_, hash)| hash.clone()).collect();
+    let assets = Assets::load(&config.site_root, &hash_values)?;
+    let urls = Arc::new(AssetUrls::new(&config.site_pkg_dir, "roster", &hashes));
     tracing::info!(files = assets.len(), "static assets loaded");
     let state = AppState {
         leptos_options: options,
         db,
         assets: Arc::new(assets),
+        urls,
         auth: config.auth.clone(),
         secure_cookie: config.secure_cookie,
         trust_proxy: config.trust_proxy,
@@ -90,12 +91,12 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         let state = state.clone();
         move || provide_app_context(&state)
     };
-    let shell_options = state.leptos_options.clone();
+    let shell_urls = state.urls.clone();
 
     let router = Router::new()
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, page_context, move || {
-            shell(shell_options.clone())
+            shell(shell_urls.clone())
         })
         // The same URLs accept plain form POSTs, for browsers without JavaScript.
         .route("/create/", post(forms::create))
@@ -202,13 +203,13 @@ pub async fn render_page(
     status: StatusCode,
 ) -> Response {
     let context_state = state.clone();
-    let options = state.leptos_options.clone();
+    let urls = state.urls.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_app_context(&context_state);
             provide();
         },
-        move || shell(options.clone()),
+        move || shell(urls.clone()),
     );
     let mut request = match Request::builder()
         .method(Method::GET)

@@ -165,6 +165,10 @@ impl Db {
                 let file = options.get_filename().display().to_string();
                 let pool = SqlitePoolOptions::new()
                     .max_connections(settings.max_for(Backend::Sqlite))
+                    // An in-process database cannot drop a connection: the
+                    // default ping before every acquire is a wasted round
+                    // trip to the connection's thread.
+                    .test_before_acquire(false)
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
