@@ -22,8 +22,12 @@ use crate::{auth, forms, security};
 /// Form posts are small; anything larger is refused with 413 before it is read.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// What every handler shares. Cloned for each request (axum's `State`), so
+/// it is one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub assets: Arc<Assets>,
@@ -31,6 +35,13 @@ pub struct AppState {
     pub auth: AuthSettings,
     pub secure_cookie: SecureCookie,
     pub trust_proxy: bool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -77,7 +88,7 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
     let assets = Assets::load(&config.site_root, &hash_values)?;
     let urls = Arc::new(AssetUrls::new(&config.site_pkg_dir, "roster", &hashes));
     tracing::info!(files = assets.len(), "static assets loaded");
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos_options: options,
         db,
         assets: Arc::new(assets),
@@ -85,7 +96,7 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         auth: config.auth.clone(),
         secure_cookie: config.secure_cookie,
         trust_proxy: config.trust_proxy,
-    };
+    }));
     let routes = generate_route_list(App);
     let page_context = {
         let state = state.clone();
