@@ -25,7 +25,7 @@ roster_release_wasm_flags
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 echo "==> cargo leptos build --release"
-cargo leptos build --release --precompress "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
 bin="$target_dir/release/roster"
 site="$root/target/site"
 
@@ -140,8 +140,19 @@ run "/?q=garcía (search)" -H "Cookie: $cookie" "$url/?q=garc%C3%ADa"
 echo
 echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (100 students)," \
   "$((peak_rss_kb / 1024)) MB over the whole run (100,000-row searches fill SQLite's caches)"
-wasm="$(ls "$site"/pkg/*.wasm | head -1)"
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-br=$(brotli -q 11 -c "$wasm" | wc -c)
-printf 'hydration wasm %s: %d KB raw, %d KB gzip, %d KB brotli\n' "$(basename "$wasm")" $((raw / 1024)) $((gz / 1024)) $((br / 1024))
+size_of() { # $1: files; prints raw, gzip and brotli KB
+  local raw=0 gz=0 br=0 f
+  for f in $1; do
+    raw=$((raw + $(stat -c %s "$f")))
+    gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
+    br=$((br + $(brotli -q 11 -c "$f" | wc -c)))
+  done
+  printf '%d KB raw, %d KB gzip, %d KB brotli' $((raw / 1024)) $((gz / 1024)) $((br / 1024))
+}
+wasm="$(ls "$site"/pkg/roster.*.wasm | head -1)"
+printf 'hydration wasm %s: %s\n' "$(basename "$wasm")" "$(size_of "$wasm")"
+chunks="$(ls "$site"/pkg/chunk_*.wasm "$site"/pkg/split_*.wasm 2>/dev/null || true)"
+if [ -n "$chunks" ]; then
+  printf 'lazy chunks (%d files, loaded with the pages that need them): %s\n' \
+    "$(wc -w <<<"$chunks")" "$(size_of "$chunks")"
+fi

@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/toolchain.sh
 roster_release_wasm_flags
-cargo leptos build --release --precompress "${ROSTER_LIB_CARGO_ARGS[@]}"
+cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "${CARGO_TARGET_DIR:-target}/release/roster" "$@"

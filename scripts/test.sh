@@ -33,7 +33,7 @@ fi
 # LEPTOS_* variables below, and the tests that follow reuse that build only
 # if they see the same values.
 say "cargo leptos build (server + wasm bundle)"
-cargo leptos build "${ROSTER_LIB_CARGO_ARGS[@]}"
+cargo leptos build --split "${ROSTER_LIB_CARGO_ARGS[@]}"
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
   LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
@@ -52,7 +52,7 @@ TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test -p roster --test 
 say "browser tests (Chromium, JavaScript on and off)"
 # The server binary must be the one built with the wasm bundle (a no-op when
 # the test build above produced the same artefacts).
-cargo leptos build "${ROSTER_LIB_CARGO_ARGS[@]}"
+cargo leptos build --split "${ROSTER_LIB_CARGO_ARGS[@]}"
 unset LEPTOS_SITE_ROOT LEPTOS_SITE_ADDR
 (cd end2end && ROSTER_BIN="$target_dir/debug/roster" LEPTOS_SITE_ROOT="$root/target/site" \
   ./node_modules/.bin/playwright test)

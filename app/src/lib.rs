@@ -18,11 +18,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::nav::Nav;
-use pages::{
-    about::AboutPage, create::CreatePage, delete::DeletePage, edit::EditPage, home::HomePage,
-    login::LoginPage, not_found::NotFound, register::RegisterPage, settings::SettingsPage,
-    student::StudentPage,
+use leptos_router::Lazy;
+use pages::lazy::{
+    AboutRoute, CreateRoute, DeleteRoute, EditRoute, LoginRoute, RegisterRoute, SettingsRoute,
+    StudentRoute,
 };
+use pages::{home::HomePage, not_found::NotFound};
 
 /// Where the stylesheet, the JS glue and the wasm bundle are served, worked
 /// out once at start (leptos's `HashedStylesheet` and `HydrationScripts`
@@ -113,13 +114,6 @@ fn page_title(title: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_viewer();
-    // Effects run only in the browser, after hydration: this marks the page
-    // as interactive (browser tests wait for it).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     // Pages render completely before the first byte is sent (`SsrMode::Async`):
     // that is what lets a missing student answer with a real 404 status, and
     // what a browser without JavaScript needs anyway.
@@ -130,14 +124,14 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/create/") view=CreatePage ssr=SsrMode::Async/>
-                    <Route path=path!("/about/") view=AboutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login/") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register/") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/") view=SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/") view=StudentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/edit/") view=EditPage ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/delete/") view=DeletePage ssr=SsrMode::Async/>
+                    <Route path=path!("/create/") view={Lazy::<CreateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/about/") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login/") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register/") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/") view={Lazy::<StudentRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/edit/") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/:id/delete/") view={Lazy::<DeleteRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -6,5 +6,17 @@ pub fn hydrate() {
     // aborts on panic without formatting anything, which keeps the bundle small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(roster_app::App);
+    // Hydration is asynchronous: a lazily loaded page (see
+    // roster_app::pages::lazy) has its wasm chunk fetched first. Once the
+    // whole page is live, `body[data-hydrated]` says so (browser tests wait
+    // for it).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        let app = leptos::mount::hydrate_from_async(body.clone(), roster_app::App).await;
+        app.forget();
+        let _ = body.set_attribute("data-hydrated", "");
+    });
 }

@@ -70,7 +70,8 @@ impl Assets {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let hashed = hashes
                 .iter()
-                .any(|h| !h.is_empty() && name.contains(h.as_str()));
+                .any(|h| !h.is_empty() && name.contains(h.as_str()))
+                || is_split_chunk(name);
             let with_ext = |ext: &str| {
                 let mut p = path.clone().into_os_string();
                 p.push(ext);
@@ -288,5 +289,38 @@ mod tests {
         assert!(etag_matches(&t, &tag));
         assert!(etag_matches(&format!("W/{t}, \"other\""), &tag));
         assert!(!etag_matches("\"other\"", &tag));
+    }
+}
+
+/// The lazily loaded wasm chunks of `cargo leptos build --split`
+/// (`chunk_8.<hash>.wasm`, `split_<name>.<hash>.wasm`): their content hash is
+/// in the name but not in `hash.txt`.
+fn is_split_chunk(name: &str) -> bool {
+    let mut parts = name.split('.');
+    let (Some(stem), Some(hash), Some("wasm"), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    (stem.starts_with("chunk_") || stem.starts_with("split_"))
+        && hash.len() >= 16
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::is_split_chunk;
+
+    #[test]
+    fn recognises_fingerprinted_chunks_only() {
+        assert!(is_split_chunk("chunk_10.8Sb14Z99MDyM89RsYjk4xg.wasm"));
+        assert!(is_split_chunk(
+            "split___login_route_view_10858805666335504619.xUr4vXozkZU36tLYy0JFdw.wasm"
+        ));
+        assert!(!is_split_chunk("chunk_10.wasm"));
+        assert!(!is_split_chunk("roster.wasm"));
+        assert!(!is_split_chunk("chunk_1.abc.wasm"));
     }
 }

@@ -97,7 +97,13 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         secure_cookie: config.secure_cookie,
         trust_proxy: config.trust_proxy,
     }));
-    let routes = generate_route_list(App);
+    // Generated once per process: leptos marks the whole process as "route
+    // generation running" meanwhile, and a page whose data starts loading in
+    // that window never finishes (leptos-rs/leptos#4773). A server builds its
+    // router before it listens, but the tests start many apps in one process.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let page_context = {
         let state = state.clone();
         move || provide_app_context(&state)

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use roster_core::domain::{ListQuery, SortKey, Student, StudentPage, PAGE_SIZES};
 
 use crate::api::{get_student, list_students, DeleteStudent};
+use crate::auth::urlencode;
 use crate::components::status::Notice;
 use crate::components::student_card::StudentCard;
+use crate::components::student_form::form_reader;
 use crate::error::AppError;
 
 #[component]
@@ -76,11 +77,28 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn SearchForm(query: Memo<ListQuery>) -> impl IntoView {
+    // A plain GET form; with the wasm loaded the router goes to the same URL
+    // without a reload.
+    let navigate = use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(get) = form_reader(&ev) else { return };
+        navigate(
+            &format!(
+                "/?q={}&sort={}&per={}",
+                urlencode(&get("q")),
+                urlencode(&get("sort")),
+                urlencode(&get("per"))
+            ),
+            Default::default(),
+        );
+    };
     view! {
-        <Form method="get" action="/" attr:class="search" attr:role="search">
+        <form method="get" action="/" class="search" role="search" on:submit=on_submit>
             <label class="grow">
                 <span>"Search"</span>
                 <input type="search" name="q" placeholder="Name or email"
+                    value=query.get_untracked().search
                     prop:value=move || query.get().search/>
             </label>
             <label>
@@ -100,7 +118,7 @@ fn SearchForm(query: Memo<ListQuery>) -> impl IntoView {
                 </select>
             </label>
             <button type="submit" class="secondary">"Show"</button>
-        </Form>
+        </form>
     }
 }
 

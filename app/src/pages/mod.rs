@@ -3,6 +3,7 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod home;
+pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod register;

@@ -205,6 +205,8 @@ fn browser(address: &str, cookie: Option<&str>) -> reqwest::Client {
     }
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A request that never gets an answer is a failure, not a hung suite.
+        .timeout(std::time::Duration::from_secs(30))
         .default_headers(headers)
         .build()
         .unwrap()
