@@ -92,7 +92,14 @@ pub async fn login(input: LoginInput) -> Result<Viewer, AppError> {
     use crate::service::accounts as auth;
     let db = crate::service::db()?;
     let client = auth::client_info();
-    let started = auth::login(&db, &client, &input, auth::current_session().as_ref()).await;
+    let started = auth::login(
+        &db,
+        &auth::auth_settings(),
+        &client,
+        &input,
+        auth::current_session().as_ref(),
+    )
+    .await;
     let session = crate::service::respond(started)?;
     auth::add_response_header(
         http::header::SET_COOKIE,

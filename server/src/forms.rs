@@ -135,7 +135,7 @@ pub async fn login(
     Form(input): Form<LoginInput>,
 ) -> Response {
     let previous = session.as_ref().map(|s| &s.0);
-    match accounts::login(&state.db, &client, &input, previous).await {
+    match accounts::login(&state.db, &state.auth, &client, &input, previous).await {
         Ok(new) => see_other_with_cookie(
             safe_next(&input.next),
             accounts::session_cookie(&new.cookie_value, &state.auth, client.https),

@@ -213,6 +213,14 @@ async fn sign_in_by_name_or_email_and_wrong_or_unknown_look_the_same() {
         assert_eq!(response.status().as_u16(), 303, "{login}");
         assert!(session_cookie(&response).is_some());
     }
+    // Nothing typed: a message at each field, and no failure counted.
+    let empty = app.login("", "").await;
+    assert_eq!(empty.status().as_u16(), 422);
+    let html = empty.text().await.unwrap();
+    assert_eq!(field_error(&html, "login"), "Enter your username or email.");
+    assert_eq!(field_error(&html, "password"), "Enter your password.");
+    assert_eq!(count_rows(&app.db, "login_failures").await, 0);
+
     let wrong = app.login(ADMIN, "not the password").await;
     let unknown = app.login("nobody", "not the password").await;
     assert_eq!(wrong.status().as_u16(), 401);

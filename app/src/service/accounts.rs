@@ -279,6 +279,7 @@ pub async fn register(
 /// [`AppError::TooManyAttempts`] until the window has passed.
 pub async fn login(
     db: &Db,
+    settings: &AuthSettings,
     client: &ClientInfo,
     input: &LoginInput,
     previous: Option<&Session>,
@@ -307,8 +308,9 @@ pub async fn login(
     match user {
         Some(user) if valid => {
             db.clear_login_failures(&account_key).await?;
-            // Housekeeping that needs no schedule of its own.
-            db.delete_idle_sessions(now - 30 * 24 * 60 * 60).await?;
+            // Housekeeping that needs no schedule of its own: sessions past
+            // their idle limit are refused anyway; this removes the rows.
+            db.delete_idle_sessions(now - settings.idle_secs).await?;
             tracing::info!(user = user.id, "signed in");
             start_session(db, user, previous).await
         }
