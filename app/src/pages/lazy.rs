@@ -11,106 +11,30 @@ use super::{
     register::RegisterPage, settings::SettingsPage, student::StudentPage,
 };
 
-pub struct CreateRoute;
+/// A route whose view is the page component `$page`, loaded lazily. The
+/// route needs no data of its own: each page loads what it shows.
+macro_rules! lazy_page {
+    ($route:ident => $page:ident) => {
+        pub struct $route;
 
-#[lazy_route]
-impl LazyRoute for CreateRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <CreatePage/> }.into_any()
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
 }
 
-pub struct EditRoute;
-
-#[lazy_route]
-impl LazyRoute for EditRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <EditPage/> }.into_any()
-    }
-}
-
-pub struct DeleteRoute;
-
-#[lazy_route]
-impl LazyRoute for DeleteRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <DeletePage/> }.into_any()
-    }
-}
-
-pub struct AboutRoute;
-
-#[lazy_route]
-impl LazyRoute for AboutRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AboutPage/> }.into_any()
-    }
-}
-
-pub struct LoginRoute;
-
-#[lazy_route]
-impl LazyRoute for LoginRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <LoginPage/> }.into_any()
-    }
-}
-
-pub struct RegisterRoute;
-
-#[lazy_route]
-impl LazyRoute for RegisterRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <RegisterPage/> }.into_any()
-    }
-}
-
-pub struct SettingsRoute;
-
-#[lazy_route]
-impl LazyRoute for SettingsRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <SettingsPage/> }.into_any()
-    }
-}
-
-pub struct StudentRoute;
-
-#[lazy_route]
-impl LazyRoute for StudentRoute {
-    fn data() -> Self {
-        Self
-    }
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <StudentPage/> }.into_any()
-    }
-}
+lazy_page!(StudentRoute => StudentPage);
+lazy_page!(CreateRoute => CreatePage);
+lazy_page!(EditRoute => EditPage);
+lazy_page!(DeleteRoute => DeletePage);
+lazy_page!(AboutRoute => AboutPage);
+lazy_page!(LoginRoute => LoginPage);
+lazy_page!(RegisterRoute => RegisterPage);
+lazy_page!(SettingsRoute => SettingsPage);
