@@ -102,7 +102,8 @@ impl Db {
         origin: AccountOrigin,
     ) -> Result<CurrentUser, DbError> {
         let row = with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
                 .fetch_one(&mut *tx)
                 .await?;
@@ -319,7 +320,8 @@ impl Db {
         forget_before: i64,
     ) -> Result<(), DbError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(forget_before)
                 .execute(&mut *tx)

@@ -6,19 +6,19 @@
 
 mod accounts;
 mod seed;
+mod sqlite_pool;
 mod students;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::Transaction;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, Transaction};
 
 pub use accounts::{AccountOrigin, NewUser, SessionRecord};
 pub use seed::SeedReport;
+pub use sqlite_pool::SqlitePool;
 
 /// The URL used when `DATABASE_URL` is unset: a file next to where Roster runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://roster.db";
@@ -92,28 +92,24 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
-/// Starting a transaction that will write. On SQLite it must take the write
-/// lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads and
-/// then writes fails with SQLITE_BUSY instead of waiting when another writer
-/// got there first.
-pub(crate) trait BeginWrite {
-    type Database: sqlx::Database;
+/// Starting a transaction that will write, on a connection taken from the
+/// pool. On SQLite it must take the write lock up front (`BEGIN IMMEDIATE`):
+/// a deferred transaction that reads and then writes fails with SQLITE_BUSY
+/// instead of waiting when another writer got there first.
+pub(crate) trait BeginWrite: Connection {
     fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = Result<Transaction<'static, Self::Database>, sqlx::Error>>
-           + Send;
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Transaction<'_, Self::Database>, sqlx::Error>> + Send;
 }
 
-impl BeginWrite for SqlitePool {
-    type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+impl BeginWrite for SqliteConnection {
+    async fn begin_write(&mut self) -> Result<Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
         self.begin_with("BEGIN IMMEDIATE").await
     }
 }
 
-impl BeginWrite for PgPool {
-    type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+impl BeginWrite for PgConnection {
+    async fn begin_write(&mut self) -> Result<Transaction<'_, sqlx::Postgres>, sqlx::Error> {
         self.begin().await
     }
 }
@@ -163,18 +159,17 @@ impl Db {
                     // OS caches the file anyway.
                     .pragma("cache_size", "-1024");
                 let file = options.get_filename().display().to_string();
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(settings.max_for(Backend::Sqlite))
-                    // An in-process database cannot drop a connection: the
-                    // default ping before every acquire is a wasted round
-                    // trip to the connection's thread.
-                    .test_before_acquire(false)
-                    .acquire_timeout(settings.acquire_timeout)
-                    .connect_with(options)
-                    .await
-                    .map_err(|e| {
-                        DbError::Unreachable(format!("cannot open the SQLite database {file}: {e}"))
-                    })?;
+                // Roster's own pool: sqlx's pings each connection as it
+                // comes back (see `sqlite_pool`).
+                let pool = SqlitePool::connect(
+                    options,
+                    settings.max_for(Backend::Sqlite),
+                    settings.acquire_timeout,
+                )
+                .await
+                .map_err(|e| {
+                    DbError::Unreachable(format!("cannot open the SQLite database {file}: {e}"))
+                })?;
                 Ok(Db::Sqlite(pool))
             }
             Backend::Postgres => {
@@ -215,7 +210,12 @@ impl Db {
     /// schema change is a new migration file.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&mut *conn)
+                    .await?
+            }
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -282,7 +282,10 @@ mod tests {
 
         let mut first = sqlx::migrate!("./migrations/sqlite");
         first.migrations = std::borrow::Cow::Owned(first.migrations[..1].to_vec());
-        first.run(pool).await.unwrap();
+        first
+            .run(&mut *pool.acquire().await.unwrap())
+            .await
+            .unwrap();
         for (i, name) in ["Ann", "Ben", "Cy"].iter().enumerate() {
             sqlx::query("INSERT INTO students (firstname, lastname, email) VALUES ($1, 'Old', $2)")
                 .bind(name)

@@ -75,7 +75,8 @@ impl Db {
             skipped: 0,
         };
         with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             for (first, last, email, age, bio) in SAMPLE {
                 let done = sqlx::query(
                     "INSERT INTO students (firstname, lastname, email, age, bio) \
@@ -106,7 +107,8 @@ impl Db {
         let tag = format!("{:x}", seed & 0xff_ffff_ffff);
         let mut rng = SplitMix(seed);
         with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             let mut done = 0u64;
             while done < count {
                 let n = (count - done).min(BATCH as u64) as usize;

@@ -130,6 +130,15 @@ impl Db {
         })
     }
 
+    /// How many students there are, from the trigger-maintained counter.
+    pub async fn count_students(&self) -> Result<i64, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT total FROM student_count WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     pub async fn get_student(&self, id: i64) -> Result<Option<Student>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM students WHERE id = $1");
         let row = with_pool!(self, pool => {
@@ -163,7 +172,8 @@ impl Db {
             ),
         };
         let row = with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             // Ids start at 1, so 0 excludes nobody when creating.
             let taken: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM students WHERE lower(email) = lower($1) AND id <> $2",
@@ -198,7 +208,8 @@ impl Db {
     /// Deletes a student; `NotFound` if there was none.
     pub async fn delete_student(&self, id: i64) -> Result<(), DbError> {
         let affected = with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
             let done = sqlx::query("DELETE FROM students WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)

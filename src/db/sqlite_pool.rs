@@ -1,0 +1,330 @@
+//! A connection pool for SQLite that takes connections back without a ping.
+//!
+//! sqlx's `Pool` tests every connection as it is released: it spawns a task
+//! that pings the connection before it goes back to the idle queue. For a
+//! network database that catches a dead socket; a SQLite connection lives in
+//! this process, and its ping is one more round trip to the thread that owns
+//! the connection. Profiled under load, that ping and the task around it
+//! were about a tenth of a record page's CPU time. Here a connection goes
+//! back synchronously when its guard drops. Everything else is sqlx's own
+//! `SqliteConnection`: the worker thread, the statement cache, transactions
+//! and their rollback when dropped unfinished.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use futures_util::{FutureExt, StreamExt, TryFutureExt};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteQueryResult, SqliteRow, SqliteStatement,
+    SqliteTypeInfo,
+};
+use sqlx::{ConnectOptions, Connection, Describe, Either, Execute, Executor, Sqlite};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
+
+/// At most `max` open connections to one database file, opened on demand
+/// and kept open. Cheap to clone.
+#[derive(Clone)]
+pub struct SqlitePool(Arc<Shared>);
+
+struct Shared {
+    options: SqliteConnectOptions,
+    max: u32,
+    acquire_timeout: Duration,
+    /// One permit per connection that may be in use.
+    permits: Arc<Semaphore>,
+    idle: Mutex<Vec<SqliteConnection>>,
+}
+
+impl fmt::Debug for SqlitePool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlitePool")
+            .field("max", &self.0.max)
+            .field("available", &self.0.permits.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlitePool {
+    /// Opens the first connection now, so that a bad path or a file that is
+    /// not a database is reported at start rather than at the first request.
+    pub async fn connect(
+        options: SqliteConnectOptions,
+        max: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, sqlx::Error> {
+        let first = options.connect().await?;
+        let max = max.max(1);
+        Ok(Self(Arc::new(Shared {
+            options,
+            max,
+            acquire_timeout,
+            permits: Arc::new(Semaphore::new(max as usize)),
+            idle: Mutex::new(vec![first]),
+        })))
+    }
+
+    /// A connection for the caller alone until the guard drops. Waits (in
+    /// arrival order) up to the acquire timeout when all are in use.
+    pub async fn acquire(&self) -> Result<PooledConnection, sqlx::Error> {
+        let shared = &self.0;
+        // The uncontended path sets no timer.
+        let permit = match shared.permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(TryAcquireError::Closed) => return Err(sqlx::Error::PoolClosed),
+            Err(TryAcquireError::NoPermits) => {
+                let wait = shared.permits.clone().acquire_owned();
+                match tokio::time::timeout(shared.acquire_timeout, wait).await {
+                    Ok(Ok(permit)) => permit,
+                    Ok(Err(_)) => return Err(sqlx::Error::PoolClosed),
+                    Err(_) => return Err(sqlx::Error::PoolTimedOut),
+                }
+            }
+        };
+        let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => shared.options.connect().await?,
+        };
+        Ok(PooledConnection {
+            conn: Some(conn),
+            broken: false,
+            shared: Arc::clone(shared),
+            _permit: permit,
+        })
+    }
+
+    /// Waits for the connections in use to come back, refuses new callers
+    /// (those already waiting get `PoolClosed`), and closes every connection,
+    /// which lets SQLite checkpoint and remove its WAL file.
+    pub async fn close(&self) {
+        let shared = &self.0;
+        // Queued behind everyone already waiting: granted once all are back.
+        let all = shared.permits.acquire_many(shared.max).await;
+        shared.permits.close();
+        drop(all);
+        let idle = std::mem::take(&mut *shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        for conn in idle {
+            if let Err(error) = conn.close().await {
+                tracing::warn!(%error, "closing a SQLite connection failed");
+            }
+        }
+    }
+}
+
+/// A connection on loan from a [`SqlitePool`]; dereferences to sqlx's
+/// `SqliteConnection` and goes back to the pool when dropped.
+pub struct PooledConnection {
+    conn: Option<SqliteConnection>,
+    /// Set when the connection's thread is gone: such a one is not kept.
+    broken: bool,
+    shared: Arc<Shared>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl PooledConnection {
+    fn note(&mut self, error: &sqlx::Error) {
+        if matches!(error, sqlx::Error::WorkerCrashed | sqlx::Error::Io(_)) {
+            self.broken = true;
+        }
+    }
+}
+
+impl Deref for PooledConnection {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        self.conn.as_ref().expect("present until dropped")
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        self.conn.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for PooledConnection {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        // A closed pool keeps nothing: dropping a connection ends its thread,
+        // which closes the database handle. The permit is released after
+        // this body, so a waiter always finds the connection idle.
+        if !self.broken && !self.shared.permits.is_closed() {
+            self.shared
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+        }
+    }
+}
+
+/// Queries run straight on the pool, one connection each, as with sqlx's
+/// `&Pool`.
+impl<'p> Executor<'p> for &'_ SqlitePool {
+    type Database = Sqlite;
+
+    /// Rows are gathered before the connection goes back: every query in
+    /// Roster reads one row or a bounded page, nothing streams.
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxStream<'e, Result<Either<SqliteQueryResult, SqliteRow>, sqlx::Error>>
+    where
+        'p: 'e,
+        E: 'q + Execute<'q, Sqlite>,
+    {
+        let pool = self.clone();
+        async move {
+            let mut conn = pool.acquire().await?;
+            let items: Vec<_> = conn.fetch_many(query).collect().await;
+            if let Some(Err(error)) = items.last() {
+                conn.note(error);
+            }
+            Ok(futures_util::stream::iter(items))
+        }
+        .try_flatten_stream()
+        .boxed()
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxFuture<'e, Result<Option<SqliteRow>, sqlx::Error>>
+    where
+        'p: 'e,
+        E: 'q + Execute<'q, Sqlite>,
+    {
+        let pool = self.clone();
+        async move {
+            let mut conn = pool.acquire().await?;
+            let result = conn.fetch_optional(query).await;
+            if let Err(error) = &result {
+                conn.note(error);
+            }
+            result
+        }
+        .boxed()
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [SqliteTypeInfo],
+    ) -> BoxFuture<'e, Result<SqliteStatement<'q>, sqlx::Error>>
+    where
+        'p: 'e,
+    {
+        let pool = self.clone();
+        async move { pool.acquire().await?.prepare_with(sql, parameters).await }.boxed()
+    }
+
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> BoxFuture<'e, Result<Describe<Sqlite>, sqlx::Error>>
+    where
+        'p: 'e,
+    {
+        let pool = self.clone();
+        async move { pool.acquire().await?.describe(sql).await }.boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    async fn pool(max: u32) -> SqlitePool {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
+        SqlitePool::connect(options, max, Duration::from_millis(200))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn connections_are_reused_and_bounded() {
+        let pool = pool(2).await;
+        // An in-memory database belongs to one connection: a table made on
+        // one shows which connection a later query got.
+        let mut a = pool.acquire().await.unwrap();
+        sqlx::query("CREATE TABLE mark (x)")
+            .execute(&mut *a)
+            .await
+            .unwrap();
+        let b = pool.acquire().await.unwrap();
+        let third = pool.acquire().await;
+        assert!(
+            matches!(third, Err(sqlx::Error::PoolTimedOut)),
+            "{:?}",
+            third.err()
+        );
+        drop(b);
+        drop(a);
+        // The connection returned last is handed out first.
+        let mut again = pool.acquire().await.unwrap();
+        sqlx::query("SELECT x FROM mark")
+            .fetch_all(&mut *again)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_waiter_gets_the_connection_when_it_comes_back() {
+        let pool = pool(1).await;
+        let held = pool.acquire().await.unwrap();
+        let waiter = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.acquire().await.map(|_| ()) }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(held);
+        waiter.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_unfinished_transaction_is_rolled_back_before_reuse() {
+        let pool = pool(1).await;
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("CREATE TABLE t (x)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        {
+            let mut tx = conn.begin().await.unwrap();
+            sqlx::query("INSERT INTO t VALUES (1)")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            // Dropped without commit.
+        }
+        drop(conn);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+        let mut conn = pool.acquire().await.unwrap();
+        // Not left inside a transaction either.
+        conn.begin().await.unwrap().commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn close_waits_for_loans_then_refuses() {
+        let pool = pool(2).await;
+        let held = pool.acquire().await.unwrap();
+        let closing = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.close().await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!closing.is_finished(), "close must wait for the loan");
+        drop(held);
+        closing.await.unwrap();
+        assert!(matches!(pool.acquire().await, Err(sqlx::Error::PoolClosed)));
+    }
+}
