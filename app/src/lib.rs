@@ -33,6 +33,10 @@ pub struct AssetUrls {
     pub css: String,
     pub js: String,
     pub wasm: String,
+    /// The hydration loader script (what leptos's HydrationScripts writes):
+    /// load the JS glue, instantiate the wasm, hydrate. The same for every
+    /// page, so written once.
+    pub loader: String,
 }
 
 impl AssetUrls {
@@ -47,10 +51,15 @@ impl AssetUrls {
                 .unwrap_or_default();
             format!("/{pkg_dir}/{output_name}{hash}.{kind}")
         };
+        let (css, js, wasm) = (url("css"), url("js"), url("wasm"));
+        let loader = format!(
+            "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+        );
         Self {
-            css: url("css"),
-            js: url("js"),
-            wasm: url("wasm"),
+            css,
+            js,
+            wasm,
+            loader,
         }
     }
 }
@@ -59,14 +68,6 @@ impl AssetUrls {
 pub fn shell(assets: std::sync::Arc<AssetUrls>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
-    // The hydration loader (what leptos's HydrationScripts writes): load the
-    // JS glue, instantiate the wasm, hydrate. It carries this response's
-    // CSP nonce.
-    let loader = format!(
-        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));",
-        js = assets.js,
-        wasm = assets.wasm
-    );
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -79,7 +80,8 @@ pub fn shell(assets: std::sync::Arc<AssetUrls>) -> impl IntoView {
                 <link rel="modulepreload" href=assets.js.clone() crossorigin="anonymous"/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm"
                     crossorigin="anonymous"/>
-                <script type="module" nonce=leptos::nonce::use_nonce()>{loader}</script>
+                // The loader carries this response's CSP nonce.
+                <script type="module" nonce=leptos::nonce::use_nonce()>{assets.loader.clone()}</script>
                 <MetaTags/>
             </head>
             <body>

@@ -12,9 +12,16 @@ test("the list shows the sample students as cards, with a nav bar", async ({ pag
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Roster" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Create" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Create" })).not.toHaveAttribute("aria-current");
+  // With the wasm, plain nav links navigate in place: a marker on window survives.
+  await page.evaluate(() => ((window as any).__noReload = "still here"));
   await nav.getByRole("link", { name: "About" }).click();
   await expect(page.getByRole("heading", { name: "About Roster" })).toBeVisible();
   await expect(page.locator("dd.database")).toHaveText("SQLite");
+  await expect(nav.getByRole("link", { name: "About" })).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Create" })).not.toHaveAttribute("aria-current");
+  const marker = await page.evaluate(() => (window as any).__noReload);
+  expect(marker).toBe(jsOn(info) ? "still here" : undefined);
 });
 
 test("a student is added and shows on the list with a confirmation", async ({ page }, info) => {

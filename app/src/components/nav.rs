@@ -1,6 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::Logout;
 use crate::auth::{use_viewer, CsrfField};
@@ -22,24 +21,30 @@ pub fn Nav() -> impl IntoView {
     };
     let signed_in = move || viewer.with(|v| v.is_some());
     let is_admin = move || viewer.with(|v| v.as_ref().is_some_and(|v| v.user.is_admin));
+    // Plain links (the router handles their clicks all the same) marked
+    // with `aria-current` from one location memo: leptos_router's `<A>`
+    // resolves relative paths and keeps memos per link, which these
+    // absolute links do not need, on every page render.
+    let path = use_location().pathname;
+    let current = move |href: &str| path.with(|p| p == href).then_some("page");
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <nav class="nav" aria-label="Main">
-                <A href="/" attr:class="brand">"Roster"</A>
+                <a href="/" class="brand">"Roster"</a>
                 <Show when=signed_in>
-                    <A href="/create/">"Create"</A>
+                    <a href="/create/" aria-current=move || current("/create/")>"Create"</a>
                 </Show>
-                <A href="/about/">"About"</A>
+                <a href="/about/" aria-current=move || current("/about/")>"About"</a>
                 <Show when=is_admin>
-                    <A href="/settings/">"Settings"</A>
+                    <a href="/settings/" aria-current=move || current("/settings/")>"Settings"</a>
                 </Show>
                 <span class="nav-gap"></span>
                 <Show
                     when=signed_in
-                    fallback=|| view! {
-                        <A href="/login/">"Sign in"</A>
-                        <A href="/register/">"Register"</A>
+                    fallback=move || view! {
+                        <a href="/login/" aria-current=move || current("/login/")>"Sign in"</a>
+                        <a href="/register/" aria-current=move || current("/register/")>"Register"</a>
                     }
                 >
                     <span class="who">
