@@ -69,14 +69,7 @@ pub async fn delete_student(id: i64) -> Result<(), AppError> {
 pub async fn about_info() -> Result<About, AppError> {
     let db = crate::service::db()?;
     let students = match crate::service::accounts::current_session() {
-        Some(_) => Some(
-            db.list_students(&ListQuery {
-                per_page: 10,
-                ..ListQuery::default()
-            })
-            .await?
-            .total,
-        ),
+        Some(_) => Some(db.count_students().await?),
         None => None,
     };
     Ok(About {

@@ -354,6 +354,17 @@ async fn about_names_the_database_but_never_its_url() {
             && !html.contains("sqlite://")
             && !html.contains("postgres://")
     );
+    // Signed in, it also counts the records.
+    assert!(
+        html.contains("<dt>Students on record</dt><dd>0</dd>"),
+        "{html}"
+    );
+    app.seed_sample().await;
+    let (_, html) = app.get_html("/about/").await;
+    assert!(
+        html.contains("<dt>Students on record</dt><dd>3</dd>"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
