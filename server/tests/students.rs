@@ -332,6 +332,10 @@ async fn search_sort_and_pages() {
     let (_, html) = app.get_html("/?per=10&page=5").await;
     assert_eq!(html.matches("<article").count(), 8);
     assert!(html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""));
+    // Past the last page: no cards, but still the total.
+    let (_, html) = app.get_html("/?per=10&page=9").await;
+    assert_eq!(html.matches("<article").count(), 0);
+    assert!(html.contains("48 students"), "{html}");
     // Nonsense parameters fall back to defaults rather than failing.
     let (status, html) = app.get_html("/?per=7&page=-3&sort=%00").await;
     assert_eq!(status, 200);

@@ -20,6 +20,14 @@ struct StudentRow {
     bio: Option<String>,
 }
 
+/// A row of an unfiltered list, with the total number of students.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    student: StudentRow,
+    total: i64,
+}
+
 impl From<StudentRow> for Student {
     fn from(row: StudentRow) -> Self {
         Student {
@@ -94,35 +102,48 @@ impl Db {
             ""
         };
         let (limit_at, offset_at) = if searching { (2, 3) } else { (1, 2) };
+        // Unfiltered, the trigger-maintained total comes along with the rows:
+        // one query instead of two.
+        let total_column = if searching {
+            ""
+        } else {
+            ", (SELECT total FROM student_count WHERE id = 1) AS total"
+        };
         let list_sql = format!(
             "SELECT id, firstname, lastname, email, age, created_at, \
-             substr(bio, 1, {preview}) AS bio FROM students {filter} \
+             substr(bio, 1, {preview}) AS bio{total_column} FROM students {filter} \
              ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}",
             preview = BIO_PREVIEW_CHARS + 1,
             order = order_by(self.backend(), query.sort),
         );
-        // Unfiltered, the trigger-maintained total answers at once.
-        let count_sql = if searching {
-            format!("SELECT COUNT(*) FROM students {filter}")
-        } else {
-            "SELECT total FROM student_count WHERE id = 1".to_owned()
-        };
-        let pattern = like_pattern(&query.search);
         let limit = i64::from(query.per_page);
         let offset = query.offset();
 
-        let (rows, total): (Vec<StudentRow>, i64) = with_pool!(self, pool => {
-            let mut list = sqlx::query_as::<_, StudentRow>(&list_sql);
-            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-            if searching {
-                list = list.bind(pattern.as_str());
-                count = count.bind(pattern.as_str());
-            }
-            let list = list.bind(limit).bind(offset).fetch_all(pool);
-            let count = count.fetch_one(pool);
-            let (rows, total) = tokio::try_join!(list, count)?;
-            (rows, total)
-        });
+        let (rows, total) = if searching {
+            let count_sql = format!("SELECT COUNT(*) FROM students {filter}");
+            let pattern = like_pattern(&query.search);
+            with_pool!(self, pool => {
+                let list = sqlx::query_as::<_, StudentRow>(&list_sql)
+                    .bind(pattern.as_str())
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(pool);
+                let count = sqlx::query_scalar::<_, i64>(&count_sql)
+                    .bind(pattern.as_str())
+                    .fetch_one(pool);
+                tokio::try_join!(list, count)?
+            })
+        } else {
+            let rows: Vec<CountedRow> = with_pool!(self, pool => {
+                sqlx::query_as(&list_sql).bind(limit).bind(offset).fetch_all(pool).await?
+            });
+            let total = match rows.first() {
+                Some(row) => row.total,
+                // A page past the end still reports how many there are.
+                None => self.count_students().await?,
+            };
+            (rows.into_iter().map(|r| r.student).collect(), total)
+        };
         Ok(StudentPage {
             students: rows.into_iter().map(Student::from).collect(),
             total,
