@@ -31,9 +31,10 @@ pub fn StudentCard(
     on_delete: Callback<(i64, String)>,
     #[prop(optional)] highlight: bool,
 ) -> impl IntoView {
+    let mut student = student;
     let id = student.id;
     let name = student.full_name();
-    let bio = student.bio.clone().map(|bio| {
+    let bio = student.bio.take().map(|bio| {
         if bio.chars().count() > PREVIEW {
             let cut: String = bio.chars().take(PREVIEW).collect();
             format!("{}…", cut.trim_end())
@@ -55,7 +56,7 @@ pub fn StudentCard(
             <h2 class="card-name">
                 <a href=format!("/{id}/")>{name.clone()}</a>
             </h2>
-            <StudentFacts student=student.clone()/>
+            <StudentFacts student/>
             {bio.map(|bio| view! { <p class="bio">{bio}</p> })}
             <div class="actions">
                 <a class="button secondary" href=format!("/{id}/edit/")>"Edit"</a>
