@@ -124,7 +124,7 @@ fn SearchForm(query: Memo<ListQuery>) -> impl IntoView {
 
 #[component]
 fn StudentList(
-    page: StudentPage,
+    mut page: StudentPage,
     created: Option<Student>,
     on_delete: Callback<(i64, String)>,
 ) -> impl IntoView {
@@ -137,7 +137,9 @@ fn StudentList(
         (1, true) => format!("1 student matches “{}”", page.query.search),
         (n, true) => format!("{n} students match “{}”", page.query.search),
     };
-    let empty = page.students.is_empty();
+    // The cards take the students; the pager needs only the counts.
+    let students = std::mem::take(&mut page.students);
+    let empty = students.is_empty();
     let empty_text = if searching {
         "No students match your search."
     } else if page.query.page > 1 {
@@ -154,7 +156,7 @@ fn StudentList(
             <p class="empty">{empty_text}" "<a href="/create/">"Add a student"</a></p>
         })}
         <div class="cards">
-            {page.students.iter().cloned().map(|student| {
+            {students.into_iter().map(|student| {
                 let lit = Some(student.id) == highlight;
                 view! { <StudentCard student on_delete highlight=lit/> }
             }).collect_view()}

@@ -20,9 +20,10 @@ pub fn StudentPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match student.await {
-                    Ok(Some(s)) => {
+                    Ok(Some(mut s)) => {
                         let id = s.id;
                         let name = s.full_name();
+                        let bio = s.bio.take().unwrap_or_else(|| "No bio yet.".into());
                         let confirm_name = name.clone();
                         let on_delete = move |ev: leptos::ev::SubmitEvent| {
                             ev.prevent_default();
@@ -40,9 +41,9 @@ pub fn StudentPage() -> impl IntoView {
                             <article class="student-detail">
                                 <p class="card-id">"#"{id}</p>
                                 <h1>{name.clone()}</h1>
-                                <StudentFacts student=s.clone()/>
+                                <StudentFacts student=s/>
                                 <h2>"Bio"</h2>
-                                <p class="bio full">{s.bio.clone().unwrap_or_else(|| "No bio yet.".into())}</p>
+                                <p class="bio full">{bio}</p>
                                 <div class="actions">
                                     <a class="button secondary" href=format!("/{id}/edit/")>"Edit"</a>
                                     <form method="get" action=format!("/{id}/delete/") on:submit=on_delete>
