@@ -27,37 +27,42 @@ pub fn Nav() -> impl IntoView {
     // absolute links do not need, on every page render.
     let path = use_location().pathname;
     let current = move |href: &str| path.with(|p| p == href).then_some("page");
+    // Plain reactive closures rather than `<Show>`: the same markup without
+    // a memo and an owner per branch on every page render.
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <nav class="nav" aria-label="Main">
                 <a href="/" class="brand">"Roster"</a>
-                <Show when=signed_in>
+                {move || signed_in().then(|| view! {
                     <a href="/create/" aria-current=move || current("/create/")>"Create"</a>
-                </Show>
+                })}
                 <a href="/about/" aria-current=move || current("/about/")>"About"</a>
-                <Show when=is_admin>
+                {move || is_admin().then(|| view! {
                     <a href="/settings/" aria-current=move || current("/settings/")>"Settings"</a>
-                </Show>
+                })}
                 <span class="nav-gap"></span>
-                <Show
-                    when=signed_in
-                    fallback=move || view! {
+                {move || if signed_in() {
+                    view! {
+                        <span class="who">
+                            "Signed in as "
+                            <strong class="username">
+                                {move || viewer.with(|v| v.as_ref().map(|v| v.user.username.clone()))}
+                            </strong>
+                        </span>
+                        <form class="logout" method="post" action="/logout/" on:submit=on_logout>
+                            <CsrfField/>
+                            <button type="submit" class="link">"Sign out"</button>
+                        </form>
+                    }
+                    .into_any()
+                } else {
+                    view! {
                         <a href="/login/" aria-current=move || current("/login/")>"Sign in"</a>
                         <a href="/register/" aria-current=move || current("/register/")>"Register"</a>
                     }
-                >
-                    <span class="who">
-                        "Signed in as "
-                        <strong class="username">
-                            {move || viewer.with(|v| v.as_ref().map(|v| v.user.username.clone()))}
-                        </strong>
-                    </span>
-                    <form class="logout" method="post" action="/logout/" on:submit=on_logout>
-                        <CsrfField/>
-                        <button type="submit" class="link">"Sign out"</button>
-                    </form>
-                </Show>
+                    .into_any()
+                }}
             </nav>
         </header>
     }
