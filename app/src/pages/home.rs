@@ -4,7 +4,6 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use roster_core::domain::{ListQuery, SortKey, Student, StudentPage, PAGE_SIZES};
 
 use crate::api::{get_student, list_students, DeleteStudent};
-use crate::auth::urlencode;
 use crate::components::status::Notice;
 use crate::components::student_card::StudentCard;
 use crate::components::student_form::form_reader;
@@ -83,15 +82,9 @@ fn SearchForm(query: Memo<ListQuery>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(get) = form_reader(&ev) else { return };
-        navigate(
-            &format!(
-                "/?q={}&sort={}&per={}",
-                urlencode(&get("q")),
-                urlencode(&get("sort")),
-                urlencode(&get("per"))
-            ),
-            Default::default(),
-        );
+        let query =
+            ListQuery::from_params(Some(&get("q")), Some(&get("sort")), None, Some(&get("per")));
+        navigate(&query.href_for_page(1), Default::default());
     };
     view! {
         <form method="get" action="/" class="search" role="search" on:submit=on_submit>
