@@ -29,14 +29,16 @@ use pages::{home::HomePage, not_found::NotFound};
 /// out once at start (leptos's `HashedStylesheet` and `HydrationScripts`
 /// would read cargo-leptos's hash file from disk for every page).
 #[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Shared strings: each page links them, and a clone is a count increment.
 pub struct AssetUrls {
-    pub css: String,
-    pub js: String,
-    pub wasm: String,
+    pub css: std::sync::Arc<str>,
+    pub js: std::sync::Arc<str>,
+    pub wasm: std::sync::Arc<str>,
     /// The hydration loader script (what leptos's HydrationScripts writes):
     /// load the JS glue, instantiate the wasm, hydrate. The same for every
     /// page, so written once.
-    pub loader: String,
+    pub loader: std::sync::Arc<str>,
 }
 
 impl AssetUrls {
@@ -56,10 +58,10 @@ impl AssetUrls {
             "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
         );
         Self {
-            css,
-            js,
-            wasm,
-            loader,
+            css: css.into(),
+            js: js.into(),
+            wasm: wasm.into(),
+            loader: loader.into(),
         }
     }
 }
