@@ -6,6 +6,8 @@ use super::{with_pool, Backend, BeginWrite, Db, DbError};
 use crate::domain::{ListQuery, NewStudent, SortKey, Student, StudentPage, Timestamp};
 
 const COLUMNS: &str = "id, firstname, lastname, email, age, created_at, bio";
+/// The number of students, kept by triggers (a COUNT(*) would scan them all).
+const TOTAL_SQL: &str = "SELECT total FROM student_count WHERE id = 1";
 /// Cards on the list show the start of a bio; the detail page shows all of it.
 pub const BIO_PREVIEW_CHARS: usize = 300;
 
@@ -105,9 +107,9 @@ impl Db {
         // Unfiltered, the trigger-maintained total comes along with the rows:
         // one query instead of two.
         let total_column = if searching {
-            ""
+            String::new()
         } else {
-            ", (SELECT total FROM student_count WHERE id = 1) AS total"
+            format!(", ({TOTAL_SQL}) AS total")
         };
         let list_sql = format!(
             "SELECT id, firstname, lastname, email, age, created_at, \
@@ -154,7 +156,7 @@ impl Db {
     /// How many students there are, from the trigger-maintained counter.
     pub async fn count_students(&self) -> Result<i64, DbError> {
         Ok(with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT total FROM student_count WHERE id = 1")
+            sqlx::query_scalar(TOTAL_SQL)
                 .fetch_one(pool)
                 .await?
         }))
