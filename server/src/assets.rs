@@ -268,6 +268,23 @@ fn brotli(data: &[u8]) -> Option<Bytes> {
     Some(Bytes::from(out))
 }
 
+/// The lazily loaded wasm chunks of `cargo leptos build --split`
+/// (`chunk_8.<hash>.wasm`, `split_<name>.<hash>.wasm`): their content hash is
+/// in the name but not in `hash.txt`.
+fn is_split_chunk(name: &str) -> bool {
+    let mut parts = name.split('.');
+    let (Some(stem), Some(hash), Some("wasm"), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    (stem.starts_with("chunk_") || stem.starts_with("split_"))
+        && hash.len() >= 16
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,28 +307,6 @@ mod tests {
         assert!(etag_matches(&format!("W/{t}, \"other\""), &tag));
         assert!(!etag_matches("\"other\"", &tag));
     }
-}
-
-/// The lazily loaded wasm chunks of `cargo leptos build --split`
-/// (`chunk_8.<hash>.wasm`, `split_<name>.<hash>.wasm`): their content hash is
-/// in the name but not in `hash.txt`.
-fn is_split_chunk(name: &str) -> bool {
-    let mut parts = name.split('.');
-    let (Some(stem), Some(hash), Some("wasm"), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    (stem.starts_with("chunk_") || stem.starts_with("split_"))
-        && hash.len() >= 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-#[cfg(test)]
-mod split_tests {
-    use super::is_split_chunk;
 
     #[test]
     fn recognises_fingerprinted_chunks_only() {
