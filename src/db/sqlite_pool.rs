@@ -239,6 +239,10 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    async fn exec(conn: &mut SqliteConnection, sql: &str) {
+        sqlx::query(sql).execute(conn).await.unwrap();
+    }
+
     async fn pool(max: u32) -> SqlitePool {
         let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
         SqlitePool::connect(options, max, Duration::from_millis(200))
@@ -252,10 +256,7 @@ mod tests {
         // An in-memory database belongs to one connection: a table made on
         // one shows which connection a later query got.
         let mut a = pool.acquire().await.unwrap();
-        sqlx::query("CREATE TABLE mark (x)")
-            .execute(&mut *a)
-            .await
-            .unwrap();
+        exec(&mut a, "CREATE TABLE mark (x)").await;
         let b = pool.acquire().await.unwrap();
         let third = pool.acquire().await;
         assert!(
@@ -267,10 +268,7 @@ mod tests {
         drop(a);
         // The connection returned last is handed out first.
         let mut again = pool.acquire().await.unwrap();
-        sqlx::query("SELECT x FROM mark")
-            .fetch_all(&mut *again)
-            .await
-            .unwrap();
+        exec(&mut again, "SELECT x FROM mark").await;
     }
 
     #[tokio::test]
@@ -290,16 +288,10 @@ mod tests {
     async fn an_unfinished_transaction_is_rolled_back_before_reuse() {
         let pool = pool(1).await;
         let mut conn = pool.acquire().await.unwrap();
-        sqlx::query("CREATE TABLE t (x)")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        exec(&mut conn, "CREATE TABLE t (x)").await;
         {
             let mut tx = conn.begin().await.unwrap();
-            sqlx::query("INSERT INTO t VALUES (1)")
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+            exec(&mut tx, "INSERT INTO t VALUES (1)").await;
             // Dropped without commit.
         }
         drop(conn);
