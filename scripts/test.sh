@@ -47,7 +47,8 @@ cargo test
 
 say "HTTP tests on PostgreSQL"
 bash scripts/postgres.sh start
-TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test -p roster --test students --test accounts --test assets
+TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test -p roster \
+  --test students --test accounts --test assets --test handlers --test pets --test comments
 
 say "browser tests (Chromium, JavaScript on and off)"
 # The server binary must be the one built with the wasm bundle (a no-op when

@@ -1,10 +1,7 @@
 //! Who is signed in, as the pages see it (server and browser alike).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use roster_core::domain::{safe_next, CurrentUser, FieldErrors};
-
-use crate::error::AppError;
+use roster_core::domain::CurrentUser;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user, and the token that forms carry for clients that send
@@ -61,28 +58,4 @@ pub fn urlencode(text: &str) -> String {
         }
     }
     out
-}
-
-/// What happens once a sign-in or registration server function answered:
-/// the nav learns who is signed in and the browser goes on to `next`; or the
-/// errors show at the fields.
-pub fn follow_sign_in(
-    result: Signal<Option<Result<Viewer, AppError>>>,
-    next: String,
-    errors: RwSignal<FieldErrors>,
-    message: RwSignal<Option<String>>,
-) {
-    let viewer = use_viewer();
-    let navigate = use_navigate();
-    Effect::new(move |_| match result.get() {
-        Some(Ok(signed_in)) => {
-            viewer.set(Some(signed_in));
-            navigate(&safe_next(&next), Default::default());
-        }
-        Some(Err(e)) => {
-            errors.set(e.field_errors().cloned().unwrap_or_default());
-            message.set(Some(e.to_string()));
-        }
-        None => {}
-    });
 }

@@ -1,6 +1,6 @@
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use roster_core::domain::FieldErrors;
+use roster_core::domain::{Conflict, FieldErrors, Kind};
 use serde::{Deserialize, Serialize};
 
 /// Every way a Roster request can fail, as the user and the HTTP client see it.
@@ -10,21 +10,42 @@ pub enum AppError {
     /// Input that breaks a rule; each message belongs next to its field.
     #[error("Please correct the highlighted fields.")]
     Invalid(FieldErrors),
-    #[error("That student does not exist (it may have been deleted).")]
-    NotFound,
+    #[error("That {} does not exist (it may have been deleted).", .0.noun())]
+    NotFound(Kind),
+    /// The record changed since the form was opened; nothing was written.
+    #[error("Someone else saved changes to this {} since you opened it. Their values are shown beside yours: save again to keep yours, or reload the page to start from theirs.", .0.kind.noun())]
+    Conflict(Conflict),
+    /// A rule that depends on other records refused the request (a handler
+    /// that still has pets, a course that is full).
+    #[error("{0}")]
+    Refused(String),
     /// No session: the page or server function needs a signed-in user.
     #[error("Please sign in to continue.")]
     Unauthorized,
-    /// Signed in, but not an administrator.
-    #[error("Only administrators can do that.")]
-    Forbidden,
+    /// Signed in, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// Unknown account and wrong password look the same from outside.
     #[error("That username or email and password do not match an account.")]
     BadCredentials,
-    #[error("Too many failed sign-in attempts. Try again in {} minute{}.", minutes(*retry_after_secs), if minutes(*retry_after_secs) == 1 { "" } else { "s" })]
+    #[error("This account has been disabled. Ask an administrator if you need it again.")]
+    AccountDisabled,
+    #[error(
+        "Too many failed sign-in attempts. Try again in {}.",
+        minutes(retry_after_secs)
+    )]
     TooManyAttempts { retry_after_secs: i64 },
+    /// Too many requests of one kind from one client (the contact form).
+    #[error(
+        "You have sent too many messages. Try again in {}.",
+        minutes(retry_after_secs)
+    )]
+    RateLimited { retry_after_secs: i64 },
     #[error("Registration is closed. Ask an administrator for an account.")]
     RegistrationClosed,
+    /// The database is away or refuses writes; worth trying again soon.
+    #[error("The database is not available right now. Nothing was changed; please try again in a moment.")]
+    Unavailable,
     /// Details are logged on the server, never sent to the browser.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -37,19 +58,30 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) => 422,
-            AppError::NotFound => 404,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) | AppError::Refused(_) => 409,
             AppError::Unauthorized | AppError::BadCredentials => 401,
-            AppError::Forbidden | AppError::RegistrationClosed => 403,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::Forbidden(_) | AppError::RegistrationClosed | AppError::AccountDisabled => {
+                403
+            }
+            AppError::TooManyAttempts { .. } | AppError::RateLimited { .. } => 429,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }
     }
 
+    /// Only administrators may do this.
+    pub fn admins_only() -> Self {
+        AppError::Forbidden("Only administrators can do that.".into())
+    }
+
     /// Seconds until a throttled client may try again.
     pub fn retry_after_secs(&self) -> Option<i64> {
         match self {
-            AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            AppError::TooManyAttempts { retry_after_secs }
+            | AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
             _ => None,
         }
     }
@@ -60,11 +92,22 @@ impl AppError {
             _ => None,
         }
     }
+
+    pub fn conflict(&self) -> Option<&Conflict> {
+        match self {
+            AppError::Conflict(conflict) => Some(conflict),
+            _ => None,
+        }
+    }
 }
 
-/// Whole minutes, rounded up: "try again in 0 minutes" helps nobody.
-fn minutes(secs: i64) -> i64 {
-    (secs + 59) / 60
+/// "1 minute", "15 minutes": whole minutes, rounded up ("0 minutes" helps
+/// nobody).
+fn minutes(secs: &i64) -> String {
+    match (secs + 59) / 60 {
+        1 => "1 minute".into(),
+        n => format!("{n} minutes"),
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -79,25 +122,57 @@ impl FromServerFnError for AppError {
 impl From<roster_core::db::DbError> for AppError {
     fn from(e: roster_core::db::DbError) -> Self {
         use roster_core::db::DbError;
+        use roster_core::domain::constraints::field_message;
         match e {
-            DbError::EmailTaken => AppError::Invalid(FieldErrors::single(
-                "email",
-                "Another student already uses this email address.",
-            )),
-            DbError::NotFound => AppError::NotFound,
-            DbError::Taken(field) => AppError::Invalid(FieldErrors::single(
-                field,
-                if field == "username" {
-                    "That username is taken."
-                } else {
-                    "An account with this email already exists."
-                },
-            )),
+            DbError::Constraint(name) => match field_message(&name) {
+                Some((field, message)) => AppError::Invalid(FieldErrors::single(field, message)),
+                None => {
+                    tracing::warn!(constraint = %name, "unmapped constraint violation");
+                    AppError::Refused(
+                        "That conflicts with other records. Reload the page and try again.".into(),
+                    )
+                }
+            },
+            DbError::NotFound(kind) => AppError::NotFound(kind),
+            DbError::Stale => AppError::Refused(
+                "This record changed since you opened it. Reload the page and try again.".into(),
+            ),
+            DbError::InUse { children, count } => {
+                AppError::Refused(format!("It still has {}.", children.count(count)))
+            }
             DbError::RegistrationClosed => AppError::RegistrationClosed,
+            DbError::Unavailable(reason) => {
+                tracing::warn!(%reason, "database unavailable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "database failure");
                 AppError::Internal
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_record_type() {
+        assert_eq!(
+            AppError::NotFound(Kind::Pet).to_string(),
+            "That pet does not exist (it may have been deleted)."
+        );
+        assert!(AppError::TooManyAttempts {
+            retry_after_secs: 61
+        }
+        .to_string()
+        .ends_with("2 minutes."));
+        assert!(AppError::RateLimited {
+            retry_after_secs: 30
+        }
+        .to_string()
+        .ends_with("1 minute."));
+        assert_eq!(AppError::Unavailable.status(), 503);
     }
 }

@@ -5,7 +5,7 @@
 //! that loads the wasm afterwards sees the same form.
 
 use leptos::prelude::*;
-use roster_core::domain::FieldErrors;
+use roster_core::domain::{Conflict, FieldErrors};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,8 @@ pub struct FormState<T> {
     pub errors: FieldErrors,
     /// A message for the whole form (not tied to a field).
     pub message: Option<String>,
+    /// The record changed since the form was opened: its values now.
+    pub conflict: Option<Conflict>,
 }
 
 /// The rejected submission this render answers, if any.

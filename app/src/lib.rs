@@ -1,29 +1,40 @@
 //! Roster's user interface: pages, components and server functions. Compiled
 //! twice: with `ssr` into the server (rendering, server function bodies) and
 //! with `hydrate` into the browser bundle.
+//!
+//! One folder per record type (`students`, `handlers`, `pets`, `comments`,
+//! `accounts`), each with its server functions, fields, columns and page
+//! body; `record` holds what they share.
 
-pub mod api;
+pub mod accounts;
 pub mod auth;
+pub mod comments;
 mod components;
 pub mod error;
 pub mod form_state;
+pub mod handlers;
 mod html;
 mod pages;
+pub mod pets;
+pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod students;
+pub mod urls;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{Lazy, SsrMode};
+use roster_core::domain::{NoFields, StudentList};
 
 use components::nav::Nav;
-use leptos_router::Lazy;
-use pages::lazy::{
-    AboutRoute, CreateRoute, DeleteRoute, EditRoute, LoginRoute, RegisterRoute, SettingsRoute,
-    StudentRoute,
-};
-use pages::{home::HomePage, not_found::NotFound};
+use components::status::Notice;
+use pages::lazy::*;
+use pages::not_found::NotFound;
+use urls::RoutePath;
+
+pub use components::picker::FIND_FIELD;
 
 /// Where the stylesheet, the JS glue and the wasm bundle are served, worked
 /// out once at start (leptos's `HashedStylesheet` and `HydrationScripts`
@@ -114,32 +125,59 @@ fn page_title(title: String) -> String {
     format!("{} · Roster", html::unescaped_child(&title))
 }
 
+/// The student list: the home page, in the bundle every visitor loads.
+#[component]
+fn StudentsPage() -> impl IntoView {
+    record::page::list_page::<StudentList>()
+}
+
+/// A refused plain POST of a form without fields (a comment's Delete
+/// button): its message, at the top of the page shown again.
+#[component]
+fn RefusedNotice() -> impl IntoView {
+    form_state::submitted_form::<NoFields>()
+        .and_then(|state| state.message)
+        .map(|message| view! { <Notice kind="error">{message}</Notice> })
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_viewer();
     // Pages render completely before the first byte is sent (`SsrMode::Async`):
-    // that is what lets a missing student answer with a real 404 status, and
-    // what a browser without JavaScript needs anyway.
+    // that is what lets a missing record answer with a real 404 status, and
+    // what a browser without JavaScript needs anyway. Routes with a leading
+    // id (`/{id}/`, the seed's student URLs) come last: the first match wins.
     view! {
         <Title formatter=page_title/>
         <Router>
             <Nav/>
             <main id="main">
+                <RefusedNotice/>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/create/") view={Lazy::<CreateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/about/") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login/") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register/") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/") view={Lazy::<StudentRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/edit/") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/:id/delete/") view={Lazy::<DeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENTS) view=StudentsPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_CREATE) view={Lazy::<StudentCreateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLERS) view={Lazy::<HandlersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_CREATE) view={Lazy::<HandlerCreateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER) view={Lazy::<HandlerRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_EDIT) view={Lazy::<HandlerEditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_DELETE) view={Lazy::<HandlerDeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PETS) view={Lazy::<PetsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_CREATE) view={Lazy::<PetCreateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET) view={Lazy::<PetRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_EDIT) view={Lazy::<PetEditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_DELETE) view={Lazy::<PetDeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::ABOUT) view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::LOGIN) view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::REGISTER) view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::SETTINGS) view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT) view={Lazy::<StudentRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_EDIT) view={Lazy::<StudentEditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_DELETE) view={Lazy::<StudentDeleteRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>"Roster keeps student records. "<a href="/about/">"About Roster"</a></p>
+                <p>"Roster keeps student records. "<a href=urls::about()>"About Roster"</a></p>
             </footer>
         </Router>
     }

@@ -20,7 +20,7 @@ use roster_app::service::accounts::{
 
 use crate::config::SecureCookie;
 use crate::security::has_origin_headers;
-use crate::startup::{AppState, BODY_LIMIT};
+use crate::state::{AppState, BODY_LIMIT};
 
 /// Pages and endpoints anyone may use. Everything else needs a session.
 fn is_public(path: &str) -> bool {

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use roster_app::service::accounts;
-use roster_core::db::{AccountOrigin, Db, NewUser};
+use roster_core::db::{AccountOrigin, Db, NewUser, SeedCounts};
 use roster_core::domain::{Email, Password, Username};
 
 use crate::config::Config;
@@ -14,8 +14,12 @@ Usage: roster [COMMAND]
 Commands:
   serve             Run the web server (the default)
   migrate           Apply database migrations, then exit
-  seed --sample     Add the tutorial's three students (John Doe, Sammy Shark, Carl White)
-  seed --count N    Add N made-up students, for trying things out and benchmarks
+  seed --sample     Add the tutorials' sample records: three students (John Doe,
+                    Sammy Shark, Carl White), a few handlers, pets and comments
+  seed [--students N] [--handlers N] [--pets N] [--comments N]
+                    Add made-up records, for trying things out and benchmarks
+                    (--count N is --students N). Pets go to existing handlers,
+                    comments to existing pets.
   user create --username NAME --email EMAIL [--admin]
                     Create an account (the first one is always an administrator).
                     The password is asked for twice on a terminal, or read as
@@ -39,7 +43,7 @@ pub enum Command {
     Serve,
     Migrate,
     SeedSample,
-    SeedCount(u64),
+    Seed(SeedCounts),
     UserCreate {
         username: String,
         email: String,
@@ -55,9 +59,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         [] | ["serve"] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
         ["seed", "--sample"] => Ok(Command::SeedSample),
-        ["seed", "--count", n] | ["seed", "--count", "--", n] => parse_count(n),
-        ["seed", flag] if flag.starts_with("--count=") => parse_count(&flag["--count=".len()..]),
-        ["seed", ..] => Err("seed needs --sample or --count N".into()),
+        ["seed", rest @ ..] => parse_seed(rest),
         ["user", "create", rest @ ..] => parse_user_create(rest),
         ["user", ..] => Err("user needs: create --username NAME --email EMAIL [--admin]".into()),
         ["-h" | "--help" | "help"] => Ok(Command::Help),
@@ -94,13 +96,43 @@ fn parse_user_create(args: &[&str]) -> Result<Command, String> {
     }
 }
 
-fn parse_count(n: &str) -> Result<Command, String> {
-    match n.parse::<u64>() {
-        Ok(n) if (1..=MAX_SEED).contains(&n) => Ok(Command::SeedCount(n)),
-        _ => Err(format!(
-            "--count takes a whole number from 1 to {MAX_SEED} (got {n:?})"
-        )),
+/// `seed --students N --handlers N --pets N --comments N` (any of them,
+/// `--flag=N` too; `--count` is `--students`).
+fn parse_seed(args: &[&str]) -> Result<Command, String> {
+    let mut counts = SeedCounts::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (flag, value) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (*arg, args.next().copied()),
+        };
+        let slot = match flag {
+            "--count" | "--students" => &mut counts.students,
+            "--handlers" => &mut counts.handlers,
+            "--pets" => &mut counts.pets,
+            "--comments" => &mut counts.comments,
+            other => {
+                return Err(format!(
+                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments N)"
+                ))
+            }
+        };
+        let value = value.unwrap_or("");
+        *slot = match value.parse::<u64>() {
+            Ok(n) if (1..=MAX_SEED).contains(&n) => n,
+            _ => {
+                return Err(format!(
+                    "{flag} takes a whole number from 1 to {MAX_SEED} (got {value:?})"
+                ))
+            }
+        };
     }
+    if counts == SeedCounts::default() {
+        return Err(
+            "seed needs --sample, or one of --students/--handlers/--pets/--comments N".into(),
+        );
+    }
+    Ok(Command::Seed(counts))
 }
 
 async fn open_database(config: &Config) -> Result<Db, String> {
@@ -133,13 +165,13 @@ pub async fn run(command: Command) -> Result<(), String> {
             let db = open_database(&config).await?;
             let report = db.seed_sample().await.map_err(|e| e.to_string())?;
             println!(
-                "Added {} sample students ({} already there).",
-                report.inserted, report.skipped
+                "Added {} sample students ({} already there), {} handlers, {} pets and {} comments.",
+                report.inserted, report.skipped, report.handlers, report.pets, report.comments
             );
             db.close().await;
             Ok(())
         }
-        Command::SeedCount(count) => {
+        Command::Seed(counts) => {
             let config = Config::from_env()?;
             let db = open_database(&config).await?;
             let started = Instant::now();
@@ -147,10 +179,15 @@ pub async fn run(command: Command) -> Result<(), String> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_micros() as u64)
                 .unwrap_or(1);
-            let report = db.seed_fake(count, seed).await.map_err(|e| e.to_string())?;
+            db.seed_fake(counts, seed)
+                .await
+                .map_err(|e| e.to_string())?;
             println!(
-                "Added {} students in {:.2} s.",
-                report.inserted,
+                "Added {} students, {} handlers, {} pets and {} comments in {:.2} s.",
+                counts.students,
+                counts.handlers,
+                counts.pets,
+                counts.comments,
                 started.elapsed().as_secs_f64()
             );
             db.close().await;
@@ -278,11 +315,26 @@ mod tests {
         assert_eq!(parse(&args(&["seed", "--sample"])), Ok(Command::SeedSample));
         assert_eq!(
             parse(&args(&["seed", "--count", "100000"])),
-            Ok(Command::SeedCount(100_000))
+            Ok(Command::Seed(SeedCounts {
+                students: 100_000,
+                ..Default::default()
+            }))
         );
         assert_eq!(
-            parse(&args(&["seed", "--count=5"])),
-            Ok(Command::SeedCount(5))
+            parse(&args(&[
+                "seed",
+                "--handlers=5",
+                "--pets",
+                "50",
+                "--comments",
+                "7"
+            ])),
+            Ok(Command::Seed(SeedCounts {
+                handlers: 5,
+                pets: 50,
+                comments: 7,
+                ..Default::default()
+            }))
         );
         assert_eq!(
             parse(&args(&[
@@ -309,6 +361,12 @@ mod tests {
             .unwrap_err()
             .contains("whole number"));
         assert!(parse(&args(&["seed", "--count", "0"])).is_err());
+        assert!(parse(&args(&["seed", "--pets"]))
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse(&args(&["seed", "--dogs", "3"]))
+            .unwrap_err()
+            .contains("--dogs"));
         assert!(parse(&args(&["user", "create", "--username", "ada"]))
             .unwrap_err()
             .contains("--email"));

@@ -7,8 +7,11 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod forms;
+pub mod render;
 pub mod security;
 pub mod startup;
+pub mod state;
 
 pub use config::Config;
-pub use startup::{build_router, serve, AppState};
+pub use startup::{build_router, serve};
+pub use state::AppState;

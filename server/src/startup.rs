@@ -3,52 +3,22 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
-use roster_app::service::accounts::{AuthSettings, Session};
+use roster_app::service::accounts::Session;
 use roster_app::{shell, App, AssetUrls};
 use roster_core::db::Db;
 
 use crate::assets::Assets;
-use crate::config::{Config, SecureCookie};
+use crate::config::Config;
+use crate::render::{provide_app_context, render_page};
+use crate::state::{AppState, Shared, BODY_LIMIT};
 use crate::{auth, forms, security};
-
-/// Form posts are small; anything larger is refused with 413 before it is read.
-pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// What every handler shares. Cloned for each request (axum's `State`), so
-/// it is one `Arc`.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-pub struct Shared {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub assets: Arc<Assets>,
-    pub urls: Arc<AssetUrls>,
-    pub auth: AuthSettings,
-    pub secure_cookie: SecureCookie,
-    pub trust_proxy: bool,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// The content hashes cargo-leptos put in the asset file names, from the
 /// `hash.txt` it writes next to the server binary (lines like `js: abc123`).
@@ -114,15 +84,9 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, page_context, move || {
             shell(shell_urls.clone())
-        })
-        // The same URLs accept plain form POSTs, for browsers without JavaScript.
-        .route("/create/", post(forms::create))
-        .route("/{id}/edit/", post(forms::update))
-        .route("/{id}/delete/", post(forms::delete))
-        .route("/login/", post(forms::login))
-        .route("/register/", post(forms::register))
-        .route("/logout/", post(forms::logout))
-        .route("/settings/", post(forms::settings))
+        });
+    // The same URLs accept plain form POSTs, for browsers without JavaScript.
+    let router = forms::routes(router)
         .route("/healthz", get(health))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -135,12 +99,6 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state);
     Ok(router)
-}
-
-/// What pages and server functions find in their context.
-fn provide_app_context(state: &AppState) {
-    provide_context(state.db.clone());
-    provide_context(state.auth.clone());
 }
 
 /// Server functions leptos does not know (the known ones are routed by
@@ -207,44 +165,6 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         StatusCode::NOT_FOUND,
     )
     .await
-}
-
-/// Renders the app for `uri` as if it had been requested with GET by the
-/// holder of `session`, with `provide` adding context (a rejected form, say),
-/// answering with `status`.
-pub async fn render_page(
-    state: &AppState,
-    uri: axum::http::Uri,
-    session: Option<Session>,
-    provide: impl Fn() + Clone + Send + Sync + 'static,
-    status: StatusCode,
-) -> Response {
-    let context_state = state.clone();
-    let urls = state.urls.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_app_context(&context_state);
-            provide();
-        },
-        move || shell(urls.clone()),
-    );
-    let mut request = match Request::builder()
-        .method(Method::GET)
-        .uri(uri)
-        .body(Body::empty())
-    {
-        Ok(request) => request,
-        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
-    };
-    if let Some(session) = session {
-        request.extensions_mut().insert(session);
-    }
-    let mut response = handler(request).await;
-    // Keep a status the page chose itself (a 404 for a vanished student).
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.

@@ -193,14 +193,14 @@ async fn registration_errors_are_shown_at_their_fields_with_input_kept() {
 #[tokio::test]
 async fn the_password_column_never_holds_the_password() {
     let app = spawn_app().await;
-    let (user, _) = app.db.find_login(ADMIN).await.unwrap().unwrap();
+    let user = app.db.find_login(ADMIN).await.unwrap().unwrap().user;
     let hash = app.db.password_hash(user.id).await.unwrap().unwrap();
     assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
     assert!(!hash.contains(ADMIN_PASSWORD));
     // The same password for a second account gets a different salt and hash.
     app.register("twin", "twin@example.com", ADMIN_PASSWORD)
         .await;
-    let (twin, _) = app.db.find_login("twin").await.unwrap().unwrap();
+    let twin = app.db.find_login("twin").await.unwrap().unwrap().user;
     let twin_hash = app.db.password_hash(twin.id).await.unwrap().unwrap();
     assert_ne!(hash, twin_hash);
 }
@@ -552,7 +552,7 @@ async fn posts_without_origin_need_the_form_token() {
     let allowed = bare
         .post(app.url("/1/delete/"))
         .header("cookie", &cookie)
-        .form(&[("csrf_token", token)])
+        .form(&[("csrf_token", token), ("version", "1")])
         .send()
         .await
         .unwrap();
@@ -683,10 +683,12 @@ async fn the_browser_apps_sign_in_sets_the_cookie_and_names_the_user() {
     assert_eq!(response.status().as_u16(), 200);
     let cookie = session_cookie(&response).unwrap();
     assert!(set_cookie_header(&response).contains("HttpOnly"));
-    let viewer: serde_json::Value = response.json().await.unwrap();
+    let signed_in: serde_json::Value = response.json().await.unwrap();
+    let viewer = &signed_in["viewer"];
     assert_eq!(viewer["user"]["username"], ADMIN);
     assert_eq!(viewer["user"]["is_admin"], true);
     assert!(viewer.get("password_hash").is_none());
+    assert_eq!(signed_in["next"], "/");
 
     let client = app.client_with_cookie(&cookie);
     let list = client

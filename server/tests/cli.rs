@@ -86,7 +86,7 @@ fn usage_errors_exit_with_2() {
     );
     let (code, out, _) = roster(&["--help"], "sqlite::memory:");
     assert_eq!(code, 0);
-    assert!(out.contains("seed --count N"));
+    assert!(out.contains("seed [--students N] [--handlers N] [--pets N] [--comments N]"));
 }
 
 fn roster_with_stdin(args: &[&str], database_url: &str, stdin: &str) -> (i32, String, String) {
@@ -157,7 +157,7 @@ fn user_create_makes_accounts_with_hashed_passwords() {
     // Taken names, bad passwords and passwords as arguments are refused.
     let (code, _, err) = roster_with_stdin(&create, &url, "yet another password\n");
     assert_eq!(code, 1);
-    assert!(err.contains("username is already taken"), "{err}");
+    assert!(err.contains("username: That username is taken."), "{err}");
     let (code, _, err) = roster_with_stdin(
         &[
             "user",
@@ -196,11 +196,14 @@ fn user_create_makes_accounts_with_hashed_passwords() {
         let db = roster_core::db::Db::connect(&url, &Default::default())
             .await
             .unwrap();
-        let (boss, hash) = db.find_login("BOSS").await.unwrap().unwrap();
-        assert!(boss.is_admin);
+        let boss = db.find_login("BOSS").await.unwrap().unwrap();
+        assert!(boss.user.is_admin);
+        let hash = boss.password_hash;
         assert!(hash.starts_with("$argon2id$") && !hash.contains(password));
-        let (clerk, _) = db.find_login("clerk@example.com").await.unwrap().unwrap();
-        assert!(!clerk.is_admin);
+        let clerk = db.find_login("clerk@example.com").await.unwrap().unwrap();
+        assert!(!clerk.user.is_admin);
+        // Every account has its details row, named after it at first.
+        assert_eq!(clerk.user.display_name, "clerk");
         db.close().await;
     });
     std::fs::remove_dir_all(dir).unwrap();

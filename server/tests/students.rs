@@ -172,19 +172,13 @@ async fn an_email_in_use_is_refused_whatever_its_case() {
     assert_eq!(app.count().await, 3);
 
     // Editing Sammy to John's address is refused too; keeping one's own is fine.
-    let response = app
-        .post_form(
-            "/2/edit/",
-            &student_form("Sammy", "Shark", "jd@EXAMPLE.com"),
-        )
-        .await;
+    let mut taken = student_form("Sammy", "Shark", "jd@EXAMPLE.com");
+    taken.push(("version", "1"));
+    let response = app.post_form("/2/edit/", &taken).await;
     assert_eq!(response.status().as_u16(), 422);
-    let response = app
-        .post_form(
-            "/2/edit/",
-            &student_form("Sammy", "Shark", "SammyShark@example.com"),
-        )
-        .await;
+    let mut own = student_form("Sammy", "Shark", "SammyShark@example.com");
+    own.push(("version", "1"));
+    let response = app.post_form("/2/edit/", &own).await;
     assert_eq!(response.status().as_u16(), 303);
 }
 
@@ -201,6 +195,10 @@ async fn editing_shows_current_values_and_saves_changes() {
         "bio not prefilled"
     );
 
+    assert!(
+        html.contains("name=\"version\" value=\"1\""),
+        "the form names its version"
+    );
     let response = app
         .post_form(
             "/1/edit/",
@@ -210,6 +208,7 @@ async fn editing_shows_current_values_and_saves_changes() {
                 ("email", "johnny@example.com"),
                 ("age", ""),
                 ("bio", "Moved to chemistry"),
+                ("version", "1"),
             ],
         )
         .await;
@@ -221,9 +220,9 @@ async fn editing_shows_current_values_and_saves_changes() {
     assert!(html.contains("Moved to chemistry"));
 
     // A bad edit changes nothing and keeps what was typed.
-    let response = app
-        .post_form("/1/edit/", &student_form("", "Doe", "johnny@example.com"))
-        .await;
+    let mut bad = student_form("", "Doe", "johnny@example.com");
+    bad.push(("version", "2"));
+    let response = app.post_form("/1/edit/", &bad).await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains(">Likes rivers.</textarea>"));
@@ -231,9 +230,9 @@ async fn editing_shows_current_values_and_saves_changes() {
     assert!(html.contains("Johnny Doe"));
 
     // Editing a student that does not exist is a 404.
-    let response = app
-        .post_form("/42/edit/", &student_form("A", "B", "ab@example.com"))
-        .await;
+    let mut gone = student_form("A", "B", "ab@example.com");
+    gone.push(("version", "1"));
+    let response = app.post_form("/42/edit/", &gone).await;
     assert_eq!(response.status().as_u16(), 404);
 }
 
@@ -246,16 +245,18 @@ async fn deleting_takes_a_post_and_a_get_never_deletes() {
     assert!(html.contains("Delete John Doe?") && html.contains("method=\"post\""));
     assert_eq!(app.count().await, 3, "a GET deleted something");
 
-    let response = app.post_form("/1/delete/", &[]).await;
+    let response = app.post_form("/1/delete/", &[("version", "1")]).await;
     assert_eq!(response.status().as_u16(), 303);
-    assert_eq!(location(&response), "/?deleted=1");
+    assert_eq!(location(&response), "/?deleted=John%20Doe");
+    let (_, html) = app.get_html(&location(&response)).await;
+    assert!(html.contains("Deleted John Doe."), "no confirmation");
     let (status, _) = app.get_html("/1/").await;
     assert_eq!(status, 404);
     assert_eq!(app.count().await, 2);
 
-    let response = app.post_form("/1/delete/", &[]).await;
+    let response = app.post_form("/1/delete/", &[("version", "1")]).await;
     assert_eq!(response.status().as_u16(), 404);
-    let response = app.post_form("/abc/delete/", &[]).await;
+    let response = app.post_form("/abc/delete/", &[("version", "1")]).await;
     assert_eq!(response.status().as_u16(), 404);
 }
 
@@ -300,7 +301,16 @@ async fn user_text_is_escaped_everywhere() {
 async fn search_sort_and_pages() {
     let app = spawn_app().await;
     app.seed_sample().await;
-    app.db.seed_fake(45, 7).await.unwrap();
+    app.db
+        .seed_fake(
+            roster_core::db::SeedCounts {
+                students: 45,
+                ..Default::default()
+            },
+            7,
+        )
+        .await
+        .unwrap();
 
     let (_, html) = app.get_html("/?q=SHARK").await;
     assert!(html.contains("Sammy Shark") && !html.contains("John Doe"));
@@ -326,20 +336,27 @@ async fn search_sort_and_pages() {
     let sammy = html.find("Sammy Shark").unwrap(); // 20
     assert!(john < sammy, "not sorted by age, oldest first");
 
+    let rows = |html: &str| html.matches("<tr id=\"student-").count();
     let (_, html) = app.get_html("/?per=10").await;
     assert!(html.contains("48 students") && html.contains("Page 1 of 5"));
-    assert_eq!(html.matches("<article").count(), 10);
+    assert_eq!(rows(&html), 10);
     let (_, html) = app.get_html("/?per=10&page=5").await;
-    assert_eq!(html.matches("<article").count(), 8);
+    assert_eq!(rows(&html), 8);
     assert!(html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""));
-    // Past the last page: no cards, but still the total.
+    // Past the last page: no rows, but still the total.
     let (_, html) = app.get_html("/?per=10&page=9").await;
-    assert_eq!(html.matches("<article").count(), 0);
+    assert_eq!(rows(&html), 0);
     assert!(html.contains("48 students"), "{html}");
     // Nonsense parameters fall back to defaults rather than failing.
     let (status, html) = app.get_html("/?per=7&page=-3&sort=%00").await;
     assert_eq!(status, 200);
-    assert_eq!(html.matches("<article").count(), 20);
+    assert_eq!(rows(&html), 20);
+    // Column headers sort, and say how.
+    let (_, html) = app.get_html("/?sort=name").await;
+    assert!(
+        html.contains("aria-sort=\"ascending\" class=\"name\"><a href=\"/?sort=-name\">Name ▲"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -407,7 +424,7 @@ async fn server_functions_answer_with_fitting_statuses() {
     let missing = app
         .client
         .post(app.url("/api/students/delete"))
-        .form(&[("id", "999")])
+        .form(&[("id", "999"), ("input[version]", "1")])
         .send()
         .await
         .unwrap();
@@ -418,7 +435,7 @@ async fn server_functions_answer_with_fitting_statuses() {
     let garbled = app
         .client
         .post(app.url("/api/students/delete"))
-        .form(&[("id", "not-a-number")])
+        .form(&[("id", "not-a-number"), ("input[version]", "1")])
         .send()
         .await
         .unwrap();
@@ -526,6 +543,7 @@ async fn cross_site_posts_are_refused() {
         .post(app.url("/1/delete/"))
         .header("origin", format!("http://{host}"))
         .header("sec-fetch-site", "same-origin")
+        .form(&[("version", "1")])
         .send()
         .await
         .unwrap();

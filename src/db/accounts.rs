@@ -43,21 +43,13 @@ struct UserRow {
     is_admin: bool,
 }
 
-impl From<UserRow> for CurrentUser {
-    fn from(row: UserRow) -> Self {
-        CurrentUser {
-            id: row.id,
-            username: row.username,
-            is_admin: row.is_admin,
-        }
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct LoginRow {
     id: i64,
     username: String,
+    display_name: String,
     is_admin: bool,
+    disabled: bool,
     password_hash: String,
 }
 
@@ -65,25 +57,19 @@ struct LoginRow {
 struct SessionRow {
     user_id: i64,
     username: String,
+    display_name: String,
     is_admin: bool,
     csrf_token: String,
     last_seen: i64,
 }
 
-fn map_unique(e: sqlx::Error) -> DbError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            let field = if db.message().contains("username")
-                || db.constraint().is_some_and(|c| c.contains("username"))
-            {
-                "username"
-            } else {
-                "email"
-            };
-            DbError::Taken(field)
-        }
-        _ => DbError::Sqlx(e),
-    }
+/// An account found for a sign-in: who it is, whether it may sign in, and
+/// the hash to check the password against.
+#[derive(Clone, Debug)]
+pub struct LoginRecord {
+    pub user: CurrentUser,
+    pub disabled: bool,
+    pub password_hash: String,
 }
 
 /// Reads the open-registration setting; unset means open.
@@ -136,8 +122,8 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             match taken {
-                Some((true, _)) => return Err(DbError::Taken("username")),
-                Some((false, _)) => return Err(DbError::Taken("email")),
+                Some((true, _)) => return Err(DbError::Constraint("users_username_key".into())),
+                Some((false, _)) => return Err(DbError::Constraint("users_email_key".into())),
                 None => {}
             }
             let row: UserRow = sqlx::query_as(
@@ -149,36 +135,47 @@ impl Db {
             .bind(new.password_hash)
             .bind(admin)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(map_unique)?;
+            .await?;
+            // The one-to-one details row comes with every account.
+            sqlx::query("INSERT INTO user_details (user_id, display_name) VALUES ($1, $2)")
+                .bind(row.id)
+                .bind(&row.username)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             row
         });
-        Ok(row.into())
+        Ok(CurrentUser {
+            id: row.id,
+            display_name: row.username.clone(),
+            username: row.username,
+            is_admin: row.is_admin,
+        })
     }
 
     /// The account a username or email (either, ignoring case) names, with
     /// its password hash.
-    pub async fn find_login(&self, login: &str) -> Result<Option<(CurrentUser, String)>, DbError> {
+    pub async fn find_login(&self, login: &str) -> Result<Option<LoginRecord>, DbError> {
         let row: Option<LoginRow> = with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, username, is_admin, password_hash FROM users \
-                 WHERE lower(username) = lower($1) OR lower(email) = lower($1) \
-                 ORDER BY id LIMIT 1",
+                "SELECT u.id, u.username, d.display_name, u.is_admin, u.disabled, u.password_hash \
+                 FROM users u JOIN user_details d ON d.user_id = u.id \
+                 WHERE lower(u.username) = lower($1) OR lower(u.email) = lower($1) \
+                 ORDER BY u.id LIMIT 1",
             )
             .bind(login)
             .fetch_optional(pool)
             .await?
         });
-        Ok(row.map(|r| {
-            (
-                CurrentUser {
-                    id: r.id,
-                    username: r.username,
-                    is_admin: r.is_admin,
-                },
-                r.password_hash,
-            )
+        Ok(row.map(|r| LoginRecord {
+            user: CurrentUser {
+                id: r.id,
+                username: r.username,
+                display_name: r.display_name,
+                is_admin: r.is_admin,
+            },
+            disabled: r.disabled,
+            password_hash: r.password_hash,
         }))
     }
 
@@ -230,9 +227,13 @@ impl Db {
         idle_secs: i64,
     ) -> Result<Option<SessionRecord>, DbError> {
         let row: Option<SessionRow> = with_pool!(self, pool => {
+            // A disabled account's sessions stop working at once, here, even
+            // before the rows are gone.
             sqlx::query_as(
-                "SELECT s.user_id, u.username, u.is_admin, s.csrf_token, s.last_seen \
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                "SELECT s.user_id, u.username, d.display_name, u.is_admin, s.csrf_token, \
+                 s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id \
+                 JOIN user_details d ON d.user_id = u.id \
+                 WHERE s.id_hash = $1 AND NOT u.disabled",
             )
             .bind(id_hash)
             .fetch_optional(pool)
@@ -247,6 +248,7 @@ impl Db {
             user: CurrentUser {
                 id: row.user_id,
                 username: row.username,
+                display_name: row.display_name,
                 is_admin: row.is_admin,
             },
             csrf_token: row.csrf_token,

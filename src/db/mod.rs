@@ -5,6 +5,10 @@
 //! spelled out where they occur, via [`Backend`].
 
 mod accounts;
+mod comments;
+mod handlers;
+mod list;
+mod pets;
 mod seed;
 mod sqlite_pool;
 mod students;
@@ -16,8 +20,11 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, Transaction};
 
-pub use accounts::{AccountOrigin, NewUser, SessionRecord};
-pub use seed::SeedReport;
+use crate::domain::Kind;
+
+pub use accounts::{AccountOrigin, LoginRecord, NewUser, SessionRecord};
+pub use list::record_counts;
+pub use seed::{SeedCounts, SeedReport};
 pub use sqlite_pool::SqlitePool;
 
 /// The URL used when `DATABASE_URL` is unset: a file next to where Roster runs.
@@ -63,21 +70,137 @@ impl Backend {
 pub enum DbError {
     #[error("{0}")]
     Config(String),
+    /// The database could not be reached at start.
     #[error("{0}")]
     Unreachable(String),
-    #[error("that email address is already used by another student")]
-    EmailTaken,
-    /// An account field ("username" or "email") that another account has.
-    #[error("that {0} is already taken")]
-    Taken(&'static str),
+    /// The database stopped answering, or refuses writes, while serving.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A unique, foreign-key or check constraint refused a write, by the
+    /// constraint's name (see `roster_core::domain::constraints`).
+    #[error("{}", constraint_text(.0))]
+    Constraint(String),
+    #[error("no such {}", .0.noun())]
+    NotFound(Kind),
+    /// The record changed since the version the write named.
+    #[error("the record changed meanwhile")]
+    Stale,
+    /// The record still has `count` records of kind `children` that depend
+    /// on it (a handler's pets).
+    #[error("still has {count} {}", children.plural())]
+    InUse { children: Kind, count: i64 },
     #[error("registration is closed")]
     RegistrationClosed,
-    #[error("no such record")]
-    NotFound,
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
+}
+
+/// What a violated constraint means, for messages outside forms (the
+/// command line, logs).
+fn constraint_text(name: &str) -> String {
+    match crate::domain::constraints::field_message(name) {
+        Some((field, message)) => format!("{field}: {message}"),
+        None => format!("constraint {name} refused the write"),
+    }
+}
+
+impl From<sqlx::Error> for DbError {
+    /// Sorts what went wrong: a constraint (the caller's data), the database
+    /// being away or read-only (try again later), or a fault.
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) => {
+                if let Some(name) = constraint_name(db.as_ref()) {
+                    return DbError::Constraint(name);
+                }
+                let code = db.code().unwrap_or_default();
+                let message = db.message();
+                // PostgreSQL: read-only transaction (25006), shutting down
+                // or gone (57P0x), cannot connect now (08xxx). SQLite:
+                // read-only file, or a disk that refuses to write.
+                if code == "25006"
+                    || code.starts_with("57P")
+                    || code.starts_with("08")
+                    || message.contains("readonly database")
+                    || message.contains("disk I/O error")
+                    || message.contains("database or disk is full")
+                {
+                    return DbError::Unavailable(message.to_owned());
+                }
+                DbError::Sqlx(e)
+            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => DbError::Unavailable(e.to_string()),
+            _ => DbError::Sqlx(e),
+        }
+    }
+}
+
+/// The name of the constraint a database error reports, if it is a
+/// constraint violation. PostgreSQL names it; SQLite says
+/// `UNIQUE constraint failed: index 'name'` for unique indexes (Roster names
+/// all of its own) and nothing for foreign keys, which is why writes check
+/// their references in their transaction before relying on the key.
+fn constraint_name(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    let violation =
+        db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation();
+    if !violation {
+        return None;
+    }
+    if let Some(name) = db.constraint() {
+        return Some(name.to_owned());
+    }
+    let message = db.message();
+    if let Some(rest) = message.split("index '").nth(1) {
+        return rest.split('\'').next().map(str::to_owned);
+    }
+    Some(if db.is_foreign_key_violation() {
+        "foreign key".to_owned()
+    } else {
+        message.rsplit(": ").next().unwrap_or(message).to_owned()
+    })
+}
+
+impl DbError {
+    /// Worth running the whole transaction again: PostgreSQL chose it as a
+    /// deadlock victim or serialization failure, or SQLite stayed busy past
+    /// its timeout.
+    fn is_transient(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("40001" | "40P01"))
+                    || db.message().contains("database is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Runs a write (a whole transaction) and runs it again, up to three times
+/// in all, when the database asks for that (deadlock, serialization
+/// failure). Two people moving pets between the same two handlers at once
+/// can deadlock on PostgreSQL; neither should see an error for it.
+pub(crate) async fn retrying<T, F, Fut>(mut write: F) -> Result<T, DbError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, DbError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match write().await {
+            Err(e) if e.is_transient() && attempt < 3 => {
+                tracing::warn!(attempt, error = %e, "write retried");
+                tokio::time::sleep(Duration::from_millis(5 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool: the body is compiled
@@ -91,6 +214,25 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// Why a write that named row `$id` of `$table` at some version touched
+/// nothing (inside its transaction `$conn`): the row is gone
+/// (`NotFound($kind)`), or it is there at another version (`Stale`).
+macro_rules! stale_or_missing {
+    ($conn:expr, $table:expr, $id:expr, $kind:expr) => {{
+        let sql = format!("SELECT id FROM {} WHERE id = $1", $table);
+        match sqlx::query_scalar::<_, i64>(&sql)
+            .bind($id)
+            .fetch_optional($conn)
+            .await
+        {
+            Ok(Some(_)) => $crate::db::DbError::Stale,
+            Ok(None) => $crate::db::DbError::NotFound($kind),
+            Err(e) => e.into(),
+        }
+    }};
+}
+pub(crate) use stale_or_missing;
 
 /// Starting a transaction that will write, on a connection taken from the
 /// pool. On SQLite it must take the write lock up front (`BEGIN IMMEDIATE`):
@@ -307,7 +449,8 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(page.total, 3);
-        assert_eq!(page.students.len(), 3);
+        assert_eq!(page.rows.len(), 3);
+        assert!(page.rows.iter().all(|s| s.version == 1));
         db.close().await;
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -2,11 +2,23 @@
 
 use super::{with_pool, BeginWrite, Db, DbError};
 
-/// What a seed run wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a sample seed run wrote, per kind of record (skipped: already there).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SeedReport {
     pub inserted: u64,
     pub skipped: u64,
+    pub handlers: u64,
+    pub pets: u64,
+    pub comments: u64,
+}
+
+/// How many made-up records of each kind a bulk seed adds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedCounts {
+    pub students: u64,
+    pub handlers: u64,
+    pub pets: u64,
+    pub comments: u64,
 }
 
 /// The three students of the original tutorial.
@@ -46,8 +58,69 @@ const BIOS: [&str; 5] = [
     "",
 ];
 
-/// Rows per INSERT: 6 parameters each stays far below both databases' limits.
+/// Handlers, pets and comments in the registration tutorial's spirit.
+const SAMPLE_HANDLERS: [&str; 3] = ["Amara Okafor", "Ben Castillo", "Chloé Dubois"];
+/// (name, category, handler: index into SAMPLE_HANDLERS)
+const SAMPLE_PETS: [(&str, &str, usize); 5] = [
+    ("Rex", "Dog", 0),
+    ("Whiskers", "Cat", 0),
+    ("Bubbles", "Fish", 1),
+    ("Kiwi", "Parrot", 2),
+    ("Luna", "Dog", 2),
+];
+const SAMPLE_COMMENTS: [(&str, &str); 3] = [
+    ("Rex", "Walked twice today, very happy."),
+    ("Rex", "Needs his booster vaccination next month."),
+    ("Kiwi", "Learnt to say “good morning”."),
+];
+
+const PET_NAMES: [&str; 16] = [
+    "Rex", "Luna", "Max", "Bella", "Milo", "Coco", "Kiwi", "Nala", "Oscar", "Pepper", "Simba",
+    "Tiger", "Willow", "Ziggy", "Bubbles", "Shadow",
+];
+const CATEGORIES: [&str; 10] = [
+    "Dog",
+    "Cat",
+    "Rabbit",
+    "Parrot",
+    "Fish",
+    "Hamster",
+    "Guinea pig",
+    "Tortoise",
+    "Horse",
+    "Ferret",
+];
+const COMMENTS: [&str; 6] = [
+    "Fed and watered.",
+    "Vet check-up went well.",
+    "Played outside for an hour.",
+    "A little quiet today.",
+    "New collar fitted.",
+    "Groomed and weighed.",
+];
+
+/// Rows per INSERT: at most 6 parameters each stays far below both
+/// databases' limits.
 const BATCH: usize = 500;
+
+/// `($1, $2, $3), ($4, $5, $6), …` for `rows` rows of `cols` values.
+fn values(rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${}", r * cols + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
 
 /// A small, fast, deterministic generator (SplitMix64): fake data needs no
 /// cryptographic randomness, and repeatable runs make benchmarks comparable.
@@ -68,12 +141,11 @@ impl SplitMix {
 }
 
 impl Db {
-    /// Inserts the tutorial's three students, skipping any whose email exists.
+    /// Inserts the tutorial's three students (skipping any whose email
+    /// exists), and a few handlers with pets (skipping handlers whose name
+    /// exists) and comments, by the first administrator, if there is one.
     pub async fn seed_sample(&self) -> Result<SeedReport, DbError> {
-        let mut report = SeedReport {
-            inserted: 0,
-            skipped: 0,
-        };
+        let mut report = SeedReport::default();
         with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin_write().await?;
@@ -96,32 +168,85 @@ impl Db {
                     report.skipped += 1;
                 }
             }
+            let author: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM users WHERE is_admin ORDER BY id LIMIT 1")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let mut handler_ids = Vec::new();
+            for name in SAMPLE_HANDLERS {
+                let existing: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM handlers WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                handler_ids.push(match existing {
+                    Some(id) => (id, false),
+                    None => {
+                        report.handlers += 1;
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO handlers (name) VALUES ($1) RETURNING id",
+                        )
+                        .bind(name)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        (id, true)
+                    }
+                });
+            }
+            let mut pet_ids = Vec::new();
+            for (name, category, handler) in SAMPLE_PETS {
+                let (handler_id, new) = handler_ids[handler];
+                if !new {
+                    continue;
+                }
+                report.pets += 1;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(name)
+                .bind(category)
+                .bind(handler_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                pet_ids.push((name, id));
+            }
+            if let Some(author) = author {
+                for (pet, body) in SAMPLE_COMMENTS {
+                    let Some((_, pet_id)) = pet_ids.iter().find(|(name, _)| *name == pet) else {
+                        continue;
+                    };
+                    report.comments += 1;
+                    sqlx::query("INSERT INTO comments (pet_id, author_id, body) VALUES ($1, $2, $3)")
+                        .bind(*pet_id)
+                        .bind(author)
+                        .bind(body)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             tx.commit().await?;
         });
         Ok(report)
     }
 
-    /// Inserts `count` made-up students in one transaction, in multi-row
-    /// batches. Emails carry a per-run tag so that runs never collide.
-    pub async fn seed_fake(&self, count: u64, seed: u64) -> Result<SeedReport, DbError> {
+    /// Inserts made-up records in one transaction, in multi-row batches:
+    /// students (emails carry a per-run tag so that runs never collide),
+    /// handlers, pets spread over all handlers, and comments spread over
+    /// all pets, written by existing accounts (or, with none, by a disabled
+    /// account made for the purpose, which nobody can sign in as).
+    pub async fn seed_fake(&self, counts: SeedCounts, seed: u64) -> Result<(), DbError> {
         let tag = format!("{:x}", seed & 0xff_ffff_ffff);
         let mut rng = SplitMix(seed);
         with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin_write().await?;
             let mut done = 0u64;
-            while done < count {
-                let n = (count - done).min(BATCH as u64) as usize;
-                let mut sql = String::from(
-                    "INSERT INTO students (firstname, lastname, email, age, bio) VALUES ",
+            while done < counts.students {
+                let n = (counts.students - done).min(BATCH as u64) as usize;
+                let sql = format!(
+                    "INSERT INTO students (firstname, lastname, email, age, bio) VALUES {}",
+                    values(n, 5)
                 );
-                for i in 0..n {
-                    let p = i * 5;
-                    if i > 0 {
-                        sql.push(',');
-                    }
-                    sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5));
-                }
                 let mut query = sqlx::query(&sql);
                 for i in 0..n as u64 {
                     let first = rng.pick(&FIRST);
@@ -138,11 +263,107 @@ impl Db {
                 query.execute(&mut *tx).await?;
                 done += n as u64;
             }
+
+            done = 0;
+            while done < counts.handlers {
+                let n = (counts.handlers - done).min(BATCH as u64) as usize;
+                let sql = format!("INSERT INTO handlers (name, email) VALUES {}", values(n, 2));
+                let mut query = sqlx::query(&sql);
+                for i in 0..n as u64 {
+                    let name = format!("{} {}", rng.pick(&FIRST), rng.pick(&LAST));
+                    let email = format!("handler{}.{tag}@example.org", done + i + 1);
+                    query = query.bind(name).bind(email);
+                }
+                query.execute(&mut *tx).await?;
+                done += n as u64;
+            }
+
+            if counts.pets > 0 {
+                let handlers: Vec<i64> = sqlx::query_scalar("SELECT id FROM handlers")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if handlers.is_empty() {
+                    return Err(DbError::Config(
+                        "pets need handlers: add some with --handlers N".into(),
+                    ));
+                }
+                done = 0;
+                while done < counts.pets {
+                    let n = (counts.pets - done).min(BATCH as u64) as usize;
+                    let sql = format!(
+                        "INSERT INTO pets (name, category, handler_id) VALUES {}",
+                        values(n, 3)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for _ in 0..n {
+                        let handler = handlers[(rng.next() % handlers.len() as u64) as usize];
+                        query = query
+                            .bind(rng.pick(&PET_NAMES))
+                            .bind(rng.pick(&CATEGORIES))
+                            .bind(handler);
+                    }
+                    query.execute(&mut *tx).await?;
+                    done += n as u64;
+                }
+            }
+
+            if counts.comments > 0 {
+                let pets: Vec<i64> = sqlx::query_scalar("SELECT id FROM pets")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if pets.is_empty() {
+                    return Err(DbError::Config(
+                        "comments need pets: add some with --pets N".into(),
+                    ));
+                }
+                let mut authors: Vec<i64> = sqlx::query_scalar("SELECT id FROM users")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if authors.is_empty() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO users (username, email, password_hash, disabled) \
+                         VALUES ('sample-writer', 'sample-writer@example.org', \
+                         '$argon2id$v=19$m=7168,t=5,p=1$bm8tc2lnbi1pbg$', TRUE) RETURNING id",
+                    )
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO user_details (user_id, display_name) VALUES ($1, 'Sample writer')",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    authors.push(id);
+                }
+                done = 0;
+                while done < counts.comments {
+                    let n = (counts.comments - done).min(BATCH as u64) as usize;
+                    let sql = format!(
+                        "INSERT INTO comments (pet_id, author_id, body) VALUES {}",
+                        values(n, 3)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for _ in 0..n {
+                        let pet = pets[(rng.next() % pets.len() as u64) as usize];
+                        let author = authors[(rng.next() % authors.len() as u64) as usize];
+                        query = query.bind(pet).bind(author).bind(rng.pick(&COMMENTS));
+                    }
+                    query.execute(&mut *tx).await?;
+                    done += n as u64;
+                }
+            }
             tx.commit().await?;
         });
-        Ok(SeedReport {
-            inserted: count,
-            skipped: 0,
-        })
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_numbers_every_placeholder() {
+        assert_eq!(values(2, 3), "($1,$2,$3),($4,$5,$6)");
     }
 }

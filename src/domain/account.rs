@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Email, FieldErrors};
+use super::{Email, FieldErrors, FormInput};
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
@@ -108,8 +108,10 @@ pub struct NewAccount {
     pub password: Password,
 }
 
-impl RegisterInput {
-    pub fn parse(&self) -> Result<NewAccount, FieldErrors> {
+impl FormInput for RegisterInput {
+    type Valid = NewAccount;
+
+    fn parse(&self) -> Result<NewAccount, FieldErrors> {
         let mut errors = FieldErrors::new();
         let username = errors.take("username", Username::parse(&self.username));
         let email = errors.take("email", Email::parse(&self.email));
@@ -126,7 +128,9 @@ impl RegisterInput {
             _ => Err(errors),
         }
     }
+}
 
+impl RegisterInput {
     /// The same input without the secrets, for showing the form again.
     pub fn without_passwords(&self) -> Self {
         Self {
@@ -164,10 +168,12 @@ pub struct Credentials {
     pub password: String,
 }
 
-impl LoginInput {
+impl FormInput for LoginInput {
+    type Valid = Credentials;
+
     /// Only emptiness and sheer size are checked: any other rule would tell
     /// an attacker something about which accounts exist.
-    pub fn parse(&self) -> Result<Credentials, FieldErrors> {
+    fn parse(&self) -> Result<Credentials, FieldErrors> {
         let mut errors = FieldErrors::new();
         let login = self.login.trim();
         if login.is_empty() {
@@ -191,7 +197,9 @@ impl LoginInput {
             password: self.password.clone(),
         })
     }
+}
 
+impl LoginInput {
     pub fn without_password(&self) -> Self {
         Self {
             password: String::new(),
@@ -205,6 +213,8 @@ impl LoginInput {
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
+    /// How the account is shown (the nav, comments); its details row.
+    pub display_name: String,
     pub is_admin: bool,
 }
 

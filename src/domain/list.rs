@@ -1,100 +1,139 @@
+//! Lists of records: what a list page was asked for (search, sort, filters,
+//! page), read from untrusted query parameters and written back into links.
+//! One generic query serves every record type; each declares its sort keys
+//! and filters once.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::Student;
+use super::Kind;
 
 /// Page sizes a user may choose.
 pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
-const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// Search text longer than this is cut: nobody types it, and it bounds the work.
 const SEARCH_MAX: usize = 100;
 
-/// How the student list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SortKey {
-    #[default]
-    NewestFirst,
-    OldestFirst,
-    NameAsc,
-    NameDesc,
-    AgeAsc,
-    AgeDesc,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 6] = [
-        SortKey::NewestFirst,
-        SortKey::OldestFirst,
-        SortKey::NameAsc,
-        SortKey::NameDesc,
-        SortKey::AgeAsc,
-        SortKey::AgeDesc,
-    ];
-
+/// How one kind of list can be ordered. The first of [`SortKey::ALL`] that
+/// equals `Default` is what a list shows unless asked otherwise.
+pub trait SortKey:
+    Copy + Eq + Default + Debug + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+    const ALL: &'static [Self];
     /// The value in the `sort` query parameter.
-    pub fn param(self) -> &'static str {
-        match self {
-            SortKey::NewestFirst => "-joined",
-            SortKey::OldestFirst => "joined",
-            SortKey::NameAsc => "name",
-            SortKey::NameDesc => "-name",
-            SortKey::AgeAsc => "age",
-            SortKey::AgeDesc => "-age",
-        }
-    }
+    fn param(self) -> &'static str;
+    fn label(self) -> &'static str;
 
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::NewestFirst => "Newest first",
-            SortKey::OldestFirst => "Oldest first",
-            SortKey::NameAsc => "Name A–Z",
-            SortKey::NameDesc => "Name Z–A",
-            SortKey::AgeAsc => "Youngest first",
-            SortKey::AgeDesc => "Oldest in age first",
-        }
-    }
-
-    pub fn from_param(param: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.param() == param)
+    fn from_param(param: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.param() == param)
     }
 }
 
-/// What the list page was asked for. Built from untrusted query parameters:
-/// anything unknown or out of range falls back to a default instead of failing,
-/// because a mistyped URL should still show students.
+/// The filters a list takes besides the search text (`?category=dog`). A
+/// malformed value is ignored, like every other list parameter.
+pub trait ListFilter:
+    Clone + Default + PartialEq + Eq + Debug + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self;
+    /// The parameters that state this filter in a URL, in a fixed order.
+    fn to_params(&self) -> Vec<(&'static str, String)>;
+}
+
+/// For lists without filters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoFilter;
+
+impl ListFilter for NoFilter {
+    fn from_params(_: &dyn Fn(&str) -> Option<String>) -> Self {
+        NoFilter
+    }
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// A positive id from a query parameter, or nothing.
+pub fn id_param(raw: Option<String>) -> Option<i64> {
+    raw.and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|id| *id > 0)
+}
+
+/// One kind of list: its records, sort keys, filters and where it lives.
+pub trait Listing: 'static {
+    type Sort: SortKey;
+    type Filter: ListFilter;
+    const KIND: Kind;
+    /// The path of the page that shows the list (`/pets/`, or a parent's
+    /// page for a list of its children).
+    fn base(filter: &Self::Filter) -> String;
+}
+
+/// The query of list `L`.
+pub type QueryOf<L> = ListQuery<<L as Listing>::Sort, <L as Listing>::Filter>;
+
+/// What a list page was asked for. Built from untrusted query parameters:
+/// anything unknown or out of range falls back to a default instead of
+/// failing, because a mistyped URL should still show the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ListQuery {
+#[serde(bound = "")]
+pub struct ListQuery<S: SortKey, F: ListFilter> {
+    #[serde(default)]
     pub search: String,
-    pub sort: SortKey,
+    #[serde(default)]
+    pub sort: S,
+    #[serde(default = "first_page")]
     pub page: u32,
+    #[serde(default = "default_page_size")]
     pub per_page: u32,
+    /// Left out when empty: the query string encoding of server function
+    /// arguments has no way to say "a struct with nothing in it".
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub filter: F,
 }
 
-impl Default for ListQuery {
+fn is_default<F: Default + PartialEq>(value: &F) -> bool {
+    *value == F::default()
+}
+
+fn first_page() -> u32 {
+    1
+}
+
+fn default_page_size() -> u32 {
+    DEFAULT_PAGE_SIZE
+}
+
+impl<S: SortKey, F: ListFilter> Default for ListQuery<S, F> {
     fn default() -> Self {
         Self {
             search: String::new(),
-            sort: SortKey::default(),
+            sort: S::default(),
             page: 1,
             per_page: DEFAULT_PAGE_SIZE,
+            filter: F::default(),
         }
     }
 }
 
-impl ListQuery {
-    pub fn from_params(
-        q: Option<&str>,
-        sort: Option<&str>,
-        page: Option<&str>,
-        per: Option<&str>,
-    ) -> Self {
-        let search: String = q.unwrap_or("").trim().chars().take(SEARCH_MAX).collect();
-        let sort = sort.and_then(SortKey::from_param).unwrap_or_default();
-        let page = page
+impl<S: SortKey, F: ListFilter> ListQuery<S, F> {
+    /// Reads `q`, `sort`, `page`, `per` and the filter's own parameters.
+    pub fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        let search: String = get("q")
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(SEARCH_MAX)
+            .collect();
+        let sort = get("sort")
+            .and_then(|s| S::from_param(&s))
+            .unwrap_or_default();
+        let page = get("page")
             .and_then(|p| p.trim().parse::<u32>().ok())
             .filter(|p| *p >= 1)
             .unwrap_or(1);
-        let per_page = per
+        let per_page = get("per")
             .and_then(|p| p.trim().parse::<u32>().ok())
             .filter(|p| PAGE_SIZES.contains(p))
             .unwrap_or(DEFAULT_PAGE_SIZE);
@@ -103,33 +142,39 @@ impl ListQuery {
             sort,
             page,
             per_page,
+            filter: F::from_params(get),
         }
     }
 
     /// Re-checks a query that arrived through a server function, where the
     /// fields were sent directly rather than as query parameters.
     pub fn sanitized(self) -> Self {
-        let page = self.page.to_string();
-        let per = self.per_page.to_string();
-        Self::from_params(
-            Some(&self.search),
-            Some(self.sort.param()),
-            Some(&page),
-            Some(&per),
-        )
+        let params = self.params(self.page);
+        let filter = self.filter;
+        let mut checked = Self::from_params(&|name| {
+            params
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        });
+        // A filter that does not appear in URLs (a parent's id) stays as sent.
+        if checked.filter == F::default() {
+            checked.filter = filter;
+        }
+        checked
     }
 
     pub fn offset(&self) -> i64 {
-        i64::from(self.page - 1) * i64::from(self.per_page)
+        i64::from(self.page.max(1) - 1) * i64::from(self.per_page)
     }
 
-    /// The URL of this list, with `page` replaced.
-    pub fn href_for_page(&self, page: u32) -> String {
-        let mut params: Vec<(&str, String)> = Vec::new();
+    /// The parameters that state this query at `page`, defaults left out.
+    pub fn params(&self, page: u32) -> Vec<(&'static str, String)> {
+        let mut params = self.filter.to_params();
         if !self.search.is_empty() {
             params.push(("q", self.search.clone()));
         }
-        if self.sort != SortKey::default() {
+        if self.sort != S::default() {
             params.push(("sort", self.sort.param().to_owned()));
         }
         if self.per_page != DEFAULT_PAGE_SIZE {
@@ -138,18 +183,38 @@ impl ListQuery {
         if page != 1 {
             params.push(("page", page.to_string()));
         }
-        if params.is_empty() {
-            return "/".into();
+        params
+    }
+
+    /// The URL of this list at `page`, under `base`.
+    pub fn href(&self, base: &str, page: u32) -> String {
+        with_query(base, &self.params(page))
+    }
+
+    /// The same query ordered by `sort`, from its first page.
+    pub fn sorted_by(&self, sort: S) -> Self {
+        Self {
+            sort,
+            page: 1,
+            ..self.clone()
         }
-        let query: Vec<String> = params
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode_component(&v)))
-            .collect();
-        format!("/?{}", query.join("&"))
     }
 }
 
-fn encode_component(value: &str) -> String {
+/// `base?k=v&…`, values percent-encoded.
+pub fn with_query(base: &str, params: &[(&str, String)]) -> String {
+    if params.is_empty() {
+        return base.to_owned();
+    }
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect();
+    format!("{base}?{}", query.join("&"))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -161,56 +226,144 @@ fn encode_component(value: &str) -> String {
     out
 }
 
-/// One page of the student list.
+/// One page of a list, with how many match in all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StudentPage {
-    pub students: Vec<Student>,
+pub struct Page<R> {
+    pub rows: Vec<R>,
     pub total: i64,
-    pub query: ListQuery,
 }
 
-impl StudentPage {
-    pub fn page_count(&self) -> u32 {
-        let per = i64::from(self.query.per_page.max(1));
-        ((self.total + per - 1) / per).max(1) as u32
-    }
+/// How many pages `total` rows fill at `per_page` (at least one).
+pub fn page_count(total: i64, per_page: u32) -> u32 {
+    let per = i64::from(per_page.max(1));
+    ((total + per - 1) / per).clamp(1, i64::from(u32::MAX)) as u32
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    enum Order {
+        #[default]
+        New,
+        Name,
+    }
+
+    impl SortKey for Order {
+        const ALL: &'static [Self] = &[Order::New, Order::Name];
+        fn param(self) -> &'static str {
+            match self {
+                Order::New => "-created",
+                Order::Name => "name",
+            }
+        }
+        fn label(self) -> &'static str {
+            self.param()
+        }
+    }
+
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    struct Kind {
+        kind: Option<String>,
+        owner: Option<i64>,
+    }
+
+    impl ListFilter for Kind {
+        fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+            Kind {
+                kind: get("kind").filter(|k| !k.trim().is_empty()),
+                owner: id_param(get("owner")),
+            }
+        }
+        fn to_params(&self) -> Vec<(&'static str, String)> {
+            let mut params = Vec::new();
+            if let Some(kind) = &self.kind {
+                params.push(("kind", kind.clone()));
+            }
+            if let Some(owner) = self.owner {
+                params.push(("owner", owner.to_string()));
+            }
+            params
+        }
+    }
+
+    type Q = ListQuery<Order, Kind>;
+
+    fn from(pairs: &[(&str, &str)]) -> Q {
+        Q::from_params(&|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
     #[test]
     fn bad_params_fall_back_to_defaults() {
-        let q = ListQuery::from_params(Some("  ann "), Some("bogus"), Some("-1"), Some("7"));
+        let q = from(&[
+            ("q", "  ann "),
+            ("sort", "bogus"),
+            ("page", "-1"),
+            ("per", "7"),
+            ("owner", "x"),
+        ]);
         assert_eq!(q.search, "ann");
-        assert_eq!(q.sort, SortKey::NewestFirst);
-        assert_eq!(q.page, 1);
-        assert_eq!(q.per_page, 20);
-        let q = ListQuery::from_params(None, Some("-age"), Some("3"), Some("50"));
-        assert_eq!((q.sort, q.page, q.per_page), (SortKey::AgeDesc, 3, 50));
+        assert_eq!(q.sort, Order::New);
+        assert_eq!((q.page, q.per_page), (1, 20));
+        assert_eq!(q.filter, Kind::default());
+        let q = from(&[
+            ("sort", "name"),
+            ("page", "3"),
+            ("per", "50"),
+            ("owner", "7"),
+        ]);
+        assert_eq!((q.sort, q.page, q.per_page), (Order::Name, 3, 50));
         assert_eq!(q.offset(), 100);
+        assert_eq!(q.filter.owner, Some(7));
+        assert_eq!(from(&[("q", &"x".repeat(500))]).search.len(), SEARCH_MAX);
     }
 
     #[test]
     fn links_keep_the_other_params() {
-        let q = ListQuery::from_params(Some("o'neil & co"), Some("name"), None, Some("50"));
+        let q = from(&[
+            ("q", "o'neil & co"),
+            ("sort", "name"),
+            ("per", "50"),
+            ("kind", "dog"),
+        ]);
         assert_eq!(
-            q.href_for_page(2),
-            "/?q=o%27neil%20%26%20co&sort=name&per=50&page=2"
+            q.href("/pets/", 2),
+            "/pets/?kind=dog&q=o%27neil%20%26%20co&sort=name&per=50&page=2"
         );
-        assert_eq!(ListQuery::default().href_for_page(1), "/");
+        assert_eq!(Q::default().href("/", 1), "/");
+        assert_eq!(
+            q.sorted_by(Order::New).href("/pets/", 1),
+            "/pets/?kind=dog&q=o%27neil%20%26%20co&per=50"
+        );
+    }
+
+    #[test]
+    fn sanitized_rechecks_what_a_server_function_was_sent() {
+        let q = Q {
+            search: " x ".into(),
+            sort: Order::Name,
+            page: 0,
+            per_page: 1000,
+            filter: Kind {
+                kind: Some("cat".into()),
+                owner: Some(3),
+            },
+        }
+        .sanitized();
+        assert_eq!((q.search.as_str(), q.page, q.per_page), ("x", 1, 20));
+        assert_eq!(q.filter.owner, Some(3));
     }
 
     #[test]
     fn page_count_rounds_up() {
-        let page = |total| StudentPage {
-            students: vec![],
-            total,
-            query: ListQuery::default(),
-        };
-        assert_eq!(page(0).page_count(), 1);
-        assert_eq!(page(20).page_count(), 1);
-        assert_eq!(page(21).page_count(), 2);
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
     }
 }

@@ -2,18 +2,44 @@
 //! the browser (instant feedback) and on the server (the rules that count).
 
 mod account;
+mod comment;
+pub mod constraints;
 mod errors;
-mod list;
+mod handler;
+mod kind;
+pub mod list;
+mod pet;
+mod record;
 mod student;
+mod text;
 mod time;
+pub mod urls;
 
 pub use account::{
     safe_next, Credentials, CurrentUser, LoginInput, NewAccount, Password, RegisterInput, Username,
     PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
 };
-pub use errors::{FieldError, FieldErrors};
-pub use list::{ListQuery, SortKey, StudentPage, PAGE_SIZES};
-pub use student::{
-    Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, BIO_MAX, EMAIL_MAX, NAME_MAX,
+pub use comment::{
+    Comment, CommentInput, CommentList, CommentSort, CommentText, CommentsOf, COMMENT_MAX,
 };
+pub use errors::{FieldError, FieldErrors};
+pub use handler::{
+    Handler, HandlerChoice, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler,
+    HANDLER_NAME_MAX,
+};
+pub use kind::{capitalise, Kind};
+pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};
+pub use pet::{
+    category_href, Category, NewPet, Pet, PetFilter, PetInput, PetList, PetName, PetSort,
+    CATEGORY_MAX, PET_NAME_MAX,
+};
+pub use record::{
+    from_fields, parse_version, to_fields, Conflict, DeleteInput, Deletion, FormInput, NoFields,
+    Record,
+};
+pub use student::{
+    Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, StudentList, StudentSort,
+    BIO_MAX, EMAIL_MAX, NAME_MAX,
+};
+pub use text::{Line, Phone, Text, PHONE_MAX};
 pub use time::Timestamp;

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use super::{FieldErrors, Timestamp};
+use super::list::{Listing, NoFilter, SortKey};
+use super::text::{Line, Text};
+use super::{urls, FieldErrors, FormInput, Kind, Record, Timestamp};
 
 pub const NAME_MAX: usize = 100;
 pub const EMAIL_MAX: usize = 80;
@@ -10,28 +12,7 @@ pub const AGE_MAX: i32 = 150;
 
 /// A first or last name: trimmed, non-empty, at most [`NAME_MAX`] characters,
 /// no control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonName(String);
-
-impl PersonName {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err("This field is required.".into());
-        }
-        if name.chars().count() > NAME_MAX {
-            return Err(format!("Use at most {NAME_MAX} characters."));
-        }
-        if name.chars().any(char::is_control) {
-            return Err("Remove the control characters.".into());
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub type PersonName = Line<NAME_MAX>;
 
 /// An email address as browsers define a valid one (the WHATWG HTML rule), at
 /// most [`EMAIL_MAX`] characters. Being ASCII, it compares case-insensitively
@@ -56,6 +37,15 @@ impl Email {
             return Err("Enter an email address like name@example.com.".into());
         }
         Ok(Self(email.to_owned()))
+    }
+
+    /// Empty input means "not given".
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(raw).map(Some)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -112,37 +102,8 @@ impl Age {
     }
 }
 
-/// Free text about a student, at most [`BIO_MAX`] characters. Line endings are
-/// stored as `\n` (browsers send `\r\n`), so the limit counts what the user sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bio(String);
-
-impl Bio {
-    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
-        let bio = raw.replace("\r\n", "\n");
-        let bio = bio.trim();
-        if bio.is_empty() {
-            return Ok(None);
-        }
-        let len = bio.chars().count();
-        if len > BIO_MAX {
-            return Err(format!(
-                "Use at most {BIO_MAX} characters (this has {len})."
-            ));
-        }
-        if bio
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
-            return Err("Remove the control characters.".into());
-        }
-        Ok(Some(Self(bio.to_owned())))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+/// Free text about a student, at most [`BIO_MAX`] characters.
+pub type Bio = Text<BIO_MAX>;
 
 /// What a student form sends, exactly as typed. Everything is a string so that
 /// nothing the user typed is lost on the way back to a form with errors.
@@ -154,11 +115,15 @@ pub struct StudentInput {
     pub email: String,
     pub age: String,
     pub bio: String,
+    /// The version the edit form was opened at (empty when creating).
+    pub version: String,
 }
 
-impl StudentInput {
+impl FormInput for StudentInput {
+    type Valid = NewStudent;
+
     /// Parses every field, collecting every problem (not just the first).
-    pub fn parse(&self) -> Result<NewStudent, FieldErrors> {
+    fn parse(&self) -> Result<NewStudent, FieldErrors> {
         let mut errors = FieldErrors::new();
         let firstname = errors.take("firstname", PersonName::parse(&self.firstname));
         let lastname = errors.take("lastname", PersonName::parse(&self.lastname));
@@ -200,22 +165,98 @@ pub struct Student {
     pub age: Option<i32>,
     pub created_at: Timestamp,
     pub bio: Option<String>,
+    pub version: i64,
 }
 
 impl Student {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.firstname, self.lastname)
     }
+}
 
-    /// The form values that show this student as it is stored.
-    pub fn to_input(&self) -> StudentInput {
+impl Record for Student {
+    const KIND: Kind = Kind::Student;
+    type Input = StudentInput;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn title(&self) -> String {
+        self.full_name()
+    }
+
+    fn to_input(&self) -> StudentInput {
         StudentInput {
             firstname: self.firstname.clone(),
             lastname: self.lastname.clone(),
             email: self.email.clone(),
             age: self.age.map(|a| a.to_string()).unwrap_or_default(),
             bio: self.bio.clone().unwrap_or_default(),
+            version: self.version.to_string(),
         }
+    }
+}
+
+/// How the student list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StudentSort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    NameAsc,
+    NameDesc,
+    AgeAsc,
+    AgeDesc,
+}
+
+impl SortKey for StudentSort {
+    const ALL: &'static [Self] = &[
+        StudentSort::NewestFirst,
+        StudentSort::OldestFirst,
+        StudentSort::NameAsc,
+        StudentSort::NameDesc,
+        StudentSort::AgeAsc,
+        StudentSort::AgeDesc,
+    ];
+
+    fn param(self) -> &'static str {
+        match self {
+            StudentSort::NewestFirst => "-joined",
+            StudentSort::OldestFirst => "joined",
+            StudentSort::NameAsc => "name",
+            StudentSort::NameDesc => "-name",
+            StudentSort::AgeAsc => "age",
+            StudentSort::AgeDesc => "-age",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            StudentSort::NewestFirst => "Newest first",
+            StudentSort::OldestFirst => "Oldest first",
+            StudentSort::NameAsc => "Name A–Z",
+            StudentSort::NameDesc => "Name Z–A",
+            StudentSort::AgeAsc => "Youngest first",
+            StudentSort::AgeDesc => "Oldest in age first",
+        }
+    }
+}
+
+/// The student list at `/`.
+pub struct StudentList;
+
+impl Listing for StudentList {
+    type Sort = StudentSort;
+    type Filter = NoFilter;
+    const KIND: Kind = Kind::Student;
+
+    fn base(_: &NoFilter) -> String {
+        urls::students()
     }
 }
 
@@ -230,6 +271,7 @@ mod tests {
             email: "sammyshark@example.com".into(),
             age: "20".into(),
             bio: "Marine biology student".into(),
+            version: String::new(),
         }
     }
 
@@ -262,6 +304,7 @@ mod tests {
             email: "not-an-email".into(),
             age: "twelve".into(),
             bio: "b".repeat(BIO_MAX + 1),
+            version: String::new(),
         };
         let errors = raw.parse().unwrap_err();
         assert_eq!(errors.get("firstname"), Some("This field is required."));
@@ -333,10 +376,12 @@ mod tests {
             age: Some(23),
             created_at: Timestamp::from_micros(0),
             bio: None,
+            version: 4,
         };
         let input = s.to_input();
         assert_eq!(input.age, "23");
         assert_eq!(input.bio, "");
+        assert_eq!(input.version, "4");
         assert_eq!(input.parse().unwrap().email.as_str(), "jd@example.com");
     }
 }

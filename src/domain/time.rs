@@ -39,6 +39,17 @@ impl Timestamp {
         )
     }
 
+    /// "Nov 21, 2026, 06:07 UTC", for things of the day (a comment).
+    pub fn datetime_label(self) -> String {
+        let (_, _, _, s) = self.parts();
+        format!(
+            "{}, {:02}:{:02} UTC",
+            self.date_label(),
+            s / 3600,
+            s % 3600 / 60
+        )
+    }
+
     /// "Nov 21, 2026", the date people read.
     pub fn date_label(self) -> String {
         let (y, m, d, _) = self.parts();
@@ -75,6 +86,7 @@ mod tests {
         let t = Timestamp::from_micros(1_795_241_279_500_000);
         assert_eq!(t.to_rfc3339(), "2026-11-21T06:07:59Z");
         assert_eq!(t.date_label(), "Nov 21, 2026");
+        assert_eq!(t.datetime_label(), "Nov 21, 2026, 06:07 UTC");
         // Leap day, and an instant before the epoch.
         assert_eq!(
             Timestamp::from_micros(951_782_400_000_000).date_label(),

@@ -1,4 +1,3 @@
 pub mod nav;
+pub mod picker;
 pub mod status;
-pub mod student_card;
-pub mod student_form;

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
+use roster_core::domain::urls;
 
-use crate::api::Logout;
+use crate::accounts::Logout;
 use crate::auth::{use_viewer, CsrfField};
 
 #[component]
@@ -12,7 +13,10 @@ pub fn Nav() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             viewer.set(None);
-            navigate("/login/?signed_out=1", Default::default());
+            navigate(
+                &format!("{}?signed_out=1", urls::login()),
+                Default::default(),
+            );
         }
     });
     let on_logout = move |ev: leptos::ev::SubmitEvent| {
@@ -26,7 +30,14 @@ pub fn Nav() -> impl IntoView {
     // resolves relative paths and keeps memos per link, which these
     // absolute links do not need, on every page render.
     let path = use_location().pathname;
-    let current = move |href: &str| path.with(|p| p == href).then_some("page");
+    let current = move |href: &str| {
+        path.with(|p| p == href || (href.len() > 1 && p.starts_with(href)))
+            .then_some("page")
+    };
+    let link = move |href: String, label: &'static str| {
+        let here = href.clone();
+        view! { <a href=href aria-current=move || current(&here)>{label}</a> }
+    };
     // Plain reactive closures rather than `<Show>`: the same markup without
     // a memo and an owner per branch on every page render.
     view! {
@@ -35,22 +46,22 @@ pub fn Nav() -> impl IntoView {
             <nav class="nav" aria-label="Main">
                 <a href="/" class="brand">"Roster"</a>
                 {move || signed_in().then(|| view! {
-                    <a href="/create/" aria-current=move || current("/create/")>"Create"</a>
+                    {link(urls::student_create(), "Create")}
+                    {link(urls::handlers(), "Handlers")}
+                    {link(urls::pets(), "Pets")}
                 })}
-                <a href="/about/" aria-current=move || current("/about/")>"About"</a>
-                {move || is_admin().then(|| view! {
-                    <a href="/settings/" aria-current=move || current("/settings/")>"Settings"</a>
-                })}
+                {link(urls::about(), "About")}
+                {move || is_admin().then(|| link(urls::settings(), "Settings"))}
                 <span class="nav-gap"></span>
                 {move || if signed_in() {
                     view! {
                         <span class="who">
                             "Signed in as "
                             <strong class="username">
-                                {move || viewer.with(|v| v.as_ref().map(|v| v.user.username.clone()))}
+                                {move || viewer.with(|v| v.as_ref().map(|v| v.user.display_name.clone()))}
                             </strong>
                         </span>
-                        <form class="logout" method="post" action="/logout/" on:submit=on_logout>
+                        <form class="logout" method="post" action=urls::logout() on:submit=on_logout>
                             <CsrfField/>
                             <button type="submit" class="link">"Sign out"</button>
                         </form>
@@ -58,8 +69,8 @@ pub fn Nav() -> impl IntoView {
                     .into_any()
                 } else {
                     view! {
-                        <a href="/login/" aria-current=move || current("/login/")>"Sign in"</a>
-                        <a href="/register/" aria-current=move || current("/register/")>"Register"</a>
+                        {link(urls::login(), "Sign in")}
+                        {link(urls::register(), "Register")}
                     }
                     .into_any()
                 }}

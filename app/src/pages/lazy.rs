@@ -1,20 +1,20 @@
 //! Pages loaded on demand. With `cargo leptos build --split`, each view below
 //! becomes a wasm chunk of its own, fetched when its route is first visited
 //! (or before hydration when a page is opened directly), so the bundle every
-//! visitor downloads holds only the list and the frame around it.
+//! visitor downloads holds only the student list and the frame around it.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
+use roster_core::domain::{Handler, HandlerList, Pet, PetList, Student};
 
-use super::{
-    about::AboutPage, create::CreatePage, delete::DeletePage, edit::EditPage, login::LoginPage,
-    register::RegisterPage, settings::SettingsPage, student::StudentPage,
-};
+use super::about::AboutPage;
+use crate::accounts::{LoginPage, RegisterPage, SettingsPage};
+use crate::record::page::{create_page, delete_page, detail_page, edit_page, list_page};
 
-/// A route whose view is the page component `$page`, loaded lazily. The
-/// route needs no data of its own: each page loads what it shows.
+/// A route whose view is `$view`, loaded lazily. The route needs no data of
+/// its own: each page loads what it shows.
 macro_rules! lazy_page {
-    ($route:ident => $page:ident) => {
+    ($route:ident => $view:expr) => {
         pub struct $route;
 
         #[lazy_route]
@@ -24,17 +24,30 @@ macro_rules! lazy_page {
             }
             fn view(this: Self) -> AnyView {
                 let _ = this;
-                view! { <$page/> }.into_any()
+                $view.into_any()
             }
         }
     };
 }
 
-lazy_page!(StudentRoute => StudentPage);
-lazy_page!(CreateRoute => CreatePage);
-lazy_page!(EditRoute => EditPage);
-lazy_page!(DeleteRoute => DeletePage);
-lazy_page!(AboutRoute => AboutPage);
-lazy_page!(LoginRoute => LoginPage);
-lazy_page!(RegisterRoute => RegisterPage);
-lazy_page!(SettingsRoute => SettingsPage);
+lazy_page!(StudentRoute => detail_page::<Student>());
+lazy_page!(StudentCreateRoute => create_page::<Student>());
+lazy_page!(StudentEditRoute => edit_page::<Student>());
+lazy_page!(StudentDeleteRoute => delete_page::<Student>());
+
+lazy_page!(HandlersRoute => list_page::<HandlerList>());
+lazy_page!(HandlerRoute => detail_page::<Handler>());
+lazy_page!(HandlerCreateRoute => create_page::<Handler>());
+lazy_page!(HandlerEditRoute => edit_page::<Handler>());
+lazy_page!(HandlerDeleteRoute => delete_page::<Handler>());
+
+lazy_page!(PetsRoute => list_page::<PetList>());
+lazy_page!(PetRoute => detail_page::<Pet>());
+lazy_page!(PetCreateRoute => create_page::<Pet>());
+lazy_page!(PetEditRoute => edit_page::<Pet>());
+lazy_page!(PetDeleteRoute => delete_page::<Pet>());
+
+lazy_page!(AboutRoute => view! { <AboutPage/> });
+lazy_page!(LoginRoute => view! { <LoginPage/> });
+lazy_page!(RegisterRoute => view! { <RegisterPage/> });
+lazy_page!(SettingsRoute => view! { <SettingsPage/> });

@@ -12,14 +12,3 @@ pub fn NotFound() -> impl IntoView {
         <p>"There is nothing at this address. "<a href="/">"See all students"</a></p>
     }
 }
-
-#[component]
-pub fn MissingStudent() -> impl IntoView {
-    set_not_found();
-    view! {
-        <Title text="Student not found"/>
-        <h1>"Student not found"</h1>
-        <p>"There is no student with this number; they may have been deleted. "
-            <a href="/">"See all students"</a></p>
-    }
-}

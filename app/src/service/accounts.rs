@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use leptos::prelude::*;
 use roster_core::db::{AccountOrigin, Db, NewUser};
-use roster_core::domain::{CurrentUser, LoginInput, Password, RegisterInput};
+use roster_core::domain::{CurrentUser, FormInput, LoginInput, Password, RegisterInput};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
@@ -287,7 +287,7 @@ pub async fn login(
     let credentials = input.parse().map_err(AppError::Invalid)?;
     let found = db.find_login(&credentials.login).await?;
     let account_key = match &found {
-        Some((user, _)) => format!("user:{}", user.id),
+        Some(record) => format!("user:{}", record.user.id),
         None => format!("login:{}", credentials.login.to_ascii_lowercase()),
     };
     let client_key = format!("addr:{}", client.addr);
@@ -300,12 +300,22 @@ pub async fn login(
             return Err(AppError::TooManyAttempts { retry_after_secs });
         }
     }
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), Some(hash)),
-        None => (None, None),
+    let (user, disabled, hash) = match found {
+        Some(record) => (
+            Some(record.user),
+            record.disabled,
+            Some(record.password_hash),
+        ),
+        None => (None, false, None),
     };
     let valid = verify_password(hash, credentials.password).await?;
     match user {
+        // Said only to whoever knows the password: it tells nothing about
+        // which accounts exist.
+        Some(user) if valid && disabled => {
+            tracing::info!(user = user.id, "sign-in to a disabled account refused");
+            Err(AppError::AccountDisabled)
+        }
         Some(user) if valid => {
             db.clear_login_failures(&account_key).await?;
             // Housekeeping that needs no schedule of its own: sessions past
@@ -378,22 +388,6 @@ pub fn client_info() -> ClientInfo {
 
 pub fn auth_settings() -> AuthSettings {
     use_context::<AuthSettings>().unwrap_or_default()
-}
-
-/// The signed-in user, or [`AppError::Unauthorized`].
-pub fn require_user() -> Result<CurrentUser, AppError> {
-    current_session()
-        .map(|s| s.user)
-        .ok_or(AppError::Unauthorized)
-}
-
-pub fn require_admin() -> Result<CurrentUser, AppError> {
-    let user = require_user()?;
-    if user.is_admin {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Adds a header to the response of the server function or page being served.

@@ -307,7 +307,9 @@ impl TestApp {
 
     pub async fn count(&self) -> i64 {
         self.db
-            .list_students(&roster_core::domain::ListQuery::default())
+            .list_students(&roster_core::domain::QueryOf::<
+                roster_core::domain::StudentList,
+            >::default())
             .await
             .unwrap()
             .total
@@ -343,4 +345,76 @@ pub fn field_error(html: &str, field: &str) -> String {
     let start = rest.find('>').map(|i| i + 1).unwrap_or(0);
     let end = rest.find("</p>").unwrap_or(rest.len());
     rest[start..end].replace("<!>", "").trim().to_owned()
+}
+
+/// The id in a location like `/pets/12/?created=1`.
+pub fn id_in(location: &str) -> i64 {
+    location
+        .split('/')
+        .filter_map(|part| part.parse::<i64>().ok())
+        .next_back()
+        .unwrap_or_else(|| panic!("no id in {location:?}"))
+}
+
+impl TestApp {
+    /// Adds a handler through the no-JS form; its id.
+    pub async fn create_handler(&self, name: &str) -> i64 {
+        let response = self.post_form("/handlers/create/", &[("name", name)]).await;
+        assert_eq!(response.status().as_u16(), 303, "creating handler {name}");
+        id_in(&location(&response))
+    }
+
+    /// Adds a pet through the no-JS form; its id.
+    pub async fn create_pet(&self, name: &str, category: &str, handler: i64) -> i64 {
+        let handler = handler.to_string();
+        let response = self
+            .post_form(
+                "/pets/create/",
+                &[
+                    ("name", name),
+                    ("category", category),
+                    ("handler_id", &handler),
+                ],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "creating pet {name}");
+        id_in(&location(&response))
+    }
+
+    /// Comments on a pet through the no-JS form, as `client`; the response.
+    pub async fn comment_as(
+        &self,
+        client: &reqwest::Client,
+        pet: i64,
+        body: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/pets/{pet}/comments/")))
+            .header("accept", "text/html")
+            .form(&[("body", body)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A value from `record_counts`: what the lists show as totals.
+    pub async fn counted(&self, name: &str) -> i64 {
+        roster_core::db::record_counts(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, kept, fresh)| {
+                assert_eq!(kept, fresh, "the {name} counter drifted");
+                kept
+            })
+            .unwrap_or_else(|| panic!("no counter {name}"))
+    }
+
+    /// Every kept counter equals a fresh COUNT(*).
+    pub async fn assert_counters_agree(&self) {
+        for (name, kept, fresh) in roster_core::db::record_counts(&self.db).await.unwrap() {
+            assert_eq!(kept, fresh, "the {name} counter drifted");
+        }
+    }
 }

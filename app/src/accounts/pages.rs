@@ -1,0 +1,195 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use roster_core::domain::{
+    list::with_query, urls, LoginInput, RegisterInput, EMAIL_MAX, PASSWORD_MAX, USERNAME_MAX,
+};
+
+use super::{
+    get_site_settings, registration_open, SaveSettings, SettingsInput, SignIn, SignUp, SignedIn,
+};
+use crate::auth::use_viewer;
+use crate::components::status::{set_status, Notice};
+use crate::record::form::{action_form, FieldSpec, FormConfig, Then, Widget};
+
+const LOGIN_FIELDS: &[FieldSpec] = &[
+    FieldSpec::text("login", "Username or email", EMAIL_MAX).autocomplete("username"),
+    FieldSpec::new("password", "Password", Widget::Password)
+        .max(PASSWORD_MAX)
+        .autocomplete("current-password"),
+    FieldSpec::hidden("next"),
+];
+
+const REGISTER_FIELDS: &[FieldSpec] = &[
+    FieldSpec::text("username", "Username", USERNAME_MAX)
+        .autocomplete("username")
+        .hint("3 to 32 letters, digits, _ or -."),
+    FieldSpec::new("email", "Email", Widget::Email)
+        .max(EMAIL_MAX)
+        .autocomplete("email"),
+    FieldSpec::new("password", "Password", Widget::Password)
+        .max(PASSWORD_MAX)
+        .autocomplete("new-password")
+        .hint("10 to 128 characters. A few unrelated words make a good one."),
+    FieldSpec::new("confirm", "Password again", Widget::Password)
+        .max(PASSWORD_MAX)
+        .autocomplete("new-password"),
+    FieldSpec::hidden("next"),
+];
+
+/// With the wasm: the nav learns who signed in, and the browser goes on.
+fn follow_sign_in() -> Then<SignedIn> {
+    let viewer = use_viewer();
+    let navigate = use_navigate();
+    Then::Stay(Callback::new(move |signed_in: SignedIn| {
+        viewer.set(Some(signed_in.viewer));
+        navigate(&signed_in.next, Default::default());
+    }))
+}
+
+/// The `next` the page was asked to return to.
+fn asked_next() -> String {
+    use_query_map().with_untracked(|q| q.get_str("next").unwrap_or_default().to_owned())
+}
+
+fn signed_in_already() -> impl IntoView {
+    let viewer = use_viewer();
+    move || {
+        viewer.get().map(|v| view! {
+            <Notice kind="info">"You are signed in as "<strong>{v.user.display_name}</strong>". "
+                <a href="/">"Go to the students"</a></Notice>
+        })
+    }
+}
+
+/// Sign in with a username or email.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = asked_next();
+    let signed_out = query.with_untracked(|q| q.get_str("signed_out").is_some());
+    let asked = !next.is_empty() && !signed_out;
+    let register_href = if next.is_empty() {
+        urls::register()
+    } else {
+        with_query(&urls::register(), &[("next", next.clone())])
+    };
+    let form = action_form::<SignIn>(FormConfig {
+        ids: (),
+        initial: LoginInput {
+            next,
+            ..Default::default()
+        },
+        fields: LOGIN_FIELDS,
+        submit: "Sign in".into(),
+        pending: "Signing in…".into(),
+        cancel: None,
+        class: "auth-form",
+        then: follow_sign_in(),
+    });
+    view! {
+        <Title text="Sign in"/>
+        <section class="auth">
+            <h1>"Sign in"</h1>
+            {signed_out.then(|| view! { <Notice kind="success">"You have signed out."</Notice> })}
+            {asked.then(|| view! { <Notice kind="info">"Please sign in to continue."</Notice> })}
+            {signed_in_already()}
+            {form}
+            <p class="aside">"No account yet? "<a href=register_href>"Register"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let next = asked_next();
+    let open = Resource::new(|| (), |_| registration_open());
+    let login_href = if next.is_empty() {
+        urls::login()
+    } else {
+        with_query(&urls::login(), &[("next", next.clone())])
+    };
+    let form = action_form::<SignUp>(FormConfig {
+        ids: (),
+        initial: RegisterInput {
+            next,
+            ..Default::default()
+        },
+        fields: REGISTER_FIELDS,
+        submit: "Create account".into(),
+        pending: "Creating account…".into(),
+        cancel: None,
+        class: "auth-form",
+        then: follow_sign_in(),
+    });
+    view! {
+        <Title text="Register"/>
+        <section class="auth">
+            <h1>"Create an account"</h1>
+            {signed_in_already()}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    matches!(open.await, Ok(false)).then(|| view! {
+                        <Notice kind="error">"Registration is closed. Ask an administrator for an account."</Notice>
+                    })
+                })}
+            </Suspense>
+            {form}
+            <p class="aside">"Already registered? "<a href=login_href>"Sign in"</a></p>
+        </section>
+    }
+}
+
+const SETTINGS_FIELDS: &[FieldSpec] = &[FieldSpec::new(
+    "open_registration",
+    "Anyone may register an account",
+    Widget::Checkbox,
+)];
+
+/// Site settings, for administrators: whether anyone may register.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let query = use_query_map();
+    let settings = Resource::new(|| (), |_| get_site_settings());
+    let saved = query.with_untracked(|q| q.get_str("saved").is_some());
+    view! {
+        <Title text="Settings"/>
+        <h1>"Settings"</h1>
+        {saved.then(|| view! { <Notice kind="success">"Settings saved."</Notice> })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(s) if s.registration_forced => view! {
+                        <p>{if s.registration_open { "Anyone may register an account." } else { "Registration is closed." }}</p>
+                        <p class="hint">"ROSTER_OPEN_REGISTRATION decides this on this server."</p>
+                        <p class="hint">{format!("{} account(s) so far.", s.users)}</p>
+                    }
+                    .into_any(),
+                    Ok(s) => {
+                        let form = action_form::<SaveSettings>(FormConfig {
+                            ids: (),
+                            initial: SettingsInput {
+                                open_registration: if s.registration_open { "on".into() } else { String::new() },
+                            },
+                            fields: SETTINGS_FIELDS,
+                            submit: "Save".into(),
+                            pending: "Saving…".into(),
+                            cancel: None,
+                            class: "settings-form",
+                            then: Then::Navigate,
+                        });
+                        view! {
+                            {form}
+                            <p class="hint">{format!("{} account(s) so far.", s.users)}</p>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => {
+                        set_status(e.status());
+                        view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

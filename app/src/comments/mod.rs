@@ -1,0 +1,209 @@
+//! Comments on a pet: newest first under the pet, each by a signed-in user;
+//! its author or an administrator may delete it.
+
+use leptos::prelude::*;
+use roster_core::domain::{
+    urls, Comment, CommentInput, CommentList, CommentSort, CommentsOf, NoFields, QueryOf,
+    COMMENT_MAX,
+};
+
+use crate::components::status::Notice;
+use crate::error::AppError;
+use crate::record::action::FormAction;
+use crate::record::form::{action_form, FieldSpec, FormConfig, Then, Widget};
+use crate::record::list::{record_list, Column, Layout, ListChunk, ListConfig, ListView};
+
+#[leptos::server(prefix = "/api", endpoint = "comments/list")]
+pub async fn list_comments(query: QueryOf<CommentList>) -> Result<ListChunk, AppError> {
+    crate::service::read(|ctx| async move {
+        let page = ctx.db.list_comments(&query.sanitized()).await?;
+        Ok(crate::record::list::chunk::<CommentList>(
+            page,
+            Vec::new(),
+            &ctx.actor,
+        ))
+    })
+    .await
+}
+
+#[leptos::server(prefix = "/api", endpoint = "comments/add")]
+pub async fn add_comment(pet: i64, input: CommentInput) -> Result<i64, AppError> {
+    crate::record::action::serve::<NewComment>(pet, input).await
+}
+
+#[leptos::server(prefix = "/api", endpoint = "comments/delete")]
+pub async fn delete_comment(pet: i64, id: i64) -> Result<i64, AppError> {
+    crate::record::action::serve::<RemoveComment>((pet, id), NoFields {}).await
+}
+
+/// Adds a comment under pet `pet`, by the signed-in user.
+pub struct NewComment;
+
+impl FormAction for NewComment {
+    const ROUTE: urls::Pattern = urls::COMMENT_CREATE;
+    type Ids = i64;
+    type Input = CommentInput;
+    type Output = i64;
+    type Call = AddComment;
+
+    fn call(pet: i64, input: CommentInput) -> AddComment {
+        AddComment { pet, input }
+    }
+
+    fn next(pet: &i64, _: &i64) -> String {
+        format!("{}#comments", urls::pet(*pet))
+    }
+
+    fn page(pet: &i64) -> String {
+        urls::pet(*pet)
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn run(
+        ctx: &crate::service::Ctx,
+        pet: i64,
+        input: CommentInput,
+    ) -> Result<i64, AppError> {
+        use roster_core::domain::FormInput;
+        let user = ctx.actor.require_user()?;
+        let body = input.parse().map_err(AppError::Invalid)?;
+        let comment = ctx.db.create_comment(pet, user.id, &body).await?;
+        tracing::info!(pet, comment = comment.id, user = user.id, "comment added");
+        Ok(comment.id)
+    }
+}
+
+/// Deletes comment `id` under pet `pet`: its author or an administrator.
+pub struct RemoveComment;
+
+impl FormAction for RemoveComment {
+    const ROUTE: urls::Pattern = urls::COMMENT_DELETE;
+    type Ids = (i64, i64);
+    type Input = NoFields;
+    type Output = i64;
+    type Call = DeleteComment;
+
+    fn call((pet, id): (i64, i64), _: NoFields) -> DeleteComment {
+        DeleteComment { pet, id }
+    }
+
+    fn next((pet, _): &(i64, i64), _: &i64) -> String {
+        format!("{}#comments", urls::pet(*pet))
+    }
+
+    fn page((pet, _): &(i64, i64)) -> String {
+        urls::pet(*pet)
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn run(
+        ctx: &crate::service::Ctx,
+        (pet, id): (i64, i64),
+        _: NoFields,
+    ) -> Result<i64, AppError> {
+        let user = ctx.actor.require_user()?;
+        let comment = ctx
+            .db
+            .get_comment(id)
+            .await?
+            .filter(|c| c.pet_id == pet)
+            .ok_or(AppError::NotFound(roster_core::domain::Kind::Comment))?;
+        if comment.author_id != user.id && !user.is_admin {
+            return Err(AppError::Forbidden(
+                "Only its author or an administrator can delete a comment.".into(),
+            ));
+        }
+        ctx.db.delete_comment(id).await?;
+        tracing::info!(pet, comment = id, user = user.id, "comment deleted");
+        Ok(id)
+    }
+}
+
+const FIELDS: &[FieldSpec] =
+    &[
+        FieldSpec::new("body", "Add a comment", Widget::TextArea { rows: 3 })
+            .max(COMMENT_MAX)
+            .hint("Up to 200 characters."),
+    ];
+
+/// The comments under pet `pet`: the form to add one, then the newest first.
+pub fn comments_section(pet: i64) -> AnyView {
+    let added = RwSignal::new(0usize);
+    let delete = ServerAction::<DeleteComment>::new();
+    let refresh = Signal::derive(move || added.get() + delete.version().get());
+    let on_delete = Callback::new(move |(id, _, _): (i64, i64, String)| {
+        delete.dispatch(DeleteComment { pet, id });
+    });
+    let form = action_form::<NewComment>(FormConfig {
+        ids: pet,
+        initial: CommentInput::default(),
+        fields: FIELDS,
+        submit: "Add comment".into(),
+        pending: "Adding…".into(),
+        cancel: None,
+        class: "comment-form",
+        then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
+    });
+    let query = Memo::new(move |_| QueryOf::<CommentList> {
+        filter: CommentsOf { pet },
+        per_page: 50,
+        ..Default::default()
+    });
+    view! {
+        <section class="comments" id="comments" aria-labelledby="comments-heading">
+            <h2 id="comments-heading">"Comments"</h2>
+            {form}
+            {move || delete.value().get().and_then(Result::err).map(|e| view! {
+                <Notice kind="error">{e.to_string()}</Notice>
+            })}
+            {record_list::<CommentList>(query, ListConfig {
+                search: false,
+                empty: "No comments yet.",
+                refresh,
+                on_delete: Some(on_delete),
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+impl ListView for CommentList {
+    type Row = Comment;
+    const COLUMNS: &'static [Column<CommentSort>] = &[];
+    const SEARCH_HINT: &'static str = "";
+    const LAYOUT: Layout = Layout::Feed;
+
+    fn fetch(
+        query: QueryOf<Self>,
+    ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
+        list_comments(query)
+    }
+
+    /// A comment, with a Delete button for its author and administrators.
+    #[cfg(feature = "ssr")]
+    fn row(c: &Comment, actor: &crate::service::Actor, out: &mut crate::html::Html) {
+        out.raw("<li class=\"comment\" id=\"comment-")
+            .number(c.id)
+            .raw("\"><p class=\"body\">")
+            .text(&c.body)
+            .raw("</p><p class=\"meta\"><span class=\"author\">")
+            .text(&c.author)
+            .raw("</span> · <time datetime=\"")
+            .text(&c.created_at.to_rfc3339())
+            .raw("\">")
+            .text(&c.created_at.datetime_label())
+            .raw("</time>");
+        if let Some(session) = &actor.session {
+            if session.user.id == c.author_id || session.user.is_admin {
+                out.raw(" <form method=\"post\" class=\"inline\" action=\"")
+                    .text(&urls::comment_delete(c.pet_id, c.id))
+                    .raw("\" data-delete=\"")
+                    .number(c.id)
+                    .raw("\" data-version=\"0\" data-title=\"this comment\"><input type=\"hidden\" name=\"csrf_token\" value=\"")
+                    .text(&session.csrf_token)
+                    .raw("\"><button type=\"submit\" class=\"link danger\">Delete</button></form>");
+            }
+        }
+        out.raw("</p></li>");
+    }
+}

@@ -1,0 +1,142 @@
+//! Choosing one record among thousands (a pet's handler, a course's new
+//! student) without ever listing them all.
+//!
+//! The field is a group of radio buttons named after the field (its value,
+//! the chosen id) and a search box named `{field}_q`. The group holds the
+//! record chosen so far and the records that match the search box, at most
+//! [`MATCHES`] of them. With the wasm loaded, the matches follow what is
+//! typed (a server function per keystroke pause). Without it, the Find
+//! button sends the form with `_find` set, and the server shows the same page
+//! again with the typed values kept and the matches listed; nothing is
+//! saved until the form's own button is pressed.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::record::form::FieldCtx;
+
+/// At most this many matches are offered at a time.
+pub const MATCHES: i64 = 20;
+
+/// The field name that asks the server for matches instead of saving.
+pub const FIND_FIELD: &str = "_find";
+
+/// One record to choose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+    /// A little more, to tell apart records with the same name.
+    pub detail: String,
+}
+
+/// Where a picker finds its records.
+pub trait PickSource: 'static {
+    /// The search box's placeholder.
+    const PLACEHOLDER: &'static str;
+    /// The chosen record (by id, if any) and the records matching `q` (none
+    /// when `q` is empty), the chosen one first.
+    fn find(
+        chosen: Option<i64>,
+        q: String,
+    ) -> impl Future<Output = Result<Vec<Choice>, AppError>> + Send + 'static;
+}
+
+/// The search box's name for picker field `name`: `handler_id` → `handler_q`.
+pub fn search_field(name: &str) -> String {
+    format!("{}_q", name.strip_suffix("_id").unwrap_or(name))
+}
+
+/// A picker for `field` (see the module notes).
+pub fn picker<S: PickSource>(field: FieldCtx) -> AnyView {
+    let name = field.spec.name;
+    let q_name = search_field(name);
+    let chosen = field
+        .value()
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0);
+    let typed = RwSignal::new(field.form.value(&q_name));
+    let choices = Resource::new(
+        move || typed.get(),
+        move |q| async move { S::find(chosen, q.trim().to_owned()).await },
+    );
+    // Keystrokes settle for 250 ms before they ask the server.
+    let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || typed.set(text),
+            std::time::Duration::from_millis(250),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    let find_now = move |ev: leptos::ev::MouseEvent| {
+        // With the wasm, find at once instead of sending the form.
+        ev.prevent_default();
+        if let Some(input) = search_box.get_untracked() {
+            typed.set(input.value());
+        }
+    };
+    let invalid = move || field.invalid();
+    view! {
+        <fieldset class="picker" aria-describedby=field.described_by() aria-invalid=invalid>
+            <legend>{field.spec.label}</legend>
+            <Transition fallback=|| view! { <p class="loading">"Looking…"</p> }>
+                {move || Suspend::new(async move {
+                    match choices.await {
+                        Ok(list) if list.is_empty() => {
+                            let text = if typed.with(|q| q.trim().is_empty()) {
+                                "None chosen yet: find one below."
+                            } else {
+                                "Nothing matches that; try another part of the name."
+                            };
+                            view! { <p class="picker-empty">{text}</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            let only = list.len() == 1;
+                            let more = list.len() as i64 >= MATCHES;
+                            view! {
+                                <ul class="choices">
+                                    {list.into_iter().map(|c| {
+                                        let id = format!("{name}-{}", c.id);
+                                        let checked = Some(c.id) == chosen || (only && chosen.is_none());
+                                        view! {
+                                            <li>
+                                                <input type="radio" name=name id=id.clone()
+                                                    value=c.id.to_string() checked=checked/>
+                                                <label for=id>{c.label}" "<span class="muted">{c.detail}</span></label>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                {more.then(|| view! {
+                                    <p class="hint">{format!("Showing the first {MATCHES}: type more of the name to narrow them down.")}</p>
+                                })}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <div class="find">
+                <input type="search" name=q_name.clone() aria-label=format!("Find: {}", field.spec.label)
+                    placeholder=S::PLACEHOLDER value=field.form.value(&q_name) autocomplete="off"
+                    node_ref=search_box on:input=on_input/>
+                <button type="submit" name=FIND_FIELD value=name class="secondary small"
+                    formnovalidate=true on:click=find_now>"Find"</button>
+            </div>
+        </fieldset>
+    }
+    .into_any()
+}

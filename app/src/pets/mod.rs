@@ -1,0 +1,243 @@
+//! Pets: the "many" side of the one-to-many example. Each has one handler
+//! (the backref shown on its page and in every list row) and comments.
+
+use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
+use roster_core::domain::list::id_param;
+use roster_core::domain::{
+    category_href, urls, Kind, Pet, PetInput, PetList, PetSort, QueryOf, CATEGORY_MAX, PET_NAME_MAX,
+};
+
+use crate::components::status::Notice;
+use crate::error::AppError;
+use crate::handlers::handler_picker;
+use crate::record::form::{FieldCtx, FieldSpec, Widget};
+use crate::record::list::{Column, ListChunk, ListView};
+use crate::record::page::{ListPage, RecordView};
+
+crate::record_api!(Pet, PetInput,
+    get: get_pet / GetPet = "pets/get",
+    create: create_pet / CreatePet = "pets/create",
+    update: update_pet / UpdatePet = "pets/update",
+    delete: delete_pet / DeletePet = "pets/delete",
+);
+
+#[leptos::server(prefix = "/api", endpoint = "pets/list")]
+pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
+    crate::service::read(|ctx| async move {
+        let query = query.sanitized();
+        let page = ctx.db.list_pets(&query).await?;
+        let mut chips = Vec::new();
+        if let Some(category) = &query.filter.category {
+            let mut rest = query.clone();
+            rest.filter.category = None;
+            chips.push(crate::record::list::Chip {
+                label: format!("Category: {category}"),
+                remove: rest.href(&urls::pets(), 1),
+            });
+        }
+        if let Some(handler) = query.filter.handler {
+            let name = match ctx.db.get_handler(handler).await? {
+                Some(h) => h.name,
+                None => format!("#{handler} (no such handler)"),
+            };
+            let mut rest = query.clone();
+            rest.filter.handler = None;
+            chips.push(crate::record::list::Chip {
+                label: format!("Handler: {name}"),
+                remove: rest.href(&urls::pets(), 1),
+            });
+        }
+        Ok(crate::record::list::chunk::<PetList>(
+            page, chips, &ctx.actor,
+        ))
+    })
+    .await
+}
+
+/// The most used categories, those starting with `prefix` when given: the
+/// suggestions while typing a pet's category, and the filters above the list.
+#[leptos::server(prefix = "/api", endpoint = "pets/categories")]
+pub async fn pet_categories(prefix: String) -> Result<Vec<(String, i64)>, AppError> {
+    crate::service::read(|ctx| async move {
+        let prefix: String = prefix.chars().take(CATEGORY_MAX).collect();
+        Ok(ctx.db.pet_categories(&prefix, 12).await?)
+    })
+    .await
+}
+
+/// The category: free text, with the categories in use suggested (a
+/// `<datalist>`, which follows the typing when the wasm is loaded).
+fn category_input(field: FieldCtx) -> AnyView {
+    let typed = RwSignal::new(field.value());
+    let suggestions = Resource::new(move || typed.get(), pet_categories);
+    view! {
+        <input type="text" id="category" name="category" list="category-suggestions"
+            value=field.value() maxlength=CATEGORY_MAX.to_string() autocomplete="off"
+            aria-invalid=move || field.invalid() aria-describedby=field.described_by()
+            on:input=move |ev| typed.set(event_target_value(&ev))/>
+        <datalist id="category-suggestions">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    suggestions.await.unwrap_or_default().into_iter().map(|(name, _)| view! {
+                        <option value=name></option>
+                    }).collect_view()
+                })}
+            </Transition>
+        </datalist>
+    }
+    .into_any()
+}
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::text("name", "Name", PET_NAME_MAX).half(),
+    FieldSpec::new(
+        "category",
+        "Category (species)",
+        Widget::Custom(category_input),
+    )
+    .max(CATEGORY_MAX)
+    .half()
+    .hint("Dog, cat, parrot… Pick one in use or type a new one."),
+    FieldSpec::new("handler_id", "Handler", Widget::Custom(handler_picker)),
+    FieldSpec::hidden("version"),
+];
+
+impl RecordView for Pet {
+    const PAGE: urls::Pattern = urls::PET;
+    const LIST: urls::Pattern = urls::PETS;
+    const CREATE: urls::Pattern = urls::PET_CREATE;
+    const EDIT: urls::Pattern = urls::PET_EDIT;
+    const DELETE: urls::Pattern = urls::PET_DELETE;
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+
+    /// `/pets/create/?handler=7` chooses handler 7 from the start.
+    fn new_input(query: &ParamsMap) -> PetInput {
+        PetInput {
+            handler_id: id_param(query.get("handler"))
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    fn detail(self) -> AnyView {
+        let pet = self.id;
+        view! {
+            <dl class="facts">
+                <dt>"Category"</dt>
+                <dd><a href=category_href(&self.category)>{self.category.clone()}</a></dd>
+                <dt>"Handler"</dt>
+                <dd class="handler"><a href=urls::handler(self.handler_id)>{self.handler_name.clone()}</a></dd>
+                <dt>"Added"</dt>
+                <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
+            </dl>
+            {crate::comments::comments_section(pet)}
+        }
+        .into_any()
+    }
+
+    fn delete_note(&self) -> Option<String> {
+        (self.comment_count > 0).then(|| {
+            format!(
+                "Its {} go with it.",
+                Kind::Comment.count(self.comment_count)
+            )
+        })
+    }
+}
+
+impl ListView for PetList {
+    type Row = Pet;
+    const COLUMNS: &'static [Column<PetSort>] = &[
+        Column::plain("#", "id"),
+        Column::sorted("Name", "name", PetSort::NameAsc, PetSort::NameDesc),
+        Column::sorted("Category", "category", PetSort::Category, PetSort::Category),
+        Column::plain("Handler", "handler"),
+        Column::plain("Comments", "num"),
+        Column::sorted("Added", "date", PetSort::Oldest, PetSort::Newest),
+        Column::plain("", "row-actions"),
+    ];
+    const SEARCH_HINT: &'static str = "Pet's name";
+
+    fn fetch(
+        query: QueryOf<Self>,
+    ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
+        list_pets(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn row(p: &Pet, _: &crate::service::Actor, out: &mut crate::html::Html) {
+        out.raw("<tr><td class=\"id\">")
+            .number(p.id)
+            .raw("</td>")
+            .link_cell("name", &urls::pet(p.id), &p.name)
+            .link_cell("category", &category_href(&p.category), &p.category)
+            .link_cell("handler", &urls::handler(p.handler_id), &p.handler_name)
+            .number_cell(p.comment_count)
+            .date_cell(p.created_at)
+            .actions_cell(
+                &urls::pet_edit(p.id),
+                &urls::pet_delete(p.id),
+                p.id,
+                p.version,
+                &p.name,
+            )
+            .raw("</tr>");
+    }
+}
+
+impl ListPage for PetList {
+    type Record = Pet;
+    const EMPTY: &'static str = "No pets yet.";
+
+    /// The most common categories, as filters.
+    fn intro(_: Memo<QueryOf<PetList>>) -> AnyView {
+        let categories = Resource::new(|| (), |_| pet_categories(String::new()));
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match categories.await {
+                        Ok(list) if !list.is_empty() => view! {
+                            <nav class="categories" aria-label="Categories">
+                                <span>"Categories:"</span>
+                                {list.into_iter().map(|(name, pets)| {
+                                    let href = category_href(&name);
+                                    view! { <a href=href>{name}" "<span class="muted">{pets}</span></a> }
+                                }).collect_view()}
+                            </nav>
+                        }.into_any(),
+                        Ok(_) => ().into_any(),
+                        Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod store {
+    use roster_core::db::{Db, DbError};
+    use roster_core::domain::{Deletion, NewPet, Pet};
+
+    use crate::error::AppError;
+    use crate::service::{Ctx, Store};
+
+    impl Store for Pet {
+        async fn get(db: &Db, id: i64) -> Result<Option<Pet>, DbError> {
+            db.get_pet(id).await
+        }
+        async fn insert(ctx: &Ctx, new: &NewPet) -> Result<Pet, AppError> {
+            Ok(ctx.db.create_pet(new).await?)
+        }
+        async fn update(ctx: &Ctx, id: i64, version: i64, new: &NewPet) -> Result<Pet, DbError> {
+            ctx.db.update_pet(id, version, new).await
+        }
+        /// Its comments go with it (the foreign key cascades).
+        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
+            ctx.db.delete_pet(id, deletion.version).await
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! One list for every record type: the search form, a dense table with
+//! sortable column headers (like Django admin's changelist), the active
+//! filters, the pager.
+//!
+//! The table's rows are written as plain markup on the server
+//! ([`crate::html::Html`]) and reach the browser either inside the page or,
+//! after a search or a page change with the wasm loaded, as one string from
+//! the list's server function. The page's hydration data carries only the
+//! total and the filters, not the rows: hydration leaves the rendered rows
+//! as they are (`inner_html` is not re-applied when hydrating), and their
+//! buttons work by delegation, so the browser never rebuilds them.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use roster_core::domain::list::{page_count, Listing};
+use roster_core::domain::{ListFilter, QueryOf, SortKey, PAGE_SIZES};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+use crate::components::status::Notice;
+use crate::error::AppError;
+
+/// A column of a list's table; `sort` is its (ascending, descending) pair
+/// when the header sorts by it.
+pub struct Column<S: 'static> {
+    pub label: &'static str,
+    pub class: &'static str,
+    pub sort: Option<(S, S)>,
+}
+
+impl<S> Column<S> {
+    pub const fn plain(label: &'static str, class: &'static str) -> Self {
+        Self {
+            label,
+            class,
+            sort: None,
+        }
+    }
+
+    pub const fn sorted(label: &'static str, class: &'static str, asc: S, desc: S) -> Self {
+        Self {
+            label,
+            class,
+            sort: Some((asc, desc)),
+        }
+    }
+}
+
+/// An active filter, with the link that drops it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chip {
+    pub label: String,
+    pub remove: String,
+}
+
+/// What a list's server function answers: the rows as markup, how many match
+/// in all, and the active filters by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListChunk {
+    pub total: i64,
+    pub chips: Vec<Chip>,
+    pub rows: String,
+}
+
+/// A list as the page keeps it: the rows are not part of the page's
+/// hydration data (see the module notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListState {
+    pub total: i64,
+    pub chips: Vec<Chip>,
+    #[serde(skip)]
+    pub rows: String,
+}
+
+impl From<ListChunk> for ListState {
+    fn from(chunk: ListChunk) -> Self {
+        Self {
+            total: chunk.total,
+            chips: chunk.chips,
+            rows: chunk.rows,
+        }
+    }
+}
+
+/// How a list's rows are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A table with a header row (`<tr>` rows).
+    Table,
+    /// A list of entries, newest first (`<li>` rows): comments.
+    Feed,
+}
+
+/// A list with a table: its columns, how each row is written (server only)
+/// and the server function that fetches a page.
+pub trait ListView: Listing {
+    type Row: Send + Sync + 'static;
+    const COLUMNS: &'static [Column<Self::Sort>];
+    /// The search box's placeholder: what it searches.
+    const SEARCH_HINT: &'static str;
+    const LAYOUT: Layout = Layout::Table;
+
+    fn fetch(
+        query: QueryOf<Self>,
+    ) -> impl Future<Output = Result<ListChunk, AppError>> + Send + 'static;
+
+    /// Writes one row; `actor` is who will see it (what they may do).
+    #[cfg(feature = "ssr")]
+    fn row(row: &Self::Row, actor: &crate::service::Actor, out: &mut crate::html::Html);
+}
+
+/// The chunk for one page of rows, as `actor` sees it (server only).
+#[cfg(feature = "ssr")]
+pub fn chunk<L: ListView>(
+    page: roster_core::domain::Page<L::Row>,
+    chips: Vec<Chip>,
+    actor: &crate::service::Actor,
+) -> ListChunk {
+    let mut html = crate::html::Html::with_capacity(page.rows.len() * 400);
+    for row in &page.rows {
+        L::row(row, actor, &mut html);
+    }
+    ListChunk {
+        total: page.total,
+        chips,
+        rows: html.into_string(),
+    }
+}
+
+/// The list query the page's URL asks for.
+pub fn use_list_query<L: Listing>() -> Memo<QueryOf<L>> {
+    let params = use_query_map();
+    Memo::new(move |_| params.with(|p| QueryOf::<L>::from_params(&|k| p.get(k))))
+}
+
+/// A row's Delete button pressed with the wasm loaded: (id, version, title).
+pub type RowDelete = (i64, i64, String);
+
+/// Reads the `data-` values of a row's delete form, and asks.
+fn row_delete(ev: &leptos::ev::SubmitEvent) -> Option<RowDelete> {
+    let form = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let id = form.get_attribute("data-delete")?.parse().ok()?;
+    let version = form.get_attribute("data-version")?.parse().ok()?;
+    let title = form.get_attribute("data-title").unwrap_or_default();
+    Some((id, version, title))
+}
+
+/// Options for [`record_list`].
+pub struct ListConfig {
+    /// Show the search form (lists inside other pages may not).
+    pub search: bool,
+    /// Shown when the list is empty and nothing is searched.
+    pub empty: &'static str,
+    /// Changing it fetches the list again (after a delete, say).
+    pub refresh: Signal<usize>,
+    /// With the wasm loaded, a row's Delete button calls this once the
+    /// person confirmed; without, it leads to the confirmation page.
+    pub on_delete: Option<Callback<RowDelete>>,
+}
+
+/// The list, for query `query`.
+pub fn record_list<L: ListView>(query: Memo<QueryOf<L>>, config: ListConfig) -> impl IntoView {
+    let refresh = config.refresh;
+    let data = Resource::new(
+        move || (query.get(), refresh.get()),
+        |(query, _)| async move { L::fetch(query).await.map(ListState::from) },
+    );
+    let on_delete = config.on_delete;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let (Some(callback), Some((id, version, title))) = (on_delete, row_delete(&ev)) else {
+            return;
+        };
+        ev.prevent_default();
+        let question = format!("Delete {title}? This cannot be undone.");
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            callback.run((id, version, title));
+        }
+    };
+    let empty = config.empty;
+    view! {
+        <div class="record-list" on:submit=on_submit>
+            {config.search.then(|| search_form::<L>(query))}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(state) => list_body::<L>(query.get_untracked(), state, empty),
+                        Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn list_body<L: ListView>(query: QueryOf<L>, state: ListState, empty: &'static str) -> AnyView {
+    let kind = L::KIND;
+    let base = L::base(&query.filter);
+    let searching = !query.search.is_empty();
+    let summary = if searching {
+        let verb = if state.total == 1 { "matches" } else { "match" };
+        format!("{} {verb} “{}”", kind.count(state.total), query.search)
+    } else {
+        kind.count(state.total)
+    };
+    let pages = page_count(state.total, query.per_page);
+    let empty_text = if searching {
+        format!("No {} match your search.", kind.plural())
+    } else if query.page > 1 {
+        "There is no such page.".to_owned()
+    } else {
+        empty.to_owned()
+    };
+    let chips = state.chips;
+    let header = L::COLUMNS
+        .iter()
+        .map(|column| header_cell(&query, &base, column))
+        .collect_view();
+    view! {
+        <p class="summary" aria-live="polite">{summary}</p>
+        {(!chips.is_empty()).then(|| view! {
+            <ul class="chips" aria-label="Filters">
+                {chips.into_iter().map(|chip| view! {
+                    <li>{chip.label}" "<a href=chip.remove aria-label="Remove this filter">"×"</a></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(state.total == 0 || query.offset() >= state.total).then(|| view! { <p class="empty">{empty_text}</p> })}
+        {match L::LAYOUT {
+            Layout::Table => view! {
+                <div class="table-wrap">
+                    <table class=format!("records {}", kind.plural())>
+                        <thead><tr>{header}</tr></thead>
+                        <tbody inner_html=state.rows></tbody>
+                    </table>
+                </div>
+            }.into_any(),
+            Layout::Feed => view! {
+                <ol class=format!("feed {}", kind.plural()) inner_html=state.rows></ol>
+            }.into_any(),
+        }}
+        {pager(&query, &base, pages)}
+    }
+    .into_any()
+}
+
+fn header_cell<S: SortKey, F: ListFilter>(
+    query: &roster_core::domain::ListQuery<S, F>,
+    base: &str,
+    column: &'static Column<S>,
+) -> AnyView {
+    let Some((asc, desc)) = column.sort else {
+        return view! { <th scope="col" class=column.class>{column.label}</th> }.into_any();
+    };
+    let (aria, next, mark) = if query.sort == asc {
+        ("ascending", desc, " ▲")
+    } else if query.sort == desc {
+        ("descending", asc, " ▼")
+    } else {
+        ("none", asc, "")
+    };
+    let href = query.sorted_by(next).href(base, 1);
+    view! {
+        <th scope="col" class=column.class aria-sort=aria>
+            <a href=href>{column.label}{mark}</a>
+        </th>
+    }
+    .into_any()
+}
+
+fn pager<S: SortKey, F: ListFilter>(
+    query: &roster_core::domain::ListQuery<S, F>,
+    base: &str,
+    pages: u32,
+) -> AnyView {
+    let current = query.page;
+    if pages <= 1 && current <= 1 {
+        return ().into_any();
+    }
+    let prev = (current > 1).then(|| query.href(base, (current - 1).min(pages)));
+    let next = (current < pages).then(|| query.href(base, current + 1));
+    let link = |href: Option<String>, rel: &'static str, label: &'static str| match href {
+        Some(href) => view! { <a href=href rel=rel>{label}</a> }.into_any(),
+        None => view! { <span class="disabled">{label}</span> }.into_any(),
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {link(prev, "prev", "← Previous")}
+            <span class="page-of">"Page "{current}" of "{pages}</span>
+            {link(next, "next", "Next →")}
+        </nav>
+    }
+    .into_any()
+}
+
+/// Search, sort and page size: a plain GET form; with the wasm loaded the
+/// router goes to the same URL without a reload. Filters travel along as
+/// hidden fields.
+fn search_form<L: ListView>(query: Memo<QueryOf<L>>) -> AnyView {
+    let navigate = use_navigate();
+    let base = L::base(&query.get_untracked().filter);
+    let action = base.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(pairs) = super::form::submitted_pairs(&ev) else {
+            return;
+        };
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let mut next = QueryOf::<L>::from_params(&get);
+        next.page = 1;
+        navigate(&next.href(&base, 1), Default::default());
+    };
+    let hidden = query
+        .get_untracked()
+        .filter
+        .to_params()
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view();
+    view! {
+        <form method="get" action=action class="search" role="search" on:submit=on_submit>
+            {hidden}
+            <label class="grow">
+                <span>"Search"</span>
+                <input type="search" name="q" placeholder=L::SEARCH_HINT
+                    value=query.get_untracked().search
+                    prop:value=move || query.get().search/>
+            </label>
+            <label>
+                <span>"Sort by"</span>
+                <select name="sort">
+                    {L::Sort::ALL.iter().map(|key| {
+                        let key = *key;
+                        view! {
+                            <option value=key.param() selected=move || query.get().sort == key>{key.label()}</option>
+                        }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Per page"</span>
+                <select name="per">
+                    {PAGE_SIZES.into_iter().map(|size| view! {
+                        <option value=size.to_string() selected=move || query.get().per_page == size>{size}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Show"</button>
+        </form>
+    }
+    .into_any()
+}

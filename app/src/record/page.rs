@@ -1,0 +1,354 @@
+//! The pages every record type has — its list, its page, and the pages to
+//! add, edit and delete one — written once. A record type says what is
+//! particular to it ([`RecordView`], [`ListPage`]); these say the rest.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+use roster_core::domain::urls::Pattern;
+use roster_core::domain::{DeleteInput, Kind, Record};
+
+use super::crud::{Calls, Create, Delete, Edit};
+use super::form::{action_form, FieldSpec, FormConfig, Then};
+use super::list::{record_list, use_list_query, ListConfig, ListView};
+use crate::components::status::{set_status, Notice};
+use crate::error::AppError;
+
+/// What a record type's pages need to know about it. Its server functions
+/// come from [`crate::record_api!`]; its storage, on the server, from
+/// [`crate::service::Store`].
+pub trait RecordView: Record + Calls + ServerSide {
+    /// The record's own page (`/pets/{id}/`), the list it belongs to, and
+    /// the pages that add, edit and delete one.
+    const PAGE: Pattern;
+    const LIST: Pattern;
+    const CREATE: Pattern;
+    const EDIT: Pattern;
+    const DELETE: Pattern;
+    /// The create and edit form's fields.
+    const FIELDS: &'static [FieldSpec];
+    /// The delete confirmation's fields (by default only the version).
+    const DELETE_FIELDS: &'static [FieldSpec] = &[FieldSpec::hidden("version")];
+
+    /// Where the browser goes once a record was added.
+    fn created_href(id: i64) -> String {
+        format!("{}?created=1", Self::PAGE.fill(&[id]))
+    }
+
+    /// Where the browser goes once a record was deleted.
+    fn deleted_href(title: &str) -> String {
+        roster_core::domain::list::with_query(
+            &Self::LIST.fill(&[]),
+            &[("deleted", title.to_owned())],
+        )
+    }
+
+    /// The create form's first values (the page's query may preset some).
+    fn new_input(query: &ParamsMap) -> Self::Input {
+        let _ = query;
+        Default::default()
+    }
+
+    /// The body of the record's page, below its heading.
+    fn detail(self) -> AnyView;
+
+    /// What else goes when it is deleted ("Its 3 comments go with it.").
+    fn delete_note(&self) -> Option<String> {
+        None
+    }
+}
+
+/// On the server, a record type also says how it is stored.
+#[cfg(feature = "ssr")]
+pub use crate::service::Store as ServerSide;
+
+/// In the browser there is nothing more to say.
+#[cfg(not(feature = "ssr"))]
+pub trait ServerSide {}
+#[cfg(not(feature = "ssr"))]
+impl<T> ServerSide for T {}
+
+/// The `:name` of the current route, if it is a positive whole number.
+pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get_str(name)
+                .and_then(|id| id.parse::<i64>().ok())
+                .filter(|id| *id > 0)
+        })
+    })
+}
+
+/// The record the route's `:id` names.
+pub fn record_resource<R: RecordView>() -> Resource<Result<Option<R>, AppError>> {
+    let id = route_id("id");
+    Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => R::fetch(id).await,
+                None => Ok(None),
+            }
+        },
+    )
+}
+
+/// The page for a record that is not there (a 404), linking to its list.
+pub fn missing(kind: Kind, list: Pattern) -> AnyView {
+    set_status(404);
+    let title = format!("{} not found", kind.title());
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p>{format!("There is no {} with this number; it may have been deleted. ", kind.noun())}
+            <a href=list.fill(&[])>{format!("See all {}", kind.plural())}</a></p>
+    }
+    .into_any()
+}
+
+/// A failure while loading, with its status.
+pub fn failed(error: AppError) -> AnyView {
+    set_status(error.status());
+    view! { <Notice kind="error">{error.to_string()}</Notice> }.into_any()
+}
+
+/// Renders `found` for the route's record, or the not-found page.
+fn with_record<R: RecordView>(
+    found: impl Fn(R) -> AnyView + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let record = record_resource::<R>();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(Some(r)) => found(r),
+                    Ok(None) => missing(R::KIND, R::LIST),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A record's page: its heading, a notice after it was added or saved, its
+/// own body, and Edit and Delete.
+pub fn detail_page<R: RecordView>() -> impl IntoView {
+    let query = use_query_map();
+    let notice = move || {
+        query.with(|q| {
+            if q.get_str("created").is_some() {
+                Some("Added.")
+            } else if q.get_str("updated").is_some() {
+                Some("Changes saved.")
+            } else {
+                None
+            }
+        })
+    };
+    with_record::<R>(move |r| {
+        let title = r.title();
+        let actions = record_actions(&r);
+        view! {
+            <Title text=title.clone()/>
+            {notice().map(|text| view! { <Notice kind="success">{text}</Notice> })}
+            <article class=format!("detail {}", R::KIND.noun())>
+                <p class="card-id">"#"{r.id()}</p>
+                <h1>{title}</h1>
+                {r.detail()}
+                {actions}
+            </article>
+        }
+        .into_any()
+    })
+}
+
+/// Edit and Delete for a record. Delete is a GET form to the confirmation
+/// page; with the wasm loaded it asks in a dialog and deletes at once.
+pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
+    let id = record.id();
+    let version = record.version().to_string();
+    let title = record.title();
+    let delete = ServerAction::<R::DeleteCall>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(deleted)) = delete.value().get() {
+            navigate(&R::deleted_href(&deleted), Default::default());
+        }
+    });
+    let question = format!("Delete {title}? This cannot be undone.");
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            let input = DeleteInput {
+                version: version.clone(),
+                ..Default::default()
+            };
+            delete.dispatch(R::delete_call(id, input));
+        }
+    };
+    view! {
+        {move || delete.value().get().and_then(Result::err).map(|e| view! {
+            <Notice kind="error">{e.to_string()}</Notice>
+        })}
+        <div class="actions">
+            <a class="button secondary" href=R::EDIT.fill(&[id])>"Edit"</a>
+            <form method="get" action=R::DELETE.fill(&[id]) on:submit=on_submit>
+                <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
+            </form>
+        </div>
+    }
+    .into_any()
+}
+
+/// The page that adds a record.
+pub fn create_page<R: RecordView>() -> impl IntoView {
+    let query = use_query_map();
+    let noun = R::KIND.noun();
+    let initial = query.with_untracked(R::new_input);
+    let form = action_form::<Create<R>>(FormConfig {
+        ids: (),
+        initial,
+        fields: R::FIELDS,
+        submit: format!("Add {noun}"),
+        pending: "Saving…".into(),
+        cancel: Some(R::LIST.fill(&[])),
+        class: noun,
+        then: Then::Navigate,
+    });
+    view! {
+        <Title text=format!("Add a {noun}")/>
+        <h1>{format!("Add a new {noun}")}</h1>
+        {form}
+    }
+}
+
+/// The page that edits a record: the form as stored, or as typed after a
+/// refused plain POST.
+pub fn edit_page<R: RecordView>() -> impl IntoView {
+    with_record::<R>(|r| {
+        let id = r.id();
+        let title = r.title();
+        let form = action_form::<Edit<R>>(FormConfig {
+            ids: id,
+            initial: r.to_input(),
+            fields: R::FIELDS,
+            submit: "Save changes".into(),
+            pending: "Saving…".into(),
+            cancel: Some(R::PAGE.fill(&[id])),
+            class: R::KIND.noun(),
+            then: Then::Navigate,
+        });
+        view! {
+            <Title text=format!("Edit {title}")/>
+            <h1>"Edit "{title}</h1>
+            {form}
+        }
+        .into_any()
+    })
+}
+
+/// The confirmation step before a delete (with the wasm, the Delete buttons
+/// ask in a dialog instead). A GET here never deletes.
+pub fn delete_page<R: RecordView>() -> impl IntoView {
+    with_record::<R>(|r| {
+        let id = r.id();
+        let title = r.title();
+        let noun = R::KIND.noun();
+        let note = r.delete_note();
+        let form = action_form::<Delete<R>>(FormConfig {
+            ids: id,
+            initial: DeleteInput {
+                version: r.version().to_string(),
+                ..Default::default()
+            },
+            fields: R::DELETE_FIELDS,
+            submit: format!("Delete {noun}"),
+            pending: "Deleting…".into(),
+            cancel: Some(R::PAGE.fill(&[id])),
+            class: "delete",
+            then: Then::Navigate,
+        });
+        view! {
+            <Title text=format!("Delete {title}")/>
+            <h1>"Delete "{title.clone()}"?"</h1>
+            <p>"This removes "{title}" and cannot be undone."</p>
+            {note.map(|note| view! { <p class="warning">{note}</p> })}
+            {form}
+        }
+        .into_any()
+    })
+}
+
+/// A list of records with its own page (`/pets/`).
+pub trait ListPage: ListView {
+    type Record: RecordView;
+    /// Shown when there are none at all.
+    const EMPTY: &'static str;
+
+    /// Anything the page shows above the list (a handler's filters, say).
+    fn intro(query: Memo<roster_core::domain::QueryOf<Self>>) -> AnyView {
+        let _ = query;
+        ().into_any()
+    }
+}
+
+/// A list page: heading, "Add" link, notices after an add or a delete, the
+/// list.
+pub fn list_page<L: ListPage>() -> impl IntoView {
+    let query = use_list_query::<L>();
+    let params = use_query_map();
+    let kind = L::KIND;
+    let created = Memo::new(move |_| {
+        params.with(|p| p.get_str("created").and_then(|v| v.parse::<i64>().ok()))
+    });
+    let deleted = Memo::new(move |_| params.with(|p| p.get("deleted")));
+    let added = Resource::new(
+        move || created.get(),
+        |id| async move {
+            match id {
+                Some(id) => L::Record::fetch(id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
+    let delete = ServerAction::<<L::Record as Calls>::DeleteCall>::new();
+    let on_delete = Callback::new(move |(id, version, _title): (i64, i64, String)| {
+        let input = DeleteInput {
+            version: version.to_string(),
+            ..Default::default()
+        };
+        delete.dispatch(<L::Record as Calls>::delete_call(id, input));
+    });
+    let refresh = Signal::derive(move || delete.version().get());
+    let plural = roster_core::domain::capitalise(kind.plural());
+    let add_href = <L::Record as RecordView>::CREATE.fill(&[]);
+    view! {
+        <Title text=plural.clone()/>
+        <div class="page-head">
+            <h1>{plural}</h1>
+            <a class="button primary" href=add_href>{format!("Add a {}", kind.noun())}</a>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                added.await.map(|r| {
+                    let href = <L::Record as RecordView>::PAGE.fill(&[r.id()]);
+                    view! { <Notice kind="success">"Added "<a href=href>{r.title()}</a>"."</Notice> }
+                })
+            })}
+        </Suspense>
+        {move || deleted.get().map(|title| view! { <Notice kind="success">{format!("Deleted {title}.")}</Notice> })}
+        {move || delete.value().get().map(|result| match result {
+            Ok(title) => view! { <Notice kind="success">{format!("Deleted {title}.")}</Notice> }.into_any(),
+            Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
+        })}
+        {L::intro(query)}
+        {record_list::<L>(query, ListConfig {
+            search: true,
+            empty: L::EMPTY,
+            refresh,
+            on_delete: Some(on_delete),
+        })}
+    }
+}

@@ -1,0 +1,186 @@
+//! Students: the first tutorial's records, at the seed's URLs (`/`, `/{id}/`,
+//! `/create/`, `/{id}/edit/`, `/{id}/delete/`).
+
+use leptos::prelude::*;
+use roster_core::domain::{
+    urls, QueryOf, Student, StudentInput, StudentList, StudentSort, BIO_MAX, EMAIL_MAX, NAME_MAX,
+};
+
+use crate::error::AppError;
+use crate::record::form::{FieldSpec, Widget};
+use crate::record::list::{Column, ListChunk, ListView};
+use crate::record::page::{ListPage, RecordView};
+
+crate::record_api!(Student, StudentInput,
+    get: get_student / GetStudent = "students/get",
+    create: create_student / CreateStudent = "students/create",
+    update: update_student / UpdateStudent = "students/update",
+    delete: delete_student / DeleteStudent = "students/delete",
+);
+
+#[leptos::server(prefix = "/api", endpoint = "students/list")]
+pub async fn list_students(query: QueryOf<StudentList>) -> Result<ListChunk, AppError> {
+    crate::service::read(|ctx| async move {
+        let page = ctx.db.list_students(&query.sanitized()).await?;
+        Ok(crate::record::list::chunk::<StudentList>(
+            page,
+            Vec::new(),
+            &ctx.actor,
+        ))
+    })
+    .await
+}
+
+const FIELDS: &[FieldSpec] = &[
+    FieldSpec::text("firstname", "First name", NAME_MAX)
+        .half()
+        .autocomplete("given-name"),
+    FieldSpec::text("lastname", "Last name", NAME_MAX)
+        .half()
+        .autocomplete("family-name"),
+    FieldSpec::new("email", "Email", Widget::Email)
+        .max(EMAIL_MAX)
+        .half()
+        .autocomplete("email"),
+    FieldSpec::new("age", "Age (optional)", Widget::Number).half(),
+    FieldSpec::new("bio", "Bio (optional)", Widget::TextArea { rows: 6 }).max(BIO_MAX),
+    FieldSpec::hidden("version"),
+];
+
+impl RecordView for Student {
+    const PAGE: urls::Pattern = urls::STUDENT;
+    const LIST: urls::Pattern = urls::STUDENTS;
+    const CREATE: urls::Pattern = urls::STUDENT_CREATE;
+    const EDIT: urls::Pattern = urls::STUDENT_EDIT;
+    const DELETE: urls::Pattern = urls::STUDENT_DELETE;
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+
+    /// The list says "Added …", as the tutorial's app did.
+    fn created_href(id: i64) -> String {
+        format!("{}?created={id}", urls::students())
+    }
+
+    fn detail(self) -> AnyView {
+        let age = self
+            .age
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "—".into());
+        let bio = self.bio.unwrap_or_else(|| "No bio yet.".into());
+        view! {
+            <dl class="facts">
+                <dt>"Email"</dt>
+                <dd class="email">{self.email}</dd>
+                <dt>"Age"</dt>
+                <dd class="age">{age}</dd>
+                <dt>"Joined"</dt>
+                <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
+            </dl>
+            <h2>"Bio"</h2>
+            <p class="bio full">{bio}</p>
+        }
+        .into_any()
+    }
+}
+
+/// A bio in the list: its start, cut at a word where it can be.
+#[cfg(feature = "ssr")]
+const LIST_BIO: usize = 80;
+
+impl ListView for StudentList {
+    type Row = Student;
+    const COLUMNS: &'static [Column<StudentSort>] = &[
+        Column::plain("#", "id"),
+        Column::sorted("Name", "name", StudentSort::NameAsc, StudentSort::NameDesc),
+        Column::plain("Email", "email"),
+        Column::sorted("Age", "num", StudentSort::AgeAsc, StudentSort::AgeDesc),
+        Column::sorted(
+            "Joined",
+            "date",
+            StudentSort::OldestFirst,
+            StudentSort::NewestFirst,
+        ),
+        Column::plain("Bio", "bio"),
+        Column::plain("", "row-actions"),
+    ];
+    const SEARCH_HINT: &'static str = "Name or email";
+
+    fn fetch(
+        query: QueryOf<Self>,
+    ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
+        list_students(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn row(s: &Student, _: &crate::service::Actor, out: &mut crate::html::Html) {
+        let name = s.full_name();
+        let bio = s
+            .bio
+            .as_deref()
+            .map(|bio| preview(bio, LIST_BIO))
+            .unwrap_or_default();
+        out.raw("<tr id=\"student-")
+            .number(s.id)
+            .raw("\"><td class=\"id\">")
+            .number(s.id)
+            .raw("</td>")
+            .link_cell("name", &urls::student(s.id), &name)
+            .cell("email", &s.email);
+        match s.age {
+            Some(age) => out.number_cell(i64::from(age)),
+            None => out.raw("<td class=\"num\">—</td>"),
+        };
+        out.date_cell(s.created_at)
+            .cell("bio", &bio)
+            .actions_cell(
+                &urls::student_edit(s.id),
+                &urls::student_delete(s.id),
+                s.id,
+                s.version,
+                &name,
+            )
+            .raw("</tr>");
+    }
+}
+
+/// The first `max` characters of `text`, with "…" when it goes on.
+#[cfg(feature = "ssr")]
+fn preview(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_owned(),
+    }
+}
+
+impl ListPage for StudentList {
+    type Record = Student;
+    const EMPTY: &'static str = "No students yet.";
+}
+
+#[cfg(feature = "ssr")]
+mod store {
+    use roster_core::db::{Db, DbError};
+    use roster_core::domain::{Deletion, NewStudent, Student};
+
+    use crate::error::AppError;
+    use crate::service::{Ctx, Store};
+
+    impl Store for Student {
+        async fn get(db: &Db, id: i64) -> Result<Option<Student>, DbError> {
+            db.get_student(id).await
+        }
+        async fn insert(ctx: &Ctx, new: &NewStudent) -> Result<Student, AppError> {
+            Ok(ctx.db.create_student(new).await?)
+        }
+        async fn update(
+            ctx: &Ctx,
+            id: i64,
+            version: i64,
+            new: &NewStudent,
+        ) -> Result<Student, DbError> {
+            ctx.db.update_student(id, version, new).await
+        }
+        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
+            ctx.db.delete_student(id, deletion.version).await
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Rendering pages outside leptos's own routes: the 404 page, and a page
+//! shown again after a refused plain form POST.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use roster_app::service::accounts::Session;
+use roster_app::shell;
+
+use crate::state::AppState;
+
+/// What pages and server functions find in their context.
+pub fn provide_app_context(state: &AppState) {
+    provide_context(state.db.clone());
+    provide_context(state.auth.clone());
+}
+
+/// Renders the app for `uri` as if it had been requested with GET by the
+/// holder of `session`, with `provide` adding context (a refused form, say),
+/// answering with `status`.
+pub async fn render_page(
+    state: &AppState,
+    uri: axum::http::Uri,
+    session: Option<Session>,
+    provide: impl Fn() + Clone + Send + Sync + 'static,
+    status: StatusCode,
+) -> Response {
+    let context_state = state.clone();
+    let urls = state.urls.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_app_context(&context_state);
+            provide();
+        },
+        move || shell(urls.clone()),
+    );
+    let mut request = match Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .body(Body::empty())
+    {
+        Ok(request) => request,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    if let Some(session) = session {
+        request.extensions_mut().insert(session);
+    }
+    let mut response = handler(request).await;
+    // Keep a status the page chose itself (a 404 for a vanished record).
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}

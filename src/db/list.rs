@@ -1,0 +1,234 @@
+//! One list query for every record type: columns, joins, filters, search,
+//! order, a page of rows and the total that match, in one round trip.
+//!
+//! Values from users (search text, a parent's id, a category) are always
+//! bound parameters; only fragments written in this crate are formatted into
+//! the SQL.
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
+
+use super::{with_pool, Backend, Db, DbError};
+use crate::domain::Page;
+
+/// A value bound to a `?` of a filter.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// A list query under construction.
+pub(crate) struct ListSql {
+    backend: Backend,
+    columns: &'static str,
+    from: &'static str,
+    count_from: &'static str,
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+    order: &'static str,
+    counter: Option<&'static str>,
+}
+
+/// A row type both drivers can decode.
+pub(crate) trait AnyRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> AnyRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl ListSql {
+    /// `SELECT {columns} FROM {from}`; `from` may join, and names the
+    /// tables with the aliases the other fragments use.
+    pub fn new(db: &Db, columns: &'static str, from: &'static str) -> Self {
+        Self {
+            backend: db.backend(),
+            columns,
+            from,
+            count_from: from,
+            conditions: Vec::new(),
+            args: Vec::new(),
+            order: "1",
+            counter: None,
+        }
+    }
+
+    /// A cheaper FROM for counting (without joins the filters do not need).
+    pub fn count_from(mut self, from: &'static str) -> Self {
+        self.count_from = from;
+        self
+    }
+
+    /// The `record_counts` row that holds the unfiltered total, so that an
+    /// unfiltered list does not count every row on every view.
+    pub fn counter(mut self, name: &'static str) -> Self {
+        self.counter = Some(name);
+        self
+    }
+
+    pub fn order(mut self, order: &'static str) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Adds `condition`, whose one `?` stands for `arg`.
+    pub fn filter(&mut self, condition: &str, arg: Arg) {
+        self.args.push(arg);
+        let placeholder = format!("${}", self.args.len());
+        self.conditions
+            .push(condition.replacen('?', &placeholder, 1));
+    }
+
+    /// Any of `exprs` contains `text`, ignoring case (SQLite's LIKE ignores
+    /// ASCII case, PostgreSQL has ILIKE), LIKE's wildcards taken literally.
+    pub fn search(&mut self, exprs: &[&str], text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.args.push(Arg::Text(like_pattern(text)));
+        let n = self.args.len();
+        let like = match self.backend {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        };
+        let any: Vec<String> = exprs
+            .iter()
+            .map(|e| format!("{e} {like} ${n} ESCAPE '\\'"))
+            .collect();
+        self.conditions.push(format!("({})", any.join(" OR ")));
+    }
+
+    fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    fn total_sql(&self) -> String {
+        match self.counter {
+            Some(name) if self.conditions.is_empty() => {
+                format!("SELECT total FROM record_counts WHERE name = '{name}'")
+            }
+            _ => format!(
+                "SELECT COUNT(*) FROM {}{}",
+                self.count_from,
+                self.where_clause()
+            ),
+        }
+    }
+
+    /// One page of rows and the total that match. Past the last page, the
+    /// total still comes (from a second, counting query).
+    pub async fn fetch<R: AnyRow>(
+        self,
+        db: &Db,
+        per_page: u32,
+        offset: i64,
+    ) -> Result<Page<R>, DbError> {
+        let n = self.args.len();
+        let sql = format!(
+            "SELECT {}, ({}) AS roster_total FROM {}{} ORDER BY {} LIMIT ${} OFFSET ${}",
+            self.columns,
+            self.total_sql(),
+            self.from,
+            self.where_clause(),
+            self.order,
+            n + 1,
+            n + 2
+        );
+        let limit = i64::from(per_page);
+        let mut rows: Vec<R> = Vec::new();
+        let mut total: Option<i64> = None;
+        with_pool!(db, pool => {
+            let mut query = sqlx::query(&sql);
+            for arg in &self.args {
+                query = match arg {
+                    Arg::Int(v) => query.bind(*v),
+                    Arg::Text(s) => query.bind(s.as_str()),
+                };
+            }
+            let found = query.bind(limit).bind(offset).fetch_all(pool).await?;
+            for row in &found {
+                total = Some(row.try_get("roster_total")?);
+                rows.push(R::from_row(row)?);
+            }
+        });
+        let total = match total {
+            Some(total) => total,
+            None => self.count(db).await?,
+        };
+        Ok(Page { rows, total })
+    }
+
+    async fn count(&self, db: &Db) -> Result<i64, DbError> {
+        let sql = self.total_sql();
+        Ok(with_pool!(db, pool => {
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for arg in &self.args {
+                query = match arg {
+                    Arg::Int(v) => query.bind(*v),
+                    Arg::Text(s) => query.bind(s.as_str()),
+                };
+            }
+            query.fetch_optional(pool).await?.unwrap_or(0)
+        }))
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards in the text taken literally.
+pub(crate) fn like_pattern(text: &str) -> String {
+    format!("%{}", prefix_pattern(&text.to_lowercase()))
+}
+
+/// `text%` for LIKE: what starts with `text`, wildcards in it taken literally.
+pub(crate) fn prefix_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Every counter Roster keeps, as (name, kept total, fresh COUNT(*)), for
+/// checks that they agree (tests, the stress run).
+pub async fn record_counts(db: &Db) -> Result<Vec<(String, i64, i64)>, DbError> {
+    let names: Vec<(String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as("SELECT name, total FROM record_counts ORDER BY name")
+            .fetch_all(pool)
+            .await?
+    });
+    let mut out = Vec::new();
+    for (name, kept) in names {
+        // The names are table names Roster itself wrote into the table.
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            continue;
+        }
+        let sql = format!("SELECT COUNT(*) FROM {name}");
+        let fresh: i64 = with_pool!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
+        out.push((name, kept, fresh));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("Ann"), "%ann%");
+        assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
+        assert_eq!(prefix_pattern("Do%"), "Do\\%%");
+    }
+}

@@ -1,0 +1,104 @@
+//! Comments on pets (the tutorial's `PetComment`), each by a signed-in user.
+
+use serde::{Deserialize, Serialize};
+
+use super::list::{ListFilter, Listing, SortKey};
+use super::text::Text;
+use super::{urls, FieldErrors, FormInput, Kind, Timestamp};
+
+pub const COMMENT_MAX: usize = 200;
+pub type CommentText = Text<COMMENT_MAX>;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CommentInput {
+    pub body: String,
+}
+
+impl FormInput for CommentInput {
+    type Valid = CommentText;
+
+    fn parse(&self) -> Result<CommentText, FieldErrors> {
+        CommentText::parse(&self.body).map_err(|e| FieldErrors::single("body", e))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: i64,
+    pub pet_id: i64,
+    pub author_id: i64,
+    /// The author's display name.
+    pub author: String,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+/// Comments are shown newest first, and only that way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommentSort {
+    #[default]
+    Newest,
+}
+
+impl SortKey for CommentSort {
+    const ALL: &'static [Self] = &[CommentSort::Newest];
+    fn param(self) -> &'static str {
+        "-created"
+    }
+    fn label(self) -> &'static str {
+        "Newest first"
+    }
+}
+
+/// The comments of one pet: the pet's id comes from its page's path, not
+/// from a query parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentsOf {
+    pub pet: i64,
+}
+
+impl ListFilter for CommentsOf {
+    fn from_params(_: &dyn Fn(&str) -> Option<String>) -> Self {
+        CommentsOf::default()
+    }
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// The comments under a pet, on the pet's page.
+pub struct CommentList;
+
+impl Listing for CommentList {
+    type Sort = CommentSort;
+    type Filter = CommentsOf;
+    const KIND: Kind = Kind::Comment;
+
+    fn base(filter: &CommentsOf) -> String {
+        urls::pet(filter.pet)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_hold_1_to_200_characters() {
+        let body = |s: String| CommentInput { body: s }.parse();
+        assert!(body("".into())
+            .unwrap_err()
+            .get("body")
+            .unwrap()
+            .contains("required"));
+        assert!(body(" \r\n ".into()).is_err());
+        assert!(body("c".repeat(200)).is_ok());
+        assert!(body("c".repeat(201))
+            .unwrap_err()
+            .get("body")
+            .unwrap()
+            .contains("at most 200"));
+        assert_eq!(body("a\r\nb".into()).unwrap().as_str(), "a\nb");
+    }
+}

@@ -1,0 +1,150 @@
+//! Every URL Roster serves, stated once. The page router (leptos), the form
+//! POST routes (axum), links and redirects all come from these patterns, so
+//! a page cannot move without its forms and links moving with it.
+//!
+//! Every path ends in `/`; ids are positive whole numbers.
+
+/// One piece of a path: a fixed word or an id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg {
+    Lit(&'static str),
+    Id(&'static str),
+}
+
+use Seg::{Id, Lit};
+
+/// A path pattern such as `/pets/{id}/edit/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pattern(pub &'static [Seg]);
+
+impl Pattern {
+    /// axum's form of the pattern: `/pets/{id}/edit/`.
+    pub fn axum(&self) -> String {
+        let mut path = String::from("/");
+        for seg in self.0 {
+            match seg {
+                Lit(word) => path.push_str(word),
+                Id(name) => {
+                    path.push('{');
+                    path.push_str(name);
+                    path.push('}');
+                }
+            }
+            path.push('/');
+        }
+        path
+    }
+
+    /// The path with `ids` in place of the id segments, in order.
+    pub fn fill(&self, ids: &[i64]) -> String {
+        let mut path = String::from("/");
+        let mut ids = ids.iter();
+        for seg in self.0 {
+            match seg {
+                Lit(word) => path.push_str(word),
+                Id(_) => path.push_str(&ids.next().copied().unwrap_or(0).to_string()),
+            }
+            path.push('/');
+        }
+        path
+    }
+
+    /// The ids in `path` if it matches this pattern.
+    pub fn matches(&self, path: &str) -> Option<Vec<i64>> {
+        let inner = path.strip_prefix('/')?.strip_suffix('/').unwrap_or("");
+        let parts: Vec<&str> = if inner.is_empty() {
+            Vec::new()
+        } else {
+            inner.split('/').collect()
+        };
+        if parts.len() != self.0.len() {
+            return None;
+        }
+        let mut ids = Vec::new();
+        for (seg, part) in self.0.iter().zip(parts) {
+            match seg {
+                Lit(word) if *word == part => {}
+                Lit(_) => return None,
+                Id(_) => ids.push(part.parse::<i64>().ok().filter(|id| *id > 0)?),
+            }
+        }
+        Some(ids)
+    }
+}
+
+macro_rules! urls {
+    ($( $(#[$doc:meta])* $name:ident = [$($seg:expr),*] $(=> fn $f:ident($($id:ident),*))? ; )*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: Pattern = Pattern(&[$($seg),*]);
+            $(
+                pub fn $f($($id: i64),*) -> String {
+                    $name.fill(&[$($id),*])
+                }
+            )?
+        )*
+        /// Every pattern, for checks that nothing is left out.
+        pub const ALL: &[Pattern] = &[$($name),*];
+    };
+}
+
+urls! {
+    // Students: the seed's URLs, unchanged.
+    STUDENTS = [] => fn students();
+    STUDENT_CREATE = [Lit("create")] => fn student_create();
+    STUDENT = [Id("id")] => fn student(id);
+    STUDENT_EDIT = [Id("id"), Lit("edit")] => fn student_edit(id);
+    STUDENT_DELETE = [Id("id"), Lit("delete")] => fn student_delete(id);
+
+    HANDLERS = [Lit("handlers")] => fn handlers();
+    HANDLER_CREATE = [Lit("handlers"), Lit("create")] => fn handler_create();
+    HANDLER = [Lit("handlers"), Id("id")] => fn handler(id);
+    HANDLER_EDIT = [Lit("handlers"), Id("id"), Lit("edit")] => fn handler_edit(id);
+    HANDLER_DELETE = [Lit("handlers"), Id("id"), Lit("delete")] => fn handler_delete(id);
+
+    PETS = [Lit("pets")] => fn pets();
+    PET_CREATE = [Lit("pets"), Lit("create")] => fn pet_create();
+    PET = [Lit("pets"), Id("id")] => fn pet(id);
+    PET_EDIT = [Lit("pets"), Id("id"), Lit("edit")] => fn pet_edit(id);
+    PET_DELETE = [Lit("pets"), Id("id"), Lit("delete")] => fn pet_delete(id);
+    COMMENT_CREATE = [Lit("pets"), Id("pet"), Lit("comments")] => fn comment_create(pet);
+    COMMENT_DELETE = [Lit("pets"), Id("pet"), Lit("comments"), Id("id"), Lit("delete")]
+        => fn comment_delete(pet, id);
+
+    ABOUT = [Lit("about")] => fn about();
+    LOGIN = [Lit("login")] => fn login();
+    LOGOUT = [Lit("logout")] => fn logout();
+    REGISTER = [Lit("register")] => fn register();
+    SETTINGS = [Lit("settings")] => fn settings();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_fill_match_and_speak_axum() {
+        assert_eq!(PET_EDIT.axum(), "/pets/{id}/edit/");
+        assert_eq!(pet_edit(7), "/pets/7/edit/");
+        assert_eq!(students(), "/");
+        assert_eq!(STUDENTS.axum(), "/");
+        assert_eq!(comment_delete(3, 9), "/pets/3/comments/9/delete/");
+        assert_eq!(
+            COMMENT_DELETE.matches("/pets/3/comments/9/delete/"),
+            Some(vec![3, 9])
+        );
+        assert_eq!(STUDENT.matches("/12/"), Some(vec![12]));
+        assert_eq!(STUDENT.matches("/0/"), None);
+        assert_eq!(STUDENT.matches("/pets/"), None);
+        assert_eq!(STUDENTS.matches("/"), Some(vec![]));
+    }
+
+    #[test]
+    fn no_two_patterns_are_the_same() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.axum(), b.axum());
+            }
+        }
+    }
+}
