@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Roster's speed and memory figures: seeds a fresh SQLite database, starts the
+# Roster's speed and memory figures: seeds fresh SQLite databases, starts the
 # release server, drives it with wrk over loopback and prints what it saw.
 #
-#   scripts/bench.sh [--duration SECONDS] [--connections N]
+#   scripts/bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build]
+#
+# Part 1 compares lists on equal work with the Flask tutorial app
+# (../shared/peers/flask-students), which renders every row it has: 100
+# rows there against 100-row pages here, taking turns in one run (this
+# machine's speed drifts too much for runs one after another), with and
+# without compression. Part 2 is Roster alone on large databases.
 #
 # Figures, not pass/fail: compare them with the targets in the README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
-duration=10
+duration=8
 connections=16
+peer=true
+build=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
-    *) echo "usage: bench.sh [--duration SECONDS] [--connections N]" >&2; exit 2 ;;
+    --no-peer) peer=false; shift ;;
+    --no-build) build=false; shift ;;
+    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build]" >&2; exit 2 ;;
   esac
 done
 
@@ -24,32 +34,40 @@ source scripts/toolchain.sh
 roster_release_wasm_flags
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
-echo "==> cargo leptos build --release"
-cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+if [ "$build" = true ]; then
+  echo "==> cargo leptos build --release"
+  cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+fi
 bin="$target_dir/release/roster"
 site="$root/target/site"
 
 work="$(mktemp -d)"
 port=3300
+peer_port=3301
 server_pid=""
+peer_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$peer_pid" ] && kill -- -"$peer_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+wait_for() { # $1: URL
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "nothing answers at $1" >&2
+  return 1
+}
 
 start_server() { # $1: database file
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
   DATABASE_URL="sqlite://$1" LEPTOS_SITE_ROOT="$site" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
     "$bin" serve >"$work/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && return 0
-    sleep 0.1
-  done
-  echo "server did not start:" >&2
-  cat "$work/server.log" >&2
-  exit 1
+  wait_for "http://127.0.0.1:$port/healthz" || { cat "$work/server.log" >&2; exit 1; }
 }
 
 peak_rss_kb=0
@@ -82,27 +100,35 @@ request = function()
 end
 LUA
 
-printf '\n%-34s %12s %9s %9s %8s\n' "endpoint" "requests/s" "p50" "p99" "errors"
-run() { # $1: label, rest: wrk arguments
-  local label="$1"; shift
+# One wrk run; sets rps, p50, p99, errors.
+measure() { # $1: seconds, rest: wrk arguments
+  local seconds="$1"; shift
   local out
-  out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$@")"
-  local rps p50 p99 errors
+  out="$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@")"
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   errors="$(awk '/Non-2xx or 3xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
-  printf '%-34s %12s %9s %9s %8s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+}
+
+row() { printf '%-40s %12s %9s %9s %8s\n' "$@"; }
+header() { printf '\n'; row "endpoint" "requests/s" "p50" "p99" "errors"; }
+
+run() { # $1: label, rest: wrk arguments
+  local label="$1"; shift
+  measure "$duration" "$@"
+  row "$label" "$rps" "$p50" "$p99" "$errors"
   note_rss
 }
 
 url="http://127.0.0.1:$port"
 password="bench password 0123"
 # Records need a session: one account per database, signed in once.
-prepare() { # $1: database file, $2: students to seed
-  DATABASE_URL="sqlite://$1" "$bin" seed --count "$2"
+prepare() { # $1: database file, rest: seed arguments
+  local db="$1"; shift
+  DATABASE_URL="sqlite://$db" "$bin" seed "$@" >/dev/null
   printf '%s\n' "$password" |
-    DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" user create --username bench --email bench@example.com >/dev/null
+    DATABASE_URL="sqlite://$db" RUST_LOG=warn "$bin" user create --username bench --email bench@example.com >/dev/null
 }
 sign_in() {
   cookie="$(curl -fs -o /dev/null -D - -H "Origin: $url" \
@@ -115,31 +141,106 @@ sign_in() {
   [ "$status" = 200 ] || { echo "signed-in page answered $status" >&2; exit 1; }
   export ROSTER_BENCH_COOKIE="$cookie" ROSTER_BENCH_ORIGIN="$url"
 }
+# Adds `$2` comments to pet `$1` through the form, as the signed-in user.
+comment_on() {
+  for i in $(seq 1 "$2"); do
+    curl -fs -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
+      --data-urlencode "body=Comment $i: fed, walked and brushed." "$url/pets/$1/comments/"
+  done
+}
+# The bytes of one answer to `$1` with `$2` as Accept-Encoding (none if empty).
+bytes_of() {
+  curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" ${2:+-H "Accept-Encoding: $2"} "$1"
+}
 
+# --- Part 1: lists on equal work, beside the Flask tutorial app -------------
 db_small="$work/small.db"
-prepare "$db_small" 100 >/dev/null
+prepare "$db_small" --count 100 --handlers 100 --pets 100
 start_server "$db_small"
 sign_in
-run "/ (100 students)" -H "Cookie: $cookie" "$url/"
-run "/{id}/" -H "Cookie: $cookie" "$url/50/"
+pet=1
+comment_on "$pet" 50
+
+if [ "$peer" = true ]; then
+  echo "==> the Flask tutorial app with 100 students (../shared/peers/flask-students)"
+  setsid bash ../shared/peers/flask-students/serve.sh "$peer_port" 100 >"$work/peer.log" 2>&1 &
+  peer_pid=$!
+  wait_for "http://127.0.0.1:$peer_port/" || { cat "$work/peer.log" >&2; exit 1; }
+fi
+
+# Takes turns between Roster and the peer, $rounds bursts each, and prints
+# both and their ratio.
+rounds=4
+versus() { # $1: label, $2: Roster URL, $3: peer URL, $4: Accept-Encoding ("" for none)
+  local label="$1" ours="$2" theirs="$3" enc="$4"
+  local our_sum=0 their_sum=0 burst=$(( (duration + rounds - 1) / rounds ))
+  local enc_args=()
+  [ -n "$enc" ] && enc_args=(-H "Accept-Encoding: $enc")
+  for _ in $(seq 1 "$rounds"); do
+    measure "$burst" -H "Cookie: $cookie" "${enc_args[@]}" "$ours"
+    our_sum="$(awk -v a="$our_sum" -v b="$rps" 'BEGIN {print a + b}')"
+    note_rss
+    if [ "$peer" = true ]; then
+      measure "$burst" "${enc_args[@]}" "$theirs"
+      their_sum="$(awk -v a="$their_sum" -v b="$rps" 'BEGIN {print a + b}')"
+    fi
+  done
+  local ours_rps theirs_rps ratio
+  ours_rps="$(awk -v s="$our_sum" -v n="$rounds" 'BEGIN {printf "%.0f", s / n}')"
+  if [ "$peer" = true ]; then
+    theirs_rps="$(awk -v s="$their_sum" -v n="$rounds" 'BEGIN {printf "%.0f", s / n}')"
+    ratio="$(awk -v a="$ours_rps" -v b="$theirs_rps" 'BEGIN {printf "%.1f×", a / b}')"
+  else
+    theirs_rps="-" ratio="-"
+  fi
+  printf '%-46s %10s %10s %8s %9s\n' "$label" "$ours_rps" "$theirs_rps" "$ratio" \
+    "$(( $(bytes_of "$ours" "$enc") / 1024 )) KB"
+}
+
+printf '\n%-46s %10s %10s %8s %9s\n' "100 rows rendered (requests/s)" "Roster" "Flask" "ratio" "page"
+for enc in "" "gzip, br"; do
+  note="${enc:+, compressed}"
+  versus "students /?per=100${note}" "$url/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
+  versus "handlers /handlers/?per=100${note}" "$url/handlers/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
+  versus "pets /pets/?per=100${note}" "$url/pets/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
+  versus "one student /50/${note}" "$url/50/" "http://127.0.0.1:$peer_port/1/" "$enc"
+done
+[ -n "$peer_pid" ] && kill -- -"$peer_pid" 2>/dev/null; peer_pid=""
+
+header
+run "/pets/$pet/ (50 comments)" -H "Cookie: $cookie" "$url/pets/$pet/"
+run "/pets/$pet/ (50 comments, compressed)" -H "Cookie: $cookie" -H "Accept-Encoding: gzip, br" "$url/pets/$pet/"
 run "POST /create/ (no JS)" -s "$work/create.lua" "$url"
 css="$(awk -F': *' '$1 == "css" {print $2}' "$target_dir/release/hash.txt" 2>/dev/null || true)"
 css_path="/pkg/roster${css:+.$css}.css"
 run "$css_path (br)" -H "Accept-Encoding: gzip, br" "$url$css_path"
 page_rss_kb=$peak_rss_kb
 
+# --- Part 2: large databases --------------------------------------------------
 db_large="$work/large.db"
 echo
-prepare "$db_large" 100000
+echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments"
+started=$(date +%s.%N)
+prepare "$db_large" --count 100000 --handlers 10000 --pets 100000 --comments 200000
+printf 'seeded in %.1f s\n' "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')"
 start_server "$db_large"
 sign_in
+comment_on 777 50
+header
 run "/ (100,000 students)" -H "Cookie: $cookie" "$url/"
 run "/?sort=name&page=2500" -H "Cookie: $cookie" "$url/?sort=name&page=2500"
-run "/?q=garcía (search)" -H "Cookie: $cookie" "$url/?q=garc%C3%ADa"
+run "/?q=garcía (search, no index)" -H "Cookie: $cookie" "$url/?q=garc%C3%ADa"
+run "/handlers/ (10,000, pet counts)" -H "Cookie: $cookie" "$url/handlers/"
+run "/handlers/?sort=-pets" -H "Cookie: $cookie" "$url/handlers/?sort=-pets"
+run "/pets/ (100,000)" -H "Cookie: $cookie" "$url/pets/"
+run "/pets/?category=dog (100,000)" -H "Cookie: $cookie" "$url/pets/?category=dog"
+run "/pets/777/ (50+ comments)" -H "Cookie: $cookie" "$url/pets/777/"
+run "/pets/create/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/create/"
+run "/pets/777/edit/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/777/edit/"
 
 echo
-echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (100 students)," \
-  "$((peak_rss_kb / 1024)) MB over the whole run (100,000-row searches fill SQLite's caches)"
+echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (part 1)," \
+  "$((peak_rss_kb / 1024)) MB over the whole run (large searches fill SQLite's caches)"
 size_of() { # $1: files; prints raw, gzip and brotli KB
   local raw=0 gz=0 br=0 f
   for f in $1; do
@@ -147,7 +248,7 @@ size_of() { # $1: files; prints raw, gzip and brotli KB
     gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
     br=$((br + $(brotli -q 11 -c "$f" | wc -c)))
   done
-  printf '%d KB raw, %d KB gzip, %d KB brotli' $((raw / 1024)) $((gz / 1024)) $((br / 1024))
+  printf '%d KB raw, %d KB gzip, %d KB brotli (%d bytes)' $((raw / 1024)) $((gz / 1024)) $((br / 1024)) "$br"
 }
 wasm="$(ls "$site"/pkg/roster.*.wasm | head -1)"
 printf 'hydration wasm %s: %s\n' "$(basename "$wasm")" "$(size_of "$wasm")"

@@ -21,6 +21,18 @@ pub struct FormState<T> {
     pub conflict: Option<Conflict>,
 }
 
+/// The message of a refused plain POST of a form with input `T` that no
+/// form on the page shows itself (a button in a list row: a grade, a role),
+/// as a notice for the top of the page.
+pub fn refused_notice<T>() -> Option<impl IntoView>
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    submitted_form::<T>()
+        .and_then(|state| state.message)
+        .map(|message| view! { <div class="notice notice-error" role="alert">{message}</div> })
+}
+
 /// The rejected submission this render answers, if any.
 pub fn submitted_form<T>() -> Option<FormState<T>>
 where

@@ -25,18 +25,25 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes by runs: the text between two special characters is copied in
+/// one go (most text has none at all).
 #[cfg(feature = "ssr")]
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
 }
 
 /// Markup written straight into a string on the server, for the rows of long
@@ -65,9 +72,25 @@ impl Html {
         self
     }
 
+    /// A whole number, written without the formatting machinery.
     pub fn number(&mut self, n: i64) -> &mut Self {
-        use std::fmt::Write;
-        let _ = write!(self.0, "{n}");
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n.unsigned_abs();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            self.0.push('-');
+        }
+        // Only ASCII digits were written.
+        self.0
+            .push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
         self
     }
 
@@ -96,13 +119,14 @@ impl Html {
             .raw("</a></td>")
     }
 
-    /// `<td><time datetime="…">Nov 21, 2026</time></td>`.
+    /// `<td><time datetime="2026-11-21">Nov 21, 2026</time></td>`.
     pub fn date_cell(&mut self, at: roster_core::domain::Timestamp) -> &mut Self {
-        self.raw("<td class=\"date\"><time datetime=\"")
-            .text(&at.to_rfc3339())
-            .raw("\">")
-            .text(&at.date_label())
-            .raw("</time></td>")
+        let day = roster_core::domain::Date::of(at);
+        self.raw("<td class=\"date\"><time datetime=\"");
+        day.write_iso(&mut self.0);
+        self.raw("\">");
+        day.write_label(&mut self.0);
+        self.raw("</time></td>")
     }
 
     /// The Edit link and the Delete button of a row. The button is a GET
@@ -151,6 +175,17 @@ mod tests {
         assert!(html.contains("&lt;b&gt;Rex&lt;/b&gt;"));
         assert!(!html.contains("<script>") && html.contains("&quot;&gt;&lt;script&gt;"));
         assert!(html.contains("data-delete=\"1\" data-version=\"2\""));
+        let mut numbers = Html::default();
+        numbers
+            .number(0)
+            .raw(" ")
+            .number(-42)
+            .raw(" ")
+            .number(i64::MIN);
+        assert_eq!(numbers.into_string(), "0 -42 -9223372036854775808");
+        let mut text = Html::default();
+        text.text("a<b>&'c\"é");
+        assert_eq!(text.into_string(), "a&lt;b&gt;&amp;&#39;c&quot;é");
     }
 
     #[test]

@@ -10,10 +10,13 @@ pub mod accounts;
 pub mod auth;
 pub mod comments;
 mod components;
+pub mod courses;
+pub mod enrolments;
 pub mod error;
 pub mod form_state;
 pub mod handlers;
 mod html;
+pub mod messages;
 mod pages;
 pub mod pets;
 pub mod record;
@@ -26,10 +29,9 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode};
-use roster_core::domain::{NoFields, StudentList};
+use roster_core::domain::NoFields;
 
 use components::nav::Nav;
-use components::status::Notice;
 use pages::lazy::*;
 use pages::not_found::NotFound;
 use urls::RoutePath;
@@ -125,19 +127,11 @@ fn page_title(title: String) -> String {
     format!("{} · Roster", html::unescaped_child(&title))
 }
 
-/// The student list: the home page, in the bundle every visitor loads.
-#[component]
-fn StudentsPage() -> impl IntoView {
-    record::page::list_page::<StudentList>()
-}
-
 /// A refused plain POST of a form without fields (a comment's Delete
 /// button): its message, at the top of the page shown again.
 #[component]
 fn RefusedNotice() -> impl IntoView {
-    form_state::submitted_form::<NoFields>()
-        .and_then(|state| state.message)
-        .map(|message| view! { <Notice kind="error">{message}</Notice> })
+    form_state::refused_notice::<NoFields>()
 }
 
 #[component]
@@ -155,7 +149,7 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <RefusedNotice/>
                 <Routes fallback=NotFound>
-                    <Route path=RoutePath(urls::STUDENTS) view=StudentsPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENTS) view={Lazy::<StudentsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::STUDENT_CREATE) view={Lazy::<StudentCreateRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::HANDLERS) view={Lazy::<HandlersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::HANDLER_CREATE) view={Lazy::<HandlerCreateRoute>::new()} ssr=SsrMode::Async/>
@@ -167,6 +161,17 @@ pub fn App() -> impl IntoView {
                     <Route path=RoutePath(urls::PET) view={Lazy::<PetRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::PET_EDIT) view={Lazy::<PetEditRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::PET_DELETE) view={Lazy::<PetDeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSES) view={Lazy::<CoursesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_CREATE) view={Lazy::<CourseCreateRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE) view={Lazy::<CourseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_EDIT) view={Lazy::<CourseEditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_DELETE) view={Lazy::<CourseDeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::ACCOUNT) view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::USERS) view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::CONTACT) view={Lazy::<ContactRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::CONTACT_THANKS) view={Lazy::<ThanksRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::MESSAGES) view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::MESSAGE) view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::ABOUT) view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::LOGIN) view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=RoutePath(urls::REGISTER) view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
@@ -177,7 +182,8 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>"Roster keeps student records. "<a href=urls::about()>"About Roster"</a></p>
+                <p>"Roster keeps student records. "<a href=urls::about()>"About Roster"</a>
+                    " · "<a href=urls::contact()>"Contact us"</a></p>
             </footer>
         </Router>
     }

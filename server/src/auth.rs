@@ -33,8 +33,12 @@ fn is_public(path: &str) -> bool {
             | "/logout/"
             | "/about/"
             | "/about"
+            | "/contact/"
+            | "/contact"
+            | "/contact/thanks/"
             | "/healthz"
             | "/api/about"
+            | "/api/contact/send"
     ) || path.starts_with("/api/auth/")
 }
 
@@ -222,6 +226,9 @@ mod tests {
             "/login/",
             "/register/",
             "/about/",
+            "/contact/",
+            "/contact/thanks/",
+            "/api/contact/send",
             "/api/auth/login",
             "/healthz",
         ] {
@@ -234,6 +241,10 @@ mod tests {
             "/api/students/list",
             "/settings/",
             "/1/delete/",
+            "/messages/",
+            "/users/",
+            "/account/",
+            "/api/messages/list",
         ] {
             assert!(!is_public(path), "{path}");
         }

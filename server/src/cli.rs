@@ -24,6 +24,13 @@ Commands:
                     Create an account (the first one is always an administrator).
                     The password is asked for twice on a terminal, or read as
                     one line from standard input when piped; never an argument.
+  user set-password --username NAME
+                    Give an account a new password (read like the above); its
+                    sessions end.
+  user make-admin|remove-admin|disable|enable --username NAME
+                    Change an account's role, or whether it may sign in (a
+                    disabled account's sessions end at once). Roster keeps at
+                    least one active administrator.
 
 Environment:
   DATABASE_URL              sqlite://roster.db (default) or postgres://user:password@host/db
@@ -38,6 +45,35 @@ Environment:
 /// Upper bound for `seed --count`, to catch a slip of the finger.
 const MAX_SEED: u64 = 10_000_000;
 
+/// What `roster user …` changes on an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    MakeAdmin,
+    RemoveAdmin,
+    Disable,
+    Enable,
+}
+
+impl AccountChange {
+    fn flags(self) -> (Option<bool>, Option<bool>) {
+        match self {
+            AccountChange::MakeAdmin => (Some(true), None),
+            AccountChange::RemoveAdmin => (Some(false), None),
+            AccountChange::Disable => (None, Some(true)),
+            AccountChange::Enable => (None, Some(false)),
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            AccountChange::MakeAdmin => "is now an administrator",
+            AccountChange::RemoveAdmin => "is no longer an administrator",
+            AccountChange::Disable => "is disabled; its sessions have ended",
+            AccountChange::Enable => "may sign in again",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
@@ -48,6 +84,13 @@ pub enum Command {
         username: String,
         email: String,
         admin: bool,
+    },
+    UserSetPassword {
+        username: String,
+    },
+    UserChange {
+        username: String,
+        change: AccountChange,
     },
     Help,
     Version,
@@ -61,7 +104,27 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["seed", "--sample"] => Ok(Command::SeedSample),
         ["seed", rest @ ..] => parse_seed(rest),
         ["user", "create", rest @ ..] => parse_user_create(rest),
-        ["user", ..] => Err("user needs: create --username NAME --email EMAIL [--admin]".into()),
+        ["user", "set-password", "--username", name] => Ok(Command::UserSetPassword {
+            username: name.to_string(),
+        }),
+        ["user", verb @ ("make-admin" | "remove-admin" | "disable" | "enable"), "--username", name] =>
+        {
+            let change = match *verb {
+                "make-admin" => AccountChange::MakeAdmin,
+                "remove-admin" => AccountChange::RemoveAdmin,
+                "disable" => AccountChange::Disable,
+                _ => AccountChange::Enable,
+            };
+            Ok(Command::UserChange {
+                username: name.to_string(),
+                change,
+            })
+        }
+        ["user", ..] => Err(
+            "user needs: create --username NAME --email EMAIL [--admin], or \
+             set-password|make-admin|remove-admin|disable|enable --username NAME"
+                .into(),
+        ),
         ["-h" | "--help" | "help"] => Ok(Command::Help),
         ["-V" | "--version"] => Ok(Command::Version),
         [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
@@ -231,8 +294,48 @@ pub async fn run(command: Command) -> Result<(), String> {
             db.close().await;
             Ok(())
         }
+        Command::UserSetPassword { username } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let id = find_account(&db, &username).await?;
+            let password = read_password()?;
+            let hash = accounts::hash_password(&password)
+                .await
+                .map_err(|e| e.to_string())?;
+            let ended = db
+                .set_password(id, &hash, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("New password set for {username}; {ended} session(s) ended.");
+            db.close().await;
+            Ok(())
+        }
+        Command::UserChange { username, change } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let id = find_account(&db, &username).await?;
+            let (admin, disabled) = change.flags();
+            db.set_account_flags(id, None, admin, disabled)
+                .await
+                .map_err(|e| match e {
+                    roster_core::db::DbError::LastAdmin => {
+                        "refused: Roster must keep at least one active administrator".to_owned()
+                    }
+                    other => other.to_string(),
+                })?;
+            println!("{username} {}.", change.done());
+            db.close().await;
+            Ok(())
+        }
         Command::Serve => serve().await,
     }
+}
+
+async fn find_account(db: &Db, username: &str) -> Result<i64, String> {
+    db.user_id(username)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("there is no account named {username:?}"))
 }
 
 /// The new account's password: asked twice on a terminal (not echoed), or
@@ -355,6 +458,23 @@ mod tests {
     }
 
     #[test]
+    fn parses_account_changes() {
+        assert_eq!(
+            parse(&args(&["user", "disable", "--username", "ada"])),
+            Ok(Command::UserChange {
+                username: "ada".into(),
+                change: AccountChange::Disable
+            })
+        );
+        assert_eq!(
+            parse(&args(&["user", "set-password", "--username", "ada"])),
+            Ok(Command::UserSetPassword {
+                username: "ada".into()
+            })
+        );
+    }
+
+    #[test]
     fn refuses_bad_arguments() {
         assert!(parse(&args(&["seed"])).unwrap_err().contains("--sample"));
         assert!(parse(&args(&["seed", "--count", "many"]))
@@ -382,6 +502,18 @@ mod tests {
         ]))
         .unwrap_err()
         .contains("never taken as arguments"));
+        assert!(parse(&args(&["user", "disable"]))
+            .unwrap_err()
+            .contains("--username"));
+        assert!(parse(&args(&[
+            "user",
+            "set-password",
+            "--username",
+            "a",
+            "--password",
+            "x"
+        ]))
+        .is_err());
         assert!(parse(&args(&["frobnicate"]))
             .unwrap_err()
             .contains("frobnicate"));

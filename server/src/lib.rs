@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod auth;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod forms;
 pub mod render;

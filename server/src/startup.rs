@@ -97,6 +97,9 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         ))
         .layer(axum::middleware::from_fn(security::reject_cross_site))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(
+            crate::compress::compress_responses,
+        ))
         .with_state(state);
     Ok(router)
 }

@@ -76,7 +76,10 @@ async fn registering_signs_in_with_a_safe_cookie_and_the_first_user_is_admin() {
     let (status, html) = get_html_as(&app, &ada, "/").await;
     assert_eq!(status, 200);
     assert!(html.contains("Signed in as"), "nav shows the user");
-    assert!(html.contains(">Ada</strong>"));
+    assert!(
+        html.contains(">Ada</a>"),
+        "the display name links to the account page"
+    );
     assert!(
         html.contains("href=\"/settings/\""),
         "first account administers"
@@ -84,7 +87,7 @@ async fn registering_signs_in_with_a_safe_cookie_and_the_first_user_is_admin() {
 
     let (bob, _) = signed_in(&app, "bob").await;
     let (_, html) = get_html_as(&app, &bob, "/").await;
-    assert!(html.contains(">bob</strong>"));
+    assert!(html.contains(">bob</a>"));
     assert!(
         !html.contains("href=\"/settings/\""),
         "later accounts do not"

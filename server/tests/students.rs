@@ -550,3 +550,48 @@ async fn cross_site_posts_are_refused() {
     assert_eq!(own.status().as_u16(), 303);
     assert_eq!(app.count().await, 2);
 }
+
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_accept_it() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let plain = app.get("/?per=100").await;
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.text().await.unwrap();
+    for (encoding, expected) in [("br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip")] {
+        let response = app
+            .client
+            .get(app.url("/?per=100"))
+            .header("accept", "text/html")
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            response.headers()["content-encoding"],
+            expected,
+            "{encoding}"
+        );
+        let body = response.bytes().await.unwrap();
+        let mut html = String::new();
+        use std::io::Read;
+        if expected == "br" {
+            brotli::Decompressor::new(&body[..], 4096)
+                .read_to_string(&mut html)
+                .unwrap();
+        } else {
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_string(&mut html)
+                .unwrap();
+        }
+        assert!(
+            body.len() < html.len() / 2,
+            "{encoding}: {} of {}",
+            body.len(),
+            html.len()
+        );
+        // The same page (but for the per-response CSP nonce).
+        assert!(html.contains("Sammy Shark") && html.len().abs_diff(plain.len()) < 100);
+    }
+}

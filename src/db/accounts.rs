@@ -4,8 +4,11 @@
 //! and times in Unix seconds come from the caller (`roster_app::service`),
 //! which owns the cryptography and the clock.
 
-use super::{with_pool, BeginWrite, Db, DbError};
-use crate::domain::CurrentUser;
+use super::list::ListSql;
+use super::{retrying, with_pool, BeginWrite, Db, DbError};
+use crate::domain::{
+    Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind, Page, QueryOf, Timestamp,
+};
 
 /// How an account comes to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +64,7 @@ struct SessionRow {
     is_admin: bool,
     csrf_token: String,
     last_seen: i64,
+    unread: i64,
 }
 
 /// An account found for a sign-in: who it is, whether it may sign in, and
@@ -150,6 +154,7 @@ impl Db {
             display_name: row.username.clone(),
             username: row.username,
             is_admin: row.is_admin,
+            unread: 0,
         })
     }
 
@@ -173,6 +178,7 @@ impl Db {
                 username: r.username,
                 display_name: r.display_name,
                 is_admin: r.is_admin,
+                unread: 0,
             },
             disabled: r.disabled,
             password_hash: r.password_hash,
@@ -231,7 +237,9 @@ impl Db {
             // before the rows are gone.
             sqlx::query_as(
                 "SELECT s.user_id, u.username, d.display_name, u.is_admin, s.csrf_token, \
-                 s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id \
+                 s.last_seen, CASE WHEN u.is_admin THEN (SELECT total FROM record_counts \
+                 WHERE name = 'unread_messages') ELSE 0 END AS unread \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
                  JOIN user_details d ON d.user_id = u.id \
                  WHERE s.id_hash = $1 AND NOT u.disabled",
             )
@@ -250,6 +258,7 @@ impl Db {
                 username: row.username,
                 display_name: row.display_name,
                 is_admin: row.is_admin,
+                unread: row.unread,
             },
             csrf_token: row.csrf_token,
             last_seen: row.last_seen,
@@ -376,5 +385,244 @@ impl Db {
                 .rows_affected()
         });
         Ok(())
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.email, d.display_name, d.job_title, d.phone, \
+     u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
+const ACCOUNT_FROM: &str = "users u JOIN user_details d ON d.user_id = u.id";
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    email: String,
+    display_name: String,
+    job_title: Option<String>,
+    phone: Option<String>,
+    is_admin: bool,
+    disabled: bool,
+    created_at: chrono::DateTime<chrono::Utc>,
+    version: i64,
+    details_version: i64,
+}
+
+impl From<AccountRow> for Account {
+    fn from(row: AccountRow) -> Self {
+        Account {
+            id: row.id,
+            username: row.username,
+            email: row.email,
+            display_name: row.display_name,
+            job_title: row.job_title,
+            phone: row.phone,
+            is_admin: row.is_admin,
+            disabled: row.disabled,
+            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
+            version: row.version,
+            details_version: row.details_version,
+        }
+    }
+}
+
+fn account_order(sort: AccountSort) -> &'static str {
+    match sort {
+        AccountSort::NameAsc => "lower(u.username) ASC",
+        AccountSort::NameDesc => "lower(u.username) DESC",
+        AccountSort::Newest => "u.id DESC",
+        AccountSort::Oldest => "u.id ASC",
+    }
+}
+
+impl Db {
+    pub async fn get_account(&self, id: i64) -> Result<Option<Account>, DbError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.id = $1");
+        let row = with_pool!(self, pool => {
+            sqlx::query_as::<_, AccountRow>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.map(Account::from))
+    }
+
+    /// An account's id by its username (ignoring case), for the command line.
+    pub async fn user_id(&self, username: &str) -> Result<Option<i64>, DbError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM users WHERE lower(username) = lower($1)")
+                .bind(username)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn list_accounts(
+        &self,
+        query: &QueryOf<AccountList>,
+    ) -> Result<Page<Account>, DbError> {
+        let mut sql = ListSql::new(self, ACCOUNT_COLUMNS, ACCOUNT_FROM)
+            .count_from(ACCOUNT_FROM)
+            .order(account_order(query.sort));
+        sql.search(&["u.username", "u.email", "d.display_name"], &query.search);
+        let page = sql
+            .fetch::<AccountRow>(self, query.per_page, query.offset())
+            .await?;
+        Ok(Page {
+            rows: page.rows.into_iter().map(Account::from).collect(),
+            total: page.total,
+        })
+    }
+
+    /// Saves an account's details row if it is still at `version`.
+    pub async fn update_details(
+        &self,
+        user: i64,
+        version: i64,
+        details: &AccountDetails,
+    ) -> Result<Account, DbError> {
+        with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE user_details SET display_name = $1, job_title = $2, phone = $3, \
+                 version = version + 1 WHERE user_id = $4 AND version = $5",
+            )
+            .bind(details.display_name.as_str())
+            .bind(details.job_title.as_ref().map(|t| t.as_str()))
+            .bind(details.phone.as_ref().map(|p| p.as_str()))
+            .bind(user)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT user_id FROM user_details WHERE user_id = $1")
+                        .bind(user)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(match found {
+                    Some(_) => DbError::Stale,
+                    None => DbError::NotFound(Kind::Account),
+                });
+            }
+            tx.commit().await?;
+        });
+        self.get_account(user)
+            .await?
+            .ok_or(DbError::NotFound(Kind::Account))
+    }
+
+    /// A new email for an account (unique ignoring case, like at
+    /// registration).
+    pub async fn change_email(&self, user: i64, email: &str) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1) AND id <> $2")
+                    .bind(email)
+                    .bind(user)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if taken.is_some() {
+                return Err(DbError::Constraint("users_email_key".into()));
+            }
+            sqlx::query("UPDATE users SET email = $1, version = version + 1 WHERE id = $2")
+                .bind(email)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Stores a new password hash; every session of the account but
+    /// `keep` (the hash of the session making the change) ends with it.
+    pub async fn set_password(
+        &self,
+        user: i64,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> Result<u64, DbError> {
+        Ok(with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
+            let done = sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
+                .bind(hash)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(DbError::NotFound(Kind::Account));
+            }
+            let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                .bind(user)
+                .bind(keep.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            ended
+        }))
+    }
+
+    /// Makes an account an administrator or not (`admin`), or disables it
+    /// or not (`disabled`), if it is still at `version` (`None`: whatever
+    /// its version, for the command line). Never leaves Roster without an
+    /// active administrator (`LastAdmin`). A disabled account's sessions end
+    /// at once.
+    pub async fn set_account_flags(
+        &self,
+        user: i64,
+        version: Option<i64>,
+        admin: Option<bool>,
+        disabled: Option<bool>,
+    ) -> Result<(), DbError> {
+        retrying(|| async {
+            with_pool!(self, pool => {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin_write().await?;
+                let current: Option<(bool, bool, i64)> =
+                    sqlx::query_as("SELECT is_admin, disabled, version FROM users WHERE id = $1")
+                        .bind(user)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((is_admin, is_disabled, current_version)) = current else {
+                    return Err(DbError::NotFound(Kind::Account));
+                };
+                if version.is_some_and(|v| v != current_version) {
+                    return Err(DbError::Stale);
+                }
+                let admin = admin.unwrap_or(is_admin);
+                let disabled = disabled.unwrap_or(is_disabled);
+                let stays_active_admin = admin && !disabled;
+                if is_admin && !is_disabled && !stays_active_admin {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM users WHERE is_admin AND NOT disabled AND id <> $1",
+                    )
+                    .bind(user)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        return Err(DbError::LastAdmin);
+                    }
+                }
+                sqlx::query(
+                    "UPDATE users SET is_admin = $1, disabled = $2, version = version + 1 WHERE id = $3",
+                )
+                .bind(admin)
+                .bind(disabled)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            });
+            Ok(())
+        })
+        .await
     }
 }

@@ -84,6 +84,11 @@ impl ListSql {
             .push(condition.replacen('?', &placeholder, 1));
     }
 
+    /// Adds a condition that takes no value.
+    pub fn condition(&mut self, condition: &'static str) {
+        self.conditions.push(condition.to_owned());
+    }
+
     /// Any of `exprs` contains `text`, ignoring case (SQLite's LIKE ignores
     /// ASCII case, PostgreSQL has ILIKE), LIKE's wildcards taken literally.
     pub fn search(&mut self, exprs: &[&str], text: &str) {
@@ -200,23 +205,66 @@ pub(crate) fn prefix_pattern(text: &str) -> String {
     pattern
 }
 
-/// Every counter Roster keeps, as (name, kept total, fresh COUNT(*)), for
+/// Every total in `record_counts`, as (name, kept total, fresh count), for
 /// checks that they agree (tests, the stress run).
 pub async fn record_counts(db: &Db) -> Result<Vec<(String, i64, i64)>, DbError> {
-    let names: Vec<(String, i64)> = with_pool!(db, pool => {
+    let kept: Vec<(String, i64)> = with_pool!(db, pool => {
         sqlx::query_as("SELECT name, total FROM record_counts ORDER BY name")
             .fetch_all(pool)
             .await?
     });
     let mut out = Vec::new();
-    for (name, kept) in names {
-        // The names are table names Roster itself wrote into the table.
-        if !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            continue;
-        }
-        let sql = format!("SELECT COUNT(*) FROM {name}");
-        let fresh: i64 = with_pool!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
-        out.push((name, kept, fresh));
+    for (name, total) in kept {
+        // What each counter counts; the names are Roster's own.
+        let fresh_sql = match name.as_str() {
+            "unread_messages" => "SELECT COUNT(*) FROM messages WHERE read_at IS NULL".to_owned(),
+            table if table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+                format!("SELECT COUNT(*) FROM {table}")
+            }
+            _ => continue,
+        };
+        let fresh: i64 =
+            with_pool!(db, pool => sqlx::query_scalar(&fresh_sql).fetch_one(pool).await?);
+        out.push((name, total, fresh));
+    }
+    Ok(out)
+}
+
+/// The counters kept on rows (a handler's pets, a pet's comments, a
+/// course's enrolments, a student's courses, the categories): how many rows
+/// disagree with a fresh count, per counter. All zero when nothing drifted.
+pub async fn row_counter_drift(db: &Db) -> Result<Vec<(&'static str, i64)>, DbError> {
+    const CHECKS: [(&str, &str); 5] = [
+        (
+            "handlers.pet_count",
+            "SELECT COUNT(*) FROM handlers h WHERE pet_count <> \
+             (SELECT COUNT(*) FROM pets p WHERE p.handler_id = h.id)",
+        ),
+        (
+            "pets.comment_count",
+            "SELECT COUNT(*) FROM pets p WHERE comment_count <> \
+             (SELECT COUNT(*) FROM comments c WHERE c.pet_id = p.id)",
+        ),
+        (
+            "pet_categories.pets",
+            "SELECT COUNT(*) FROM pet_categories k WHERE pets <> \
+             (SELECT COUNT(*) FROM pets p WHERE lower(p.category) = k.key)",
+        ),
+        (
+            "courses.enrolled",
+            "SELECT COUNT(*) FROM courses c WHERE enrolled <> \
+             (SELECT COUNT(*) FROM enrolments e WHERE e.course_id = c.id)",
+        ),
+        (
+            "students.course_count",
+            "SELECT COUNT(*) FROM students s WHERE course_count <> \
+             (SELECT COUNT(*) FROM enrolments e WHERE e.student_id = s.id)",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (name, sql) in CHECKS {
+        let drifted: i64 = with_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+        out.push((name, drifted));
     }
     Ok(out)
 }

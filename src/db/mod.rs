@@ -6,8 +6,10 @@
 
 mod accounts;
 mod comments;
+mod courses;
 mod handlers;
 mod list;
+mod messages;
 mod pets;
 mod seed;
 mod sqlite_pool;
@@ -23,7 +25,7 @@ use sqlx::{Connection, Transaction};
 use crate::domain::Kind;
 
 pub use accounts::{AccountOrigin, LoginRecord, NewUser, SessionRecord};
-pub use list::record_counts;
+pub use list::{record_counts, row_counter_drift};
 pub use seed::{SeedCounts, SeedReport};
 pub use sqlite_pool::SqlitePool;
 
@@ -89,6 +91,12 @@ pub enum DbError {
     /// on it (a handler's pets).
     #[error("still has {count} {}", children.plural())]
     InUse { children: Kind, count: i64 },
+    /// Every place of the course is taken.
+    #[error("the course is full")]
+    Full,
+    /// The change would leave no active administrator.
+    #[error("it would leave no active administrator")]
+    LastAdmin,
     #[error("registration is closed")]
     RegistrationClosed,
     #[error("database migration failed: {0}")]

@@ -8,7 +8,7 @@ use crate::domain::{
     Kind, NewStudent, Page, QueryOf, Student, StudentList, StudentSort, Timestamp,
 };
 
-const COLUMNS: &str = "id, firstname, lastname, email, age, created_at, bio, version";
+const COLUMNS: &str = "id, firstname, lastname, email, age, created_at, bio, version, course_count";
 
 #[derive(sqlx::FromRow)]
 struct StudentRow {
@@ -20,6 +20,7 @@ struct StudentRow {
     created_at: DateTime<Utc>,
     bio: Option<String>,
     version: i64,
+    course_count: i64,
 }
 
 impl From<StudentRow> for Student {
@@ -33,6 +34,7 @@ impl From<StudentRow> for Student {
             created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
             bio: row.bio,
             version: row.version,
+            course_count: row.course_count,
         }
     }
 }
@@ -61,7 +63,7 @@ impl Db {
         query: &QueryOf<StudentList>,
     ) -> Result<Page<Student>, DbError> {
         const LIST_COLUMNS: &str = "id, firstname, lastname, email, age, created_at, \
-             substr(bio, 1, 301) AS bio, version";
+             substr(bio, 1, 301) AS bio, version, course_count";
         let mut sql = ListSql::new(self, LIST_COLUMNS, "students")
             .counter("students")
             .order(order_by(self.backend(), query.sort));

@@ -208,6 +208,230 @@ impl LoginInput {
     }
 }
 
+pub const DISPLAY_NAME_MAX: usize = 100;
+pub type DisplayName = super::text::Line<DISPLAY_NAME_MAX>;
+pub type JobTitle = super::text::Line<DISPLAY_NAME_MAX>;
+
+/// The account details form (the one-to-one row beside each account).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DetailsInput {
+    pub display_name: String,
+    pub job_title: String,
+    pub phone: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDetails {
+    pub display_name: DisplayName,
+    pub job_title: Option<JobTitle>,
+    pub phone: Option<super::Phone>,
+}
+
+impl FormInput for DetailsInput {
+    type Valid = AccountDetails;
+
+    fn parse(&self) -> Result<AccountDetails, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let display_name = errors.take("display_name", DisplayName::parse(&self.display_name));
+        let job_title = errors.take("job_title", JobTitle::parse_optional(&self.job_title));
+        let phone = errors.take("phone", super::Phone::parse_optional(&self.phone));
+        match (display_name, job_title, phone) {
+            (Some(display_name), Some(job_title), Some(phone)) => Ok(AccountDetails {
+                display_name,
+                job_title,
+                phone,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A new email for one's account, confirmed with the current password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmailInput {
+    pub email: String,
+    pub current: String,
+}
+
+impl std::fmt::Debug for EmailInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailInput")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FormInput for EmailInput {
+    type Valid = (Email, String);
+
+    fn parse(&self) -> Result<(Email, String), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.take("email", Email::parse(&self.email));
+        if self.current.is_empty() {
+            errors.add("current", "Enter your current password.");
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok((email, self.current.clone())),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl EmailInput {
+    pub fn without_password(&self) -> Self {
+        Self {
+            current: String::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// A new password: the current one, and the new one twice.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordInput {
+    pub current: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+impl std::fmt::Debug for PasswordInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordInput(…)")
+    }
+}
+
+/// A password change that may be checked against the stored hash.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: Password,
+}
+
+impl FormInput for PasswordInput {
+    type Valid = PasswordChange;
+
+    fn parse(&self) -> Result<PasswordChange, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.current.is_empty() {
+            errors.add("current", "Enter your current password.");
+        }
+        let new = errors.take("password", Password::parse(&self.password));
+        if new.is_some() && self.confirm != self.password {
+            errors.add("confirm", "The two passwords differ.");
+        }
+        match new {
+            Some(new) if errors.is_empty() => Ok(PasswordChange {
+                current: self.current.clone(),
+                new,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An account as its owner (the account page) and administrators (the
+/// accounts list) see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created_at: super::Timestamp,
+    /// The account's own version (role, status, email).
+    pub version: i64,
+    /// The details row's version.
+    pub details_version: i64,
+}
+
+impl Account {
+    pub fn details_input(&self) -> DetailsInput {
+        DetailsInput {
+            display_name: self.display_name.clone(),
+            job_title: self.job_title.clone().unwrap_or_default(),
+            phone: self.phone.clone().unwrap_or_default(),
+            version: self.details_version.to_string(),
+        }
+    }
+}
+
+/// A change an administrator makes to an account: its role or whether it
+/// may sign in. `on`: make administrator / disable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountFlagInput {
+    pub on: String,
+    pub version: String,
+}
+
+impl FormInput for AccountFlagInput {
+    type Valid = (bool, i64);
+
+    fn parse(&self) -> Result<(bool, i64), FieldErrors> {
+        let version =
+            super::parse_version(&self.version).map_err(|e| FieldErrors::single("version", e))?;
+        Ok((matches!(self.on.as_str(), "on" | "true" | "1"), version))
+    }
+}
+
+/// How the accounts list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountSort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    Newest,
+    Oldest,
+}
+
+impl super::SortKey for AccountSort {
+    const ALL: &'static [Self] = &[
+        AccountSort::NameAsc,
+        AccountSort::NameDesc,
+        AccountSort::Newest,
+        AccountSort::Oldest,
+    ];
+
+    fn param(self) -> &'static str {
+        match self {
+            AccountSort::NameAsc => "name",
+            AccountSort::NameDesc => "-name",
+            AccountSort::Newest => "-created",
+            AccountSort::Oldest => "created",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            AccountSort::NameAsc => "Username A–Z",
+            AccountSort::NameDesc => "Username Z–A",
+            AccountSort::Newest => "Newest first",
+            AccountSort::Oldest => "Oldest first",
+        }
+    }
+}
+
+/// `/users/`, for administrators.
+pub struct AccountList;
+
+impl super::Listing for AccountList {
+    type Sort = AccountSort;
+    type Filter = super::NoFilter;
+    const KIND: super::Kind = super::Kind::Account;
+
+    fn base(_: &super::NoFilter) -> String {
+        super::urls::users()
+    }
+}
+
 /// The signed-in user, as every page and server function sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -216,6 +440,9 @@ pub struct CurrentUser {
     /// How the account is shown (the nav, comments); its details row.
     pub display_name: String,
     pub is_admin: bool,
+    /// For administrators: contact messages nobody has read yet.
+    #[serde(default)]
+    pub unread: i64,
 }
 
 /// Where to go after signing in: a path on this site, or `/`. Anything that

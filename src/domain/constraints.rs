@@ -16,6 +16,19 @@ pub fn field_message(constraint: &str) -> Option<(&'static str, &'static str)> {
             "body",
             "That pet no longer exists; the comment was not saved.",
         ),
+        "courses_code_key" => ("code", "Another course already has this code."),
+        "courses_capacity_enrolled" => (
+            "capacity",
+            "More students are enrolled than that: raise it, or unenrol some first.",
+        ),
+        "enrolments_course_fkey" => (
+            "course_id",
+            "That course does not exist (it may have been deleted).",
+        ),
+        "enrolments_student_fkey" => (
+            "student_id",
+            "That student does not exist (they may have been deleted).",
+        ),
         _ => return None,
     })
 }

@@ -47,6 +47,11 @@ impl Kind {
         capitalise(self.noun())
     }
 
+    /// "1 comment goes", "3 comments go": for "Its … with it."
+    pub fn count_go(self, n: i64) -> String {
+        format!("{} {}", self.count(n), if n == 1 { "goes" } else { "go" })
+    }
+
     /// "1 pet", "3 pets".
     pub fn count(self, n: i64) -> String {
         if n == 1 {

@@ -4,10 +4,12 @@
 mod account;
 mod comment;
 pub mod constraints;
+mod course;
 mod errors;
 mod handler;
 mod kind;
 pub mod list;
+mod message;
 mod pet;
 mod record;
 mod student;
@@ -16,11 +18,19 @@ mod time;
 pub mod urls;
 
 pub use account::{
-    safe_next, Credentials, CurrentUser, LoginInput, NewAccount, Password, RegisterInput, Username,
-    PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
+    safe_next, Account, AccountDetails, AccountFlagInput, AccountList, AccountSort, Credentials,
+    CurrentUser, DetailsInput, DisplayName, EmailInput, LoginInput, NewAccount, Password,
+    PasswordChange, PasswordInput, RegisterInput, Username, DISPLAY_NAME_MAX, PASSWORD_MAX,
+    PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
 };
 pub use comment::{
     Comment, CommentInput, CommentList, CommentSort, CommentText, CommentsOf, COMMENT_MAX,
+};
+pub use course::{
+    whole_number, Course, CourseCode, CourseInput, CourseList, CourseSort, CourseStudents,
+    CourseTitle, Description, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeInput,
+    NewCourse, NewEnrolment, StudentCourses, CAPACITY_MAX, CODE_MAX, COURSE_TITLE_MAX,
+    DESCRIPTION_MAX, GRADE_MAX,
 };
 pub use errors::{FieldError, FieldErrors};
 pub use handler::{
@@ -29,6 +39,10 @@ pub use handler::{
 };
 pub use kind::{capitalise, Kind};
 pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};
+pub use message::{
+    ContactInput, Message, MessageFilter, MessageList, MessageSort, NewMessage, MESSAGE_MAX,
+    SENDER_MAX, SUBJECT_MAX,
+};
 pub use pet::{
     category_href, Category, NewPet, Pet, PetFilter, PetInput, PetList, PetName, PetSort,
     CATEGORY_MAX, PET_NAME_MAX,
@@ -42,4 +56,4 @@ pub use student::{
     BIO_MAX, EMAIL_MAX, NAME_MAX,
 };
 pub use text::{Line, Phone, Text, PHONE_MAX};
-pub use time::Timestamp;
+pub use time::{Date, Timestamp};

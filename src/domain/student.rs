@@ -166,6 +166,8 @@ pub struct Student {
     pub created_at: Timestamp,
     pub bio: Option<String>,
     pub version: i64,
+    /// How many courses the student is enrolled in.
+    pub course_count: i64,
 }
 
 impl Student {
@@ -377,6 +379,7 @@ mod tests {
             created_at: Timestamp::from_micros(0),
             bio: None,
             version: 4,
+            course_count: 0,
         };
         let input = s.to_input();
         assert_eq!(input.age, "23");

@@ -111,6 +111,36 @@ urls! {
     COMMENT_DELETE = [Lit("pets"), Id("pet"), Lit("comments"), Id("id"), Lit("delete")]
         => fn comment_delete(pet, id);
 
+    STUDENT_ENROL = [Id("id"), Lit("enrol")] => fn student_enrol(id);
+    STUDENT_LEAVE = [Id("student"), Lit("enrolments"), Id("id"), Lit("delete")]
+        => fn student_leave(student, id);
+
+    COURSES = [Lit("courses")] => fn courses();
+    COURSE_CREATE = [Lit("courses"), Lit("create")] => fn course_create();
+    COURSE = [Lit("courses"), Id("id")] => fn course(id);
+    COURSE_EDIT = [Lit("courses"), Id("id"), Lit("edit")] => fn course_edit(id);
+    COURSE_DELETE = [Lit("courses"), Id("id"), Lit("delete")] => fn course_delete(id);
+    COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
+    COURSE_GRADE = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("grade")]
+        => fn course_grade(course, id);
+    COURSE_UNENROL = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("delete")]
+        => fn course_unenrol(course, id);
+
+    ACCOUNT = [Lit("account")] => fn account();
+    ACCOUNT_DETAILS = [Lit("account"), Lit("details")] => fn account_details();
+    ACCOUNT_EMAIL = [Lit("account"), Lit("email")] => fn account_email();
+    ACCOUNT_PASSWORD = [Lit("account"), Lit("password")] => fn account_password();
+    USERS = [Lit("users")] => fn users();
+    USER_ROLE = [Lit("users"), Id("id"), Lit("role")] => fn user_role(id);
+    USER_STATUS = [Lit("users"), Id("id"), Lit("status")] => fn user_status(id);
+
+    CONTACT = [Lit("contact")] => fn contact();
+    CONTACT_THANKS = [Lit("contact"), Lit("thanks")] => fn contact_thanks();
+    MESSAGES = [Lit("messages")] => fn messages();
+    MESSAGE = [Lit("messages"), Id("id")] => fn message(id);
+    MESSAGE_UNREAD = [Lit("messages"), Id("id"), Lit("unread")] => fn message_unread(id);
+    MESSAGE_DELETE = [Lit("messages"), Id("id"), Lit("delete")] => fn message_delete(id);
+
     ABOUT = [Lit("about")] => fn about();
     LOGIN = [Lit("login")] => fn login();
     LOGOUT = [Lit("logout")] => fn logout();

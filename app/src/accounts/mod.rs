@@ -1,9 +1,11 @@
 //! Accounts: sign-in, registration, sign-out and the site settings, each a
 //! form action like every other write (cookies travel as response headers).
 
+pub mod manage;
 mod pages;
 
-pub use pages::{LoginPage, RegisterPage, SettingsPage};
+pub use manage::{ChangeEmail, ChangePassword, SaveDetails, SetRole, SetStatus};
+pub use pages::{AccountPage, LoginPage, RegisterPage, SettingsPage, UsersPage};
 
 use roster_core::domain::{urls, FieldErrors, FormInput, LoginInput, NoFields, RegisterInput};
 use serde::{Deserialize, Serialize};

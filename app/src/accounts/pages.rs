@@ -85,7 +85,9 @@ pub fn LoginPage() -> impl IntoView {
         pending: "Signing in…".into(),
         cancel: None,
         class: "auth-form",
+        id_prefix: "",
         then: follow_sign_in(),
+        confirm: None,
     });
     view! {
         <Title text="Sign in"/>
@@ -120,7 +122,9 @@ pub fn RegisterPage() -> impl IntoView {
         pending: "Creating account…".into(),
         cancel: None,
         class: "auth-form",
+        id_prefix: "",
         then: follow_sign_in(),
+        confirm: None,
     });
     view! {
         <Title text="Register"/>
@@ -176,7 +180,9 @@ pub fn SettingsPage() -> impl IntoView {
                             pending: "Saving…".into(),
                             cancel: None,
                             class: "settings-form",
+                            id_prefix: "",
                             then: Then::Navigate,
+                            confirm: None,
                         });
                         view! {
                             {form}
@@ -191,5 +197,155 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The signed-in user's own account: details, email, password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    use super::manage::{
+        get_account, ChangeEmail, ChangePassword, SaveDetails, DETAILS_FIELDS, EMAIL_FIELDS,
+        PASSWORD_FIELDS,
+    };
+    let query = use_query_map();
+    let saved = Memo::new(move |_| query.with(|q| q.get("saved")));
+    let account = Resource::new(move || saved.get(), |_| get_account());
+    let viewer = use_viewer();
+    view! {
+        <Title text="Your account"/>
+        <h1>"Your account"</h1>
+        {move || saved.get().map(|what| {
+            let text = match what.as_str() {
+                "password" => "Password changed. Your other sessions have ended.",
+                "email" => "Email changed.",
+                _ => "Details saved.",
+            };
+            view! { <Notice kind="success">{text}</Notice> }
+        })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(a) => {
+                        // The menu shows the display name: keep it current.
+                        viewer.update(|v| {
+                            if let Some(v) = v {
+                                if v.user.display_name != a.display_name {
+                                    v.user.display_name = a.display_name.clone();
+                                }
+                            }
+                        });
+                        let details = action_form::<SaveDetails>(FormConfig {
+                            ids: (),
+                            initial: a.details_input(),
+                            fields: DETAILS_FIELDS,
+                            submit: "Save details".into(),
+                            pending: "Saving…".into(),
+                            cancel: None,
+                            class: "account-details",
+                            id_prefix: "",
+                            then: Then::Navigate,
+                            confirm: None,
+                        });
+                        let email = action_form::<ChangeEmail>(FormConfig {
+                            ids: (),
+                            initial: Default::default(),
+                            fields: EMAIL_FIELDS,
+                            submit: "Change email".into(),
+                            pending: "Saving…".into(),
+                            cancel: None,
+                            class: "account-email",
+                            id_prefix: "email-",
+                            then: Then::Navigate,
+                            confirm: None,
+                        });
+                        let password = action_form::<ChangePassword>(FormConfig {
+                            ids: (),
+                            initial: Default::default(),
+                            fields: PASSWORD_FIELDS,
+                            submit: "Change password".into(),
+                            pending: "Saving…".into(),
+                            cancel: None,
+                            class: "account-password",
+                            id_prefix: "password-",
+                            then: Then::Navigate,
+                            confirm: None,
+                        });
+                        view! {
+                            <dl class="facts">
+                                <dt>"Username"</dt>
+                                <dd class="username">{a.username}</dd>
+                                <dt>"Email"</dt>
+                                <dd class="email">{a.email}</dd>
+                                <dt>"Role"</dt>
+                                <dd>{if a.is_admin { "Administrator" } else { "User" }}</dd>
+                            </dl>
+                            <h2>"Details"</h2>
+                            {details}
+                            <h2>"Email"</h2>
+                            {email}
+                            <h2>"Password"</h2>
+                            {password}
+                        }
+                        .into_any()
+                    }
+                    Err(e) => {
+                        set_status(e.status());
+                        view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Every account, for administrators: make or remove administrators,
+/// disable or enable accounts.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    use super::manage::{SetRoleFn, SetStatusFn};
+    use crate::record::list::{record_list, use_list_query, ListConfig, RowAction};
+    use roster_core::domain::{AccountFlagInput, AccountList};
+    let query = use_list_query::<AccountList>();
+    let role = ServerAction::<SetRoleFn>::new();
+    let status = ServerAction::<SetStatusFn>::new();
+    let refresh = Signal::derive(move || role.version().get() + status.version().get());
+    let on_action = Callback::new(move |action: RowAction| {
+        let input: AccountFlagInput = roster_core::domain::from_fields(action.fields);
+        match action.action.as_str() {
+            "role" => {
+                role.dispatch(SetRoleFn {
+                    id: action.id,
+                    input,
+                });
+            }
+            "status" => {
+                status.dispatch(SetStatusFn {
+                    id: action.id,
+                    input,
+                });
+            }
+            _ => {}
+        }
+    });
+    let error = move || {
+        role.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| status.value().get().and_then(Result::err))
+    };
+    let saved = use_query_map().with_untracked(|q| q.get_str("saved").is_some());
+    view! {
+        <Title text="Accounts"/>
+        <h1>"Accounts"</h1>
+        {saved.then(|| view! { <Notice kind="success">"Account changed."</Notice> })}
+        {crate::form_state::refused_notice::<AccountFlagInput>()}
+        {move || error().map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
+        {record_list::<AccountList>(query, ListConfig {
+            search: true,
+            empty: "No accounts yet.",
+            refresh,
+            on_delete: None,
+            on_action: Some(on_action),
+        })}
     }
 }

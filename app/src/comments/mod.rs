@@ -142,7 +142,9 @@ pub fn comments_section(pet: i64) -> AnyView {
         pending: "Adding…".into(),
         cancel: None,
         class: "comment-form",
+        id_prefix: "",
         then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
+        confirm: None,
     });
     let query = Memo::new(move |_| QueryOf::<CommentList> {
         filter: CommentsOf { pet },
@@ -161,6 +163,7 @@ pub fn comments_section(pet: i64) -> AnyView {
                 empty: "No comments yet.",
                 refresh,
                 on_delete: Some(on_delete),
+                on_action: None,
             })}
         </section>
     }

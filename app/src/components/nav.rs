@@ -49,17 +49,31 @@ pub fn Nav() -> impl IntoView {
                     {link(urls::student_create(), "Create")}
                     {link(urls::handlers(), "Handlers")}
                     {link(urls::pets(), "Pets")}
+                    {link(urls::courses(), "Courses")}
                 })}
                 {link(urls::about(), "About")}
-                {move || is_admin().then(|| link(urls::settings(), "Settings"))}
+                {move || is_admin().then(|| {
+                    let unread = move || viewer.with(|v| v.as_ref().map_or(0, |v| v.user.unread));
+                    let here = urls::messages();
+                    view! {
+                        <a href=urls::messages() aria-current=move || current(&here)>
+                            "Messages"
+                            {move || (unread() > 0).then(|| view! {
+                                " "<span class="badge" aria-label=format!("{} unread", unread())>{unread()}</span>
+                            })}
+                        </a>
+                        {link(urls::users(), "Accounts")}
+                        {link(urls::settings(), "Settings")}
+                    }
+                })}
                 <span class="nav-gap"></span>
                 {move || if signed_in() {
                     view! {
                         <span class="who">
                             "Signed in as "
-                            <strong class="username">
+                            <a href=urls::account() class="username" aria-current=move || current("/account/")>
                                 {move || viewer.with(|v| v.as_ref().map(|v| v.user.display_name.clone()))}
-                            </strong>
+                            </a>
                         </span>
                         <form class="logout" method="post" action=urls::logout() on:submit=on_logout>
                             <CsrfField/>

@@ -160,6 +160,7 @@ impl RecordView for Handler {
                     empty: "No pets yet.",
                     refresh: Signal::stored(0),
                     on_delete: None,
+                    on_action: None,
                 })}
                 {(pets > 10).then(|| view! { <p><a href=all_pets>{format!("See all {pets} pets")}</a></p> })}
             </section>

@@ -140,8 +140,8 @@ impl RecordView for Pet {
     fn delete_note(&self) -> Option<String> {
         (self.comment_count > 0).then(|| {
             format!(
-                "Its {} go with it.",
-                Kind::Comment.count(self.comment_count)
+                "Its {} with it.",
+                Kind::Comment.count_go(self.comment_count)
             )
         })
     }

@@ -94,6 +94,9 @@ impl FieldSpec {
 /// What a form's fields share: the values shown, and what the server said.
 #[derive(Clone, Copy)]
 pub struct FormCtx {
+    /// Put before every element id, so that two forms on one page (the
+    /// account page's) never share one.
+    pub prefix: &'static str,
     pub values: StoredValue<Vec<(String, String)>>,
     pub errors: RwSignal<FieldErrors>,
     pub message: RwSignal<Option<String>>,
@@ -150,8 +153,13 @@ impl FieldCtx {
         }
     }
 
+    /// The input's element id.
+    pub fn id(&self) -> String {
+        format!("{}{}", self.form.prefix, self.spec.name)
+    }
+
     pub fn described_by(&self) -> String {
-        format!("{0}-error {0}-hint", self.spec.name)
+        format!("{0}-error {0}-hint", self.id())
     }
 }
 
@@ -161,6 +169,7 @@ impl FieldCtx {
 #[component]
 pub fn TextArea(
     name: &'static str,
+    #[prop(into)] id: String,
     value: String,
     #[prop(default = 4)] rows: u32,
     #[prop(default = 0)] max: usize,
@@ -170,7 +179,7 @@ pub fn TextArea(
 ) -> impl IntoView {
     let maxlength = (max > 0).then(|| max.to_string());
     view! {
-        <textarea id=name name=name rows=rows maxlength=maxlength required=required
+        <textarea id=id name=name rows=rows maxlength=maxlength required=required
             aria-invalid=invalid aria-describedby=described_by>
             {crate::html::unescaped_child(&value)}
         </textarea>
@@ -182,6 +191,7 @@ pub fn TextArea(
 fn field_view(field: FieldCtx) -> AnyView {
     let spec = field.spec;
     let name = spec.name;
+    let id = field.id();
     let form = field.form;
     let value = field.value();
     let maxlength = (spec.max > 0).then(|| spec.max.to_string());
@@ -206,14 +216,14 @@ fn field_view(field: FieldCtx) -> AnyView {
         Widget::Checkbox => {
             return view! {
                 <div class="field checkbox">
-                    <input type="checkbox" id=name name=name value="on" checked=!value.is_empty()/>
-                    <label for=name>{spec.label}</label>
+                    <input type="checkbox" id=id.clone() name=name value="on" checked=!value.is_empty()/>
+                    <label for=id>{spec.label}</label>
                 </div>
             }
             .into_any();
         }
         Widget::TextArea { rows } => view! {
-            <TextArea name value rows max=spec.max invalid=Signal::derive(invalid)
+            <TextArea name id=id.clone() value rows max=spec.max invalid=Signal::derive(invalid)
                 described_by=field.described_by()/>
         }
         .into_any(),
@@ -229,7 +239,7 @@ fn field_view(field: FieldCtx) -> AnyView {
             // A password is never shown again, not even to its owner.
             let value = (kind != "password").then_some(value);
             view! {
-                <input type=kind id=name name=name value=value inputmode=mode maxlength=maxlength
+                <input type=kind id=id.clone() name=name value=value inputmode=mode maxlength=maxlength
                     autocomplete=spec.autocomplete aria-invalid=invalid
                     aria-describedby=field.described_by()/>
             }
@@ -259,13 +269,13 @@ fn field_view(field: FieldCtx) -> AnyView {
     };
     view! {
         <div class="field" class:half=spec.half class:invalid=move || field.invalid() == "true">
-            <label for=name>{spec.label}</label>
+            <label for=id.clone()>{spec.label}</label>
             {input}
             {(!spec.hint.is_empty()).then(|| view! {
-                <p class="hint" id=format!("{name}-hint")>{spec.hint}</p>
+                <p class="hint" id=format!("{id}-hint")>{spec.hint}</p>
             })}
             {theirs}
-            <p class="field-error" id=format!("{name}-error") aria-live="polite">
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">
                 {move || form.errors.with(|e| e.get(name).map(str::to_owned))}
             </p>
         </div>
@@ -309,7 +319,11 @@ pub struct FormConfig<A: FormAction> {
     /// A "Cancel" link.
     pub cancel: Option<String>,
     pub class: &'static str,
+    /// Put before the ids of the form's elements (see [`FormCtx::prefix`]).
+    pub id_prefix: &'static str,
     pub then: Then<A::Output>,
+    /// With the wasm loaded, ask this first (a delete).
+    pub confirm: Option<String>,
 }
 
 /// A real HTML form that POSTs to `A::ROUTE` (so it works with JavaScript
@@ -322,6 +336,7 @@ pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
         .map(|s| to_fields(&s.input))
         .unwrap_or_else(|| to_fields(&config.initial));
     let form = FormCtx {
+        prefix: config.id_prefix,
         values: StoredValue::new(values),
         errors: RwSignal::new(
             submitted
@@ -357,10 +372,16 @@ pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
         None => {}
     });
     let call_ids = ids.clone();
+    let question = config.confirm;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if action.pending().get_untracked() {
             return;
+        }
+        if let Some(question) = &question {
+            if !window().confirm_with_message(question).unwrap_or(false) {
+                return;
+            }
         }
         let Some(pairs) = submitted_pairs(&ev) else {
             return;

@@ -19,7 +19,6 @@ use roster_core::domain::{ListFilter, QueryOf, SortKey, PAGE_SIZES};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use crate::components::status::Notice;
 use crate::error::AppError;
 
 /// A column of a list's table; `sort` is its (ascending, descending) pair
@@ -138,13 +137,34 @@ pub fn use_list_query<L: Listing>() -> Memo<QueryOf<L>> {
 /// A row's Delete button pressed with the wasm loaded: (id, version, title).
 pub type RowDelete = (i64, i64, String);
 
-/// Reads the `data-` values of a row's delete form, and asks.
-fn row_delete(ev: &leptos::ev::SubmitEvent) -> Option<RowDelete> {
+/// Another form in a row (a grade to save), sent with the wasm loaded:
+/// its `data-action`, its `data-id`, and its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowAction {
+    pub action: String,
+    pub id: i64,
+    pub fields: Vec<(String, String)>,
+}
+
+/// Reads the `data-` values of a row's delete form: what to delete, and
+/// the question to ask first.
+fn row_delete(ev: &leptos::ev::SubmitEvent) -> Option<(RowDelete, String)> {
     let form = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
     let id = form.get_attribute("data-delete")?.parse().ok()?;
     let version = form.get_attribute("data-version")?.parse().ok()?;
     let title = form.get_attribute("data-title").unwrap_or_default();
-    Some((id, version, title))
+    let question = form
+        .get_attribute("data-question")
+        .unwrap_or_else(|| format!("Delete {title}? This cannot be undone."));
+    Some(((id, version, title), question))
+}
+
+fn row_action(ev: &leptos::ev::SubmitEvent) -> Option<RowAction> {
+    let form = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let action = form.get_attribute("data-action")?;
+    let id = form.get_attribute("data-id")?.parse().ok()?;
+    let fields = super::form::submitted_pairs(ev)?;
+    Some(RowAction { action, id, fields })
 }
 
 /// Options for [`record_list`].
@@ -158,6 +178,8 @@ pub struct ListConfig {
     /// With the wasm loaded, a row's Delete button calls this once the
     /// person confirmed; without, it leads to the confirmation page.
     pub on_delete: Option<Callback<RowDelete>>,
+    /// With the wasm loaded, a row's other forms call this.
+    pub on_action: Option<Callback<RowAction>>,
 }
 
 /// The list, for query `query`.
@@ -167,15 +189,16 @@ pub fn record_list<L: ListView>(query: Memo<QueryOf<L>>, config: ListConfig) -> 
         move || (query.get(), refresh.get()),
         |(query, _)| async move { L::fetch(query).await.map(ListState::from) },
     );
-    let on_delete = config.on_delete;
+    let (on_delete, on_action) = (config.on_delete, config.on_action);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let (Some(callback), Some((id, version, title))) = (on_delete, row_delete(&ev)) else {
-            return;
-        };
-        ev.prevent_default();
-        let question = format!("Delete {title}? This cannot be undone.");
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            callback.run((id, version, title));
+        if let (Some(callback), Some((delete, question))) = (on_delete, row_delete(&ev)) {
+            ev.prevent_default();
+            if window().confirm_with_message(&question).unwrap_or(false) {
+                callback.run(delete);
+            }
+        } else if let (Some(callback), Some(action)) = (on_action, row_action(&ev)) {
+            ev.prevent_default();
+            callback.run(action);
         }
     };
     let empty = config.empty;
@@ -186,7 +209,7 @@ pub fn record_list<L: ListView>(query: Memo<QueryOf<L>>, config: ListConfig) -> 
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(state) => list_body::<L>(query.get_untracked(), state, empty),
-                        Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
+                        Err(e) => super::page::failed(e),
                     }
                 })}
             </Transition>

@@ -215,7 +215,9 @@ pub fn create_page<R: RecordView>() -> impl IntoView {
         pending: "Saving…".into(),
         cancel: Some(R::LIST.fill(&[])),
         class: noun,
+        id_prefix: "",
         then: Then::Navigate,
+        confirm: None,
     });
     view! {
         <Title text=format!("Add a {noun}")/>
@@ -238,7 +240,9 @@ pub fn edit_page<R: RecordView>() -> impl IntoView {
             pending: "Saving…".into(),
             cancel: Some(R::PAGE.fill(&[id])),
             class: R::KIND.noun(),
+            id_prefix: "",
             then: Then::Navigate,
+            confirm: None,
         });
         view! {
             <Title text=format!("Edit {title}")/>
@@ -268,7 +272,9 @@ pub fn delete_page<R: RecordView>() -> impl IntoView {
             pending: "Deleting…".into(),
             cancel: Some(R::PAGE.fill(&[id])),
             class: "delete",
+            id_prefix: "",
             then: Then::Navigate,
+            confirm: None,
         });
         view! {
             <Title text=format!("Delete {title}")/>
@@ -349,6 +355,7 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
             empty: L::EMPTY,
             refresh,
             on_delete: Some(on_delete),
+            on_action: None,
         })}
     }
 }

@@ -198,6 +198,18 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<bool,
     .await
 }
 
+/// Whether `password` is the current password of account `user`.
+pub async fn password_matches(db: &Db, user: i64, password: &str) -> Result<bool, AppError> {
+    let hash = db.password_hash(user).await?;
+    verify_password(hash, password.to_owned()).await
+}
+
+/// SHA-256 of `text` in hex: a key that names a client without keeping its
+/// address (the contact form's limit).
+pub fn hashed_key(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
 /// Starts a session for `user`, rotating out `previous` (the session the
 /// request came with, if any): a new id at every sign-in.
 pub async fn start_session(

@@ -77,8 +77,18 @@ impl RecordView for Student {
             </dl>
             <h2>"Bio"</h2>
             <p class="bio full">{bio}</p>
+            {crate::enrolments::student_courses(self.id)}
         }
         .into_any()
+    }
+
+    fn delete_note(&self) -> Option<String> {
+        (self.course_count > 0).then(|| {
+            format!(
+                "Their {} with them (the courses stay).",
+                roster_core::domain::Kind::Enrolment.count_go(self.course_count)
+            )
+        })
     }
 }
 

@@ -10,7 +10,9 @@
 //! gets the form's own messages, never a 5xx.
 
 mod accounts;
+mod courses;
 mod handlers;
+mod messages;
 mod pets;
 mod students;
 
@@ -39,6 +41,8 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = students::routes(router);
     let router = handlers::routes(router);
     let router = pets::routes(router);
+    let router = courses::routes(router);
+    let router = messages::routes(router);
     accounts::routes(router)
 }
 

@@ -1,0 +1,324 @@
+//! Courses and enrolments over plain HTTP: course rules, enrolling from
+//! either side, grades, capacity under concurrency, cascades.
+
+mod common;
+
+use common::{field_error, location, spawn_app, student_form, TestApp};
+
+async fn create_course(app: &TestApp, code: &str, capacity: &str) -> i64 {
+    let response = app
+        .post_form(
+            "/courses/create/",
+            &[
+                ("code", code),
+                ("title", "Marine biology"),
+                ("capacity", capacity),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303, "creating course {code}");
+    common::id_in(&location(&response))
+}
+
+async fn create_student(app: &TestApp, n: usize) -> i64 {
+    let email = format!("s{n}@example.com");
+    let response = app
+        .post_form(
+            "/create/",
+            &student_form("Stu", &format!("Dent{n}"), &email),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    location(&response)
+        .split("created=")
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn enrol(app: &TestApp, client: &reqwest::Client, course: i64, student: i64) -> u16 {
+    client
+        .post(app.url(&format!("/courses/{course}/enrol/")))
+        .header("accept", "text/html")
+        .form(&[("student_id", student.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn course_rules_are_checked_at_their_fields() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(
+            "/courses/create/",
+            &[("code", " bio-101 "), ("title", "Marine biology")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let id = common::id_in(&location(&response));
+    let (_, html) = app.get_html(&format!("/courses/{id}/")).await;
+    assert!(html.contains("BIO-101"), "codes are shown upper-case");
+    // The same code in another case is taken.
+    let response = app
+        .post_form(
+            "/courses/create/",
+            &[("code", "Bio-101"), ("title", "Again")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        field_error(&html, "code").contains("Another course"),
+        "{}",
+        field_error(&html, "code")
+    );
+    let long = "d".repeat(5_001);
+    for (field, value, message) in [
+        ("code", "b", "2 to 20"),
+        ("code", "bio 101", "letters, digits"),
+        ("title", "", "required"),
+        ("description", long.as_str(), "at most 5000"),
+        ("capacity", "0", "from 1 to 10000"),
+        ("capacity", "10001", "from 1 to 10000"),
+        ("capacity", "many", "from 1 to 10000"),
+    ] {
+        let mut form = vec![("code", "CHEM-1"), ("title", "Chemistry")];
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let response = app.post_form("/courses/create/", &form).await;
+        assert_eq!(response.status().as_u16(), 422, "{field}={value:.10}");
+        let html = response.text().await.unwrap();
+        assert!(
+            field_error(&html, field).contains(message),
+            "{field}: {}",
+            field_error(&html, field)
+        );
+    }
+    app.assert_counters_agree().await;
+}
+
+#[tokio::test]
+async fn students_are_enrolled_graded_and_unenrolled_from_both_sides() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "BIO-101", "").await;
+    let ada = create_student(&app, 1).await;
+    let ben = create_student(&app, 2).await;
+    assert_eq!(enrol(&app, &app.client, course, ada).await, 303);
+    // Twice is refused, at the field.
+    let response = app
+        .post_form(
+            &format!("/courses/{course}/enrol/"),
+            &[("student_id", &ada.to_string())],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(field_error(&response.text().await.unwrap(), "student_id").contains("Already enrolled"));
+    // From the student's page, with a date.
+    let response = app
+        .post_form(
+            &format!("/{ben}/enrol/"),
+            &[
+                ("course_id", &course.to_string()),
+                ("enrolled_on", "2026-09-01"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), format!("/{ben}/#enrolments"));
+    let (_, html) = app.get_html(&format!("/courses/{course}/")).await;
+    assert!(html.contains("2 enrolments") && html.contains("Sep 1, 2026"));
+    assert!(html.contains("2 enrolled, no limit"));
+
+    // A grade, then the student's page shows it.
+    let enrolment = html
+        .split("id=\"enrolment-")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let grade = format!("/courses/{course}/enrolments/{enrolment}/grade/");
+    let response = app
+        .post_form(&grade, &[("grade", "101"), ("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let response = app
+        .post_form(&grade, &[("grade", "87"), ("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let response = app
+        .post_form(&grade, &[("grade", "90"), ("version", "1")])
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        409,
+        "a grade saved over a newer one"
+    );
+    let (_, html) = app.get_html(&format!("/{ada}/")).await;
+    assert!(
+        html.contains("BIO-101 Marine biology") && html.contains(">87<"),
+        "{html}"
+    );
+
+    // Unenrol from the course's page, leave from the student's.
+    let response = app
+        .post_form(
+            &format!("/courses/{course}/enrolments/{enrolment}/delete/"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, html) = app.get_html(&format!("/{ben}/")).await;
+    let other = html
+        .split("id=\"enrolment-")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    // Not Ada's enrolment under Ben's URL.
+    let response = app
+        .post_form(&format!("/{ada}/enrolments/{other}/delete/"), &[])
+        .await;
+    assert_eq!(response.status().as_u16(), 404);
+    let response = app
+        .post_form(&format!("/{ben}/enrolments/{other}/delete/"), &[])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.counted("enrolments").await, 0);
+    app.assert_counters_agree().await;
+}
+
+#[tokio::test]
+async fn ten_seats_and_fifty_at_once_make_ten_enrolled_and_forty_refused() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "FULL-1", "10").await;
+    let mut students = Vec::new();
+    for n in 0..50 {
+        students.push(create_student(&app, n).await);
+    }
+    let mut tasks = Vec::new();
+    for student in students {
+        let client = app.client.clone();
+        let url = app.url(&format!("/courses/{course}/enrol/"));
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .header("accept", "text/html")
+                .form(&[("student_id", student.to_string())])
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }));
+    }
+    let (mut enrolled, mut full) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            (303, _) => enrolled += 1,
+            (409, html) => {
+                assert!(html.contains("This course is full"), "a clear answer");
+                full += 1;
+            }
+            (status, _) => panic!("unexpected {status}"),
+        }
+    }
+    assert_eq!((enrolled, full), (10, 40));
+    let (_, html) = app.get_html(&format!("/courses/{course}/")).await;
+    assert!(html.contains("10 of 10 taken"));
+    // A capacity below the number enrolled is refused at the field.
+    let response = app
+        .post_form(
+            &format!("/courses/{course}/edit/"),
+            &[
+                ("code", "FULL-1"),
+                ("title", "Marine biology"),
+                ("capacity", "9"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(field_error(&response.text().await.unwrap(), "capacity")
+        .contains("More students are enrolled"));
+    app.assert_counters_agree().await;
+}
+
+#[tokio::test]
+async fn deleting_a_course_or_a_student_takes_their_enrolments_and_nothing_else() {
+    let app = spawn_app().await;
+    let bio = create_course(&app, "BIO-101", "").await;
+    let chem = create_course(&app, "CHEM-1", "").await;
+    let ada = create_student(&app, 1).await;
+    let ben = create_student(&app, 2).await;
+    for (course, student) in [(bio, ada), (bio, ben), (chem, ada)] {
+        assert_eq!(enrol(&app, &app.client, course, student).await, 303);
+    }
+    let (_, html) = app.get_html(&format!("/courses/{bio}/delete/")).await;
+    assert!(html.contains("Its 2 enrolments go with it"), "{html}");
+    let response = app
+        .post_form(&format!("/courses/{bio}/delete/"), &[("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.counted("enrolments").await, 1);
+    assert_eq!(app.count().await, 2, "students stay");
+    let (_, html) = app.get_html(&format!("/{ada}/delete/")).await;
+    assert!(html.contains("Their 1 enrolment goes with them"), "{html}");
+    let response = app
+        .post_form(&format!("/{ada}/delete/"), &[("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.counted("enrolments").await, 0);
+    assert_eq!(app.counted("courses").await, 1, "courses stay");
+    app.assert_counters_agree().await;
+}
+
+#[tokio::test]
+async fn course_text_is_escaped() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(
+            "/courses/create/",
+            &[
+                ("code", "XSS-1"),
+                ("title", "<script>alert(1)</script>"),
+                ("description", "</textarea><script>alert(2)</script>"),
+            ],
+        )
+        .await;
+    let id = common::id_in(&location(&response));
+    for path in [
+        "/courses/".to_owned(),
+        format!("/courses/{id}/"),
+        format!("/courses/{id}/edit/"),
+    ] {
+        let (_, html) = app.get_html(&path).await;
+        assert!(!html.contains("<script>alert"), "{path} has a live script");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)"),
+            "{path} lost the title"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_course_list_counts_and_sorts() {
+    let app = spawn_app().await;
+    let big = create_course(&app, "BIG-1", "30").await;
+    create_course(&app, "SMALL-1", "").await;
+    for n in 0..3 {
+        let student = create_student(&app, n).await;
+        enrol(&app, &app.client, big, student).await;
+    }
+    let (_, html) = app.get_html("/courses/?sort=-enrolled").await;
+    assert!(html.contains("3 / 30") && html.contains("2 courses"));
+    assert!(html.find("BIG-1").unwrap() < html.find("SMALL-1").unwrap());
+    let (_, html) = app.get_html("/courses/?q=small").await;
+    assert!(html.contains("1 course matches") && !html.contains("BIG-1"));
+    let anonymous = app.anonymous();
+    let response = app.get_as(&anonymous, "/courses/").await;
+    assert_eq!(response.status().as_u16(), 303);
+}

@@ -1,0 +1,411 @@
+//! Queries on `courses` and `enrolments`. A course's `enrolled` (and a
+//! student's `course_count`) are kept by triggers on `enrolments`; an
+//! enrolment takes the course's row lock first, so that concurrent
+//! enrolments cannot overfill it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::list::{Arg, ListSql};
+use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
+use crate::domain::{
+    Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, Kind,
+    NewCourse, NewEnrolment, Page, QueryOf, StudentCourses, Timestamp,
+};
+
+const COLUMNS: &str = "id, code, title, description, capacity, enrolled, created_at, version";
+
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: i64,
+    code: String,
+    title: String,
+    description: Option<String>,
+    capacity: Option<i64>,
+    enrolled: i64,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl From<CourseRow> for Course {
+    fn from(row: CourseRow) -> Self {
+        Course {
+            id: row.id,
+            code: row.code,
+            title: row.title,
+            description: row.description,
+            capacity: row.capacity,
+            enrolled: row.enrolled,
+            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
+            version: row.version,
+        }
+    }
+}
+
+const ENROLMENT_COLUMNS: &str =
+    "e.id, e.course_id, c.code AS course_code, c.title AS course_title, \
+     e.student_id, s.firstname || ' ' || s.lastname AS student_name, s.email AS student_email, \
+     e.enrolled_on, e.grade, e.version";
+const ENROLMENT_FROM: &str =
+    "enrolments e JOIN courses c ON c.id = e.course_id JOIN students s ON s.id = e.student_id";
+
+#[derive(sqlx::FromRow)]
+struct EnrolmentRow {
+    id: i64,
+    course_id: i64,
+    course_code: String,
+    course_title: String,
+    student_id: i64,
+    student_name: String,
+    student_email: String,
+    enrolled_on: NaiveDate,
+    grade: Option<i64>,
+    version: i64,
+}
+
+impl From<EnrolmentRow> for Enrolment {
+    fn from(row: EnrolmentRow) -> Self {
+        use chrono::Datelike;
+        Enrolment {
+            id: row.id,
+            course_id: row.course_id,
+            course_code: row.course_code,
+            course_title: row.course_title,
+            student_id: row.student_id,
+            student_name: row.student_name,
+            student_email: row.student_email,
+            enrolled_on: Date::from_ymd(
+                row.enrolled_on.year(),
+                row.enrolled_on.month(),
+                row.enrolled_on.day(),
+            )
+            .unwrap_or_else(|| Date::of(Timestamp::from_micros(0))),
+            grade: row.grade,
+            version: row.version,
+        }
+    }
+}
+
+fn course_order(sort: CourseSort) -> &'static str {
+    // Indexes: (upper(code)) unique, (lower(title), id), (enrolled, id).
+    match sort {
+        CourseSort::CodeAsc => "upper(code) ASC",
+        CourseSort::CodeDesc => "upper(code) DESC",
+        CourseSort::TitleAsc => "lower(title) ASC, id ASC",
+        CourseSort::TitleDesc => "lower(title) DESC, id DESC",
+        CourseSort::MostEnrolled => "enrolled DESC, id DESC",
+        CourseSort::FewestEnrolled => "enrolled ASC, id ASC",
+    }
+}
+
+fn enrolment_order(backend: Backend, sort: EnrolmentSort, by_course: bool) -> &'static str {
+    // Grades may be missing; those go last both ways.
+    match (sort, backend, by_course) {
+        (EnrolmentSort::NameAsc, _, true) => "s.lastname ASC, s.firstname ASC, e.id ASC",
+        (EnrolmentSort::NameDesc, _, true) => "s.lastname DESC, s.firstname DESC, e.id DESC",
+        (EnrolmentSort::NameAsc, _, false) => "upper(c.code) ASC",
+        (EnrolmentSort::NameDesc, _, false) => "upper(c.code) DESC",
+        (EnrolmentSort::GradeDesc, Backend::Sqlite, _) => "(e.grade IS NULL), e.grade DESC, e.id",
+        (EnrolmentSort::GradeAsc, Backend::Sqlite, _) => "(e.grade IS NULL), e.grade ASC, e.id",
+        (EnrolmentSort::GradeDesc, Backend::Postgres, _) => "e.grade DESC NULLS LAST, e.id",
+        (EnrolmentSort::GradeAsc, Backend::Postgres, _) => "e.grade ASC NULLS LAST, e.id",
+        (EnrolmentSort::Newest, _, _) => "e.enrolled_on DESC, e.id DESC",
+        (EnrolmentSort::Oldest, _, _) => "e.enrolled_on ASC, e.id ASC",
+    }
+}
+
+/// A day as each database stores it (SQLite: `YYYY-MM-DD` text).
+fn naive(date: Date) -> NaiveDate {
+    NaiveDate::from_ymd_opt(date.year(), date.month(), date.day()).unwrap_or_default()
+}
+
+impl Db {
+    pub async fn list_courses(&self, query: &QueryOf<CourseList>) -> Result<Page<Course>, DbError> {
+        let mut sql = ListSql::new(self, COLUMNS, "courses")
+            .counter("courses")
+            .order(course_order(query.sort));
+        sql.search(&["code", "title"], &query.search);
+        let page = sql
+            .fetch::<CourseRow>(self, query.per_page, query.offset())
+            .await?;
+        Ok(Page {
+            rows: page.rows.into_iter().map(Course::from).collect(),
+            total: page.total,
+        })
+    }
+
+    pub async fn get_course(&self, id: i64) -> Result<Option<Course>, DbError> {
+        let sql = format!("SELECT {COLUMNS} FROM courses WHERE id = $1");
+        let row = with_pool!(self, pool => {
+            sqlx::query_as::<_, CourseRow>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.map(Course::from))
+    }
+
+    /// Courses whose code or title contains `text`, by code: the picker on
+    /// a student's page.
+    pub async fn find_courses(&self, text: &str, limit: i64) -> Result<Vec<Course>, DbError> {
+        let mut sql = ListSql::new(self, COLUMNS, "courses").order("upper(code) ASC");
+        sql.search(&["code", "title"], text);
+        let page = sql.fetch::<CourseRow>(self, limit as u32, 0).await?;
+        Ok(page.rows.into_iter().map(Course::from).collect())
+    }
+
+    pub async fn create_course(&self, new: &NewCourse) -> Result<Course, DbError> {
+        retrying(|| self.save_course(None, new)).await
+    }
+
+    pub async fn update_course(
+        &self,
+        id: i64,
+        version: i64,
+        new: &NewCourse,
+    ) -> Result<Course, DbError> {
+        retrying(|| self.save_course(Some((id, version)), new)).await
+    }
+
+    /// Insert or update; the code is checked in the transaction (the unique
+    /// index stays the final word), and a capacity below the number enrolled
+    /// is refused.
+    async fn save_course(
+        &self,
+        at: Option<(i64, i64)>,
+        new: &NewCourse,
+    ) -> Result<Course, DbError> {
+        let write = match at {
+            None => format!(
+                "INSERT INTO courses (code, title, description, capacity) VALUES ($1, $2, $3, $4) \
+                 RETURNING {COLUMNS}"
+            ),
+            Some(_) => format!(
+                "UPDATE courses SET code = $1, title = $2, description = $3, capacity = $4, \
+                 version = version + 1 WHERE id = $5 AND version = $6 RETURNING {COLUMNS}"
+            ),
+        };
+        let id = at.map(|(id, _)| id).unwrap_or(0);
+        let row = with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM courses WHERE upper(code) = upper($1) AND id <> $2")
+                    .bind(new.code.as_str())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if taken.is_some() {
+                return Err(DbError::Constraint("courses_code_key".into()));
+            }
+            if let (Some(_), Some(capacity)) = (at, new.capacity) {
+                let enrolled: Option<i64> =
+                    sqlx::query_scalar("SELECT enrolled FROM courses WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if enrolled.is_some_and(|n| n > capacity) {
+                    return Err(DbError::Constraint("courses_capacity_enrolled".into()));
+                }
+            }
+            let mut query = sqlx::query_as::<_, CourseRow>(&write)
+                .bind(new.code.as_str())
+                .bind(new.title.as_str())
+                .bind(new.description.as_ref().map(|d| d.as_str()))
+                .bind(new.capacity);
+            if let Some((id, version)) = at {
+                query = query.bind(id).bind(version);
+            }
+            let Some(row) = query.fetch_optional(&mut *tx).await? else {
+                return Err(stale_or_missing!(&mut *tx, "courses", id, Kind::Course));
+            };
+            tx.commit().await?;
+            row
+        });
+        Ok(row.into())
+    }
+
+    /// Deletes a course still at `version`, and its enrolments.
+    pub async fn delete_course(&self, id: i64, version: i64) -> Result<(), DbError> {
+        self.delete_versioned("courses", Kind::Course, id, version)
+            .await
+    }
+
+    /// One page of a course's students or a student's courses.
+    async fn list_enrolments(
+        &self,
+        by_course: bool,
+        parent: i64,
+        sort: EnrolmentSort,
+        search: &str,
+        per_page: u32,
+        offset: i64,
+    ) -> Result<Page<Enrolment>, DbError> {
+        let mut sql = ListSql::new(self, ENROLMENT_COLUMNS, ENROLMENT_FROM).order(enrolment_order(
+            self.backend(),
+            sort,
+            by_course,
+        ));
+        if by_course {
+            sql.filter("e.course_id = ?", Arg::Int(parent));
+            sql.search(&["s.firstname || ' ' || s.lastname", "s.email"], search);
+        } else {
+            sql.filter("e.student_id = ?", Arg::Int(parent));
+            sql.search(&["c.code", "c.title"], search);
+        }
+        let page = sql.fetch::<EnrolmentRow>(self, per_page, offset).await?;
+        Ok(Page {
+            rows: page.rows.into_iter().map(Enrolment::from).collect(),
+            total: page.total,
+        })
+    }
+
+    pub async fn course_students(
+        &self,
+        query: &QueryOf<CourseStudents>,
+    ) -> Result<Page<Enrolment>, DbError> {
+        let course = query.filter.course.unwrap_or(0);
+        self.list_enrolments(
+            true,
+            course,
+            query.sort,
+            &query.search,
+            query.per_page,
+            query.offset(),
+        )
+        .await
+    }
+
+    pub async fn student_courses(
+        &self,
+        query: &QueryOf<StudentCourses>,
+    ) -> Result<Page<Enrolment>, DbError> {
+        let student = query.filter.student.unwrap_or(0);
+        self.list_enrolments(
+            false,
+            student,
+            query.sort,
+            &query.search,
+            query.per_page,
+            query.offset(),
+        )
+        .await
+    }
+
+    pub async fn get_enrolment(&self, id: i64) -> Result<Option<Enrolment>, DbError> {
+        let sql = format!("SELECT {ENROLMENT_COLUMNS} FROM {ENROLMENT_FROM} WHERE e.id = $1");
+        let row = with_pool!(self, pool => {
+            sqlx::query_as::<_, EnrolmentRow>(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.map(Enrolment::from))
+    }
+
+    /// Enrols a student in a course. The course's row is locked first
+    /// (SQLite: the write lock of `BEGIN IMMEDIATE`; PostgreSQL: `FOR
+    /// UPDATE`), so that of many concurrent enrolments exactly as many as
+    /// there are seats succeed; the rest are refused with `Full`.
+    pub async fn enrol(&self, new: &NewEnrolment) -> Result<Enrolment, DbError> {
+        let lock = match self.backend() {
+            Backend::Sqlite => "SELECT capacity, enrolled FROM courses WHERE id = $1",
+            Backend::Postgres => "SELECT capacity, enrolled FROM courses WHERE id = $1 FOR UPDATE",
+        };
+        let id = retrying(|| async {
+            Ok(with_pool!(self, pool => {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin_write().await?;
+                let seats: Option<(Option<i64>, i64)> = sqlx::query_as(lock)
+                    .bind(new.course_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((capacity, enrolled)) = seats else {
+                    return Err(DbError::Constraint("enrolments_course_fkey".into()));
+                };
+                let student: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE id = $1")
+                    .bind(new.student_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if student.is_none() {
+                    return Err(DbError::Constraint("enrolments_student_fkey".into()));
+                }
+                let already: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM enrolments WHERE course_id = $1 AND student_id = $2",
+                )
+                .bind(new.course_id)
+                .bind(new.student_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if already.is_some() {
+                    return Err(DbError::Constraint("enrolments_pair_key".into()));
+                }
+                if capacity.is_some_and(|capacity| enrolled >= capacity) {
+                    return Err(DbError::Full);
+                }
+                let id: i64 = match new.enrolled_on {
+                    Some(day) => {
+                        sqlx::query_scalar(
+                            "INSERT INTO enrolments (course_id, student_id, enrolled_on) \
+                             VALUES ($1, $2, $3) RETURNING id",
+                        )
+                        .bind(new.course_id)
+                        .bind(new.student_id)
+                        .bind(naive(day))
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO enrolments (course_id, student_id) VALUES ($1, $2) RETURNING id",
+                        )
+                        .bind(new.course_id)
+                        .bind(new.student_id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                };
+                tx.commit().await?;
+                id
+            }))
+        })
+        .await?;
+        self.get_enrolment(id)
+            .await?
+            .ok_or(DbError::NotFound(Kind::Enrolment))
+    }
+
+    /// Sets (or clears) a final grade on an enrolment still at `version`.
+    pub async fn set_grade(
+        &self,
+        id: i64,
+        version: i64,
+        grade: Option<i64>,
+    ) -> Result<(), DbError> {
+        with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE enrolments SET grade = $1, version = version + 1 WHERE id = $2 AND version = $3",
+            )
+            .bind(grade)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(stale_or_missing!(&mut *tx, "enrolments", id, Kind::Enrolment));
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Ends an enrolment (the student leaves the course).
+    pub async fn unenrol(&self, id: i64) -> Result<(), DbError> {
+        let done = with_pool!(self, pool => {
+            sqlx::query("DELETE FROM enrolments WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(DbError::NotFound(Kind::Enrolment));
+        }
+        Ok(())
+    }
+}
