@@ -41,11 +41,54 @@ fn migrate_and_seed_create_the_database_file() {
     let (code, out, _) = roster(&["seed", "--sample"], &url);
     assert_eq!(code, 0);
     assert!(out.contains("Added 3 sample students"), "{out}");
+    assert!(out.contains("3 handlers, 5 pets"), "{out}");
     let (_, out, _) = roster(&["seed", "--sample"], &url);
     assert!(
-        out.contains("Added 0 sample students (3 already there)"),
+        out.contains("Added 0 sample students (3 already there), 0 handlers, 0 pets"),
         "{out}"
     );
+
+    // Bulk records of every kind, comments by a disabled stand-in author
+    // when there is no account yet.
+    let (code, out, err) = roster(
+        &[
+            "seed",
+            "--handlers",
+            "40",
+            "--pets",
+            "300",
+            "--comments",
+            "500",
+        ],
+        &url,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("40 handlers, 300 pets and 500 comments"),
+        "{out}"
+    );
+    let (code, _, err) = roster(&["seed", "--pets", "5", "--dogs", "3"], &url);
+    assert_eq!(code, 2);
+    assert!(err.contains("--dogs"), "{err}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = roster_core::db::Db::connect(&url, &Default::default())
+            .await
+            .unwrap();
+        for (name, kept, fresh) in roster_core::db::record_counts(&db).await.unwrap() {
+            assert_eq!(kept, fresh, "{name}");
+        }
+        for (name, drifted) in roster_core::db::row_counter_drift(&db).await.unwrap() {
+            assert_eq!(drifted, 0, "{name}");
+        }
+        // Nobody can sign in as the stand-in author.
+        let writer = db.find_login("sample-writer").await.unwrap().unwrap();
+        assert!(writer.disabled);
+        db.close().await;
+    });
 
     let (code, out, _) = roster(&["seed", "--count", "2500"], &url);
     assert_eq!(code, 0);
@@ -204,6 +247,77 @@ fn user_create_makes_accounts_with_hashed_passwords() {
         assert!(!clerk.user.is_admin);
         // Every account has its details row, named after it at first.
         assert_eq!(clerk.user.display_name, "clerk");
+        db.close().await;
+    });
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn operators_change_accounts_without_the_web_page() {
+    let (dir, url) = temp_db();
+    let create = |name: &str, admin: bool| {
+        let email = format!("{name}@example.com");
+        let mut args = vec![
+            "user",
+            "create",
+            "--username",
+            name,
+            "--email",
+            email.as_str(),
+        ];
+        if admin {
+            args.push("--admin");
+        }
+        let (code, _, err) = roster_with_stdin(&args, &url, "first long password\n");
+        assert_eq!(code, 0, "{err}");
+    };
+    create("boss", true);
+    create("clerk", false);
+    let change = |verb: &str, name: &str| roster(&["user", verb, "--username", name], &url);
+    // The only administrator stays one.
+    let (code, _, err) = change("remove-admin", "boss");
+    assert_eq!(code, 1);
+    assert!(err.contains("at least one active administrator"), "{err}");
+    let (code, _, err) = change("disable", "boss");
+    assert_eq!(code, 1, "{err}");
+    let (code, out, _) = change("make-admin", "clerk");
+    assert_eq!(code, 0);
+    assert!(out.contains("clerk is now an administrator"), "{out}");
+    let (code, out, _) = change("disable", "boss");
+    assert_eq!(code, 0);
+    assert!(out.contains("boss is disabled"), "{out}");
+    let (code, _, err) = change("enable", "nobody");
+    assert_eq!(code, 1);
+    assert!(err.contains("no account named"), "{err}");
+    // A new password, read from standard input, never an argument.
+    let (code, out, err) = roster_with_stdin(
+        &["user", "set-password", "--username", "clerk"],
+        &url,
+        "second long password\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("New password set for clerk"), "{out}");
+    let (code, _, err) = roster_with_stdin(
+        &["user", "set-password", "--username", "clerk"],
+        &url,
+        "short\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("at least 10"), "{err}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = roster_core::db::Db::connect(&url, &Default::default())
+            .await
+            .unwrap();
+        let boss = db.find_login("boss").await.unwrap().unwrap();
+        assert!(boss.disabled);
+        let clerk = db.find_login("clerk").await.unwrap().unwrap();
+        assert!(clerk.user.is_admin && !clerk.disabled);
+        let hash = clerk.password_hash;
+        assert!(hash.starts_with("$argon2id$") && !hash.contains("second"));
         db.close().await;
     });
     std::fs::remove_dir_all(dir).unwrap();
