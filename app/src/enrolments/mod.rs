@@ -415,12 +415,16 @@ fn course_picker(field: FieldCtx) -> AnyView {
     picker::<Courses>(field)
 }
 
+// Each form also carries its own side's id, so that the browser checks the
+// same complete input as the server (which takes the id from the path).
 const COURSE_SIDE_FIELDS: &[FieldSpec] = &[
+    FieldSpec::hidden("course_id"),
     FieldSpec::new("student_id", "Student", Widget::Custom(student_picker)),
     FieldSpec::new("enrolled_on", "Enrolled on (optional)", Widget::Date).hint("Empty: today."),
 ];
 
 const STUDENT_SIDE_FIELDS: &[FieldSpec] = &[
+    FieldSpec::hidden("student_id"),
     FieldSpec::new("course_id", "Course", Widget::Custom(course_picker)),
     FieldSpec::new("enrolled_on", "Enrolled on (optional)", Widget::Date).hint("Empty: today."),
 ];
@@ -510,9 +514,11 @@ fn enrol_form<S: Side>(
     fields: &'static [FieldSpec],
     done: RwSignal<usize>,
 ) -> AnyView {
+    let mut initial = EnrolInput::default();
+    S::fill(&mut initial, parent);
     action_form::<Enrol<S>>(FormConfig {
         ids: parent,
-        initial: EnrolInput::default(),
+        initial,
         fields,
         submit: "Enrol".into(),
         pending: "Enrolling…".into(),

@@ -1,0 +1,47 @@
+import { expect, test } from "@playwright/test";
+import { createStudent, jsOn, open, uniqueEmail } from "./helpers";
+
+const uniqueCode = () => `T-${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e4)}`;
+
+test("course → enrol a student from its page → grade → seen on the student's page → unenrol", async ({ page }, info) => {
+  const email = uniqueEmail("kim");
+  const studentId = await createStudent(page, info, { firstname: "Kim", lastname: "Course", email });
+  const code = uniqueCode();
+
+  await open(page, info, "/courses/create/");
+  await page.getByLabel("Code").fill(code.toLowerCase());
+  await page.getByLabel("Title").fill("Marine biology");
+  await page.getByLabel("Places (optional)").fill("12");
+  await page.getByRole("button", { name: "Add course" }).click();
+  await expect(page.getByRole("heading", { name: `${code} Marine biology` })).toBeVisible();
+  await expect(page.locator("dd.places")).toHaveText("0 of 12 taken");
+  const courseUrl = new URL(page.url()).pathname;
+
+  // Enrol: find the student by email in the picker.
+  if (jsOn(info)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await page.getByRole("searchbox", { name: "Find: Student" }).fill(email);
+  if (!jsOn(info)) await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("radio", { name: /Kim Course/ }).check();
+  await page.getByRole("button", { name: "Enrol" }).click();
+  const row = page.locator("tbody tr", { hasText: email });
+  await expect(row).toBeVisible();
+  await expect(page.getByText("1 enrolment", { exact: true })).toBeVisible();
+
+  // A grade, saved in the row.
+  await row.getByLabel("Grade for Kim Course").fill("88");
+  await row.getByRole("button", { name: "Save" }).click();
+  if (jsOn(info)) {
+    await expect(page.getByRole("button", { name: "Save" })).toBeEnabled();
+  }
+  await open(page, info, `/${studentId}/`);
+  const course = page.locator("tbody tr", { hasText: code });
+  await expect(course).toContainText("Marine biology");
+  await expect(course.locator("td.num")).toHaveText("88");
+
+  // Unenrol from the course's page.
+  await open(page, info, courseUrl);
+  if (jsOn(info)) page.once("dialog", (dialog) => void dialog.accept());
+  await page.locator("tbody tr", { hasText: email }).getByRole("button", { name: "Unenrol" }).click();
+  await expect(page.getByText("Nobody is enrolled yet.")).toBeVisible();
+  await expect(page.locator("tbody tr", { hasText: email })).toHaveCount(0);
+});
