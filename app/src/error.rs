@@ -13,7 +13,7 @@ pub enum AppError {
     #[error("That {} does not exist (it may have been deleted).", .0.noun())]
     NotFound(Kind),
     /// The record changed since the form was opened; nothing was written.
-    #[error("Someone else saved changes to this {} since you opened it. Their values are shown beside yours: save again to keep yours, or reload the page to start from theirs.", .0.kind.noun())]
+    #[error("{}", conflict_text(.0))]
     Conflict(Conflict),
     /// A rule that depends on other records refused the request (a handler
     /// that still has pets, a course that is full).
@@ -98,6 +98,21 @@ impl AppError {
             AppError::Conflict(conflict) => Some(conflict),
             _ => None,
         }
+    }
+}
+
+fn conflict_text(conflict: &Conflict) -> String {
+    let noun = conflict.kind.noun();
+    if conflict.deleting {
+        format!(
+            "Someone else changed this {noun} since you opened this page, so it was not \
+             deleted. Look at it again before deleting it."
+        )
+    } else {
+        format!(
+            "Someone else saved changes to this {noun} since you opened it. Their values are \
+             shown beside yours: save again to keep yours, or reload the page to start from theirs."
+        )
     }
 }
 

@@ -4,7 +4,7 @@
 //! and times in Unix seconds come from the caller (`roster_app::service`),
 //! which owns the cryptography and the clock.
 
-use super::list::ListSql;
+use super::list::{Arg, ListSql};
 use super::{retrying, with_pool, BeginWrite, Db, DbError};
 use crate::domain::{
     Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind, Page, QueryOf, Timestamp,
@@ -39,14 +39,14 @@ pub struct SessionRecord {
 
 pub const OPEN_REGISTRATION: &str = "open_registration";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct UserRow {
     id: i64,
     username: String,
     is_admin: bool,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct LoginRow {
     id: i64,
     username: String,
@@ -56,7 +56,7 @@ struct LoginRow {
     password_hash: String,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct SessionRow {
     user_id: i64,
     username: String,
@@ -232,21 +232,20 @@ impl Db {
         now: i64,
         idle_secs: i64,
     ) -> Result<Option<SessionRecord>, DbError> {
-        let row: Option<SessionRow> = with_pool!(self, pool => {
-            // A disabled account's sessions stop working at once, here, even
-            // before the rows are gone.
-            sqlx::query_as(
+        // A disabled account's sessions stop working at once, here, even
+        // before the rows are gone.
+        let row: Option<SessionRow> = self
+            .first_as(
                 "SELECT s.user_id, u.username, d.display_name, u.is_admin, s.csrf_token, \
                  s.last_seen, CASE WHEN u.is_admin THEN (SELECT total FROM record_counts \
                  WHERE name = 'unread_messages') ELSE 0 END AS unread \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  JOIN user_details d ON d.user_id = u.id \
-                 WHERE s.id_hash = $1 AND NOT u.disabled",
+                 WHERE s.id_hash = $1 AND NOT u.disabled"
+                    .to_owned(),
+                vec![Arg::Text(id_hash.to_owned())],
             )
-            .bind(id_hash)
-            .fetch_optional(pool)
-            .await?
-        });
+            .await?;
         let Some(row) = row else { return Ok(None) };
         if row.last_seen < now - idle_secs {
             self.delete_session(id_hash).await?;
@@ -392,7 +391,7 @@ const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.email, d.display_name, d.job_
      u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
 const ACCOUNT_FROM: &str = "users u JOIN user_details d ON d.user_id = u.id";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct AccountRow {
     id: i64,
     username: String,

@@ -12,7 +12,7 @@ const COLUMNS: &str = "c.id, c.pet_id, c.author_id, \
 const FROM: &str = "comments c JOIN users u ON u.id = c.author_id \
      LEFT JOIN user_details d ON d.user_id = c.author_id";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct CommentRow {
     id: i64,
     pet_id: i64,

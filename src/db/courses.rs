@@ -14,7 +14,7 @@ use crate::domain::{
 
 const COLUMNS: &str = "id, code, title, description, capacity, enrolled, created_at, version";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct CourseRow {
     id: i64,
     code: String,
@@ -48,7 +48,7 @@ const ENROLMENT_COLUMNS: &str =
 const ENROLMENT_FROM: &str =
     "enrolments e JOIN courses c ON c.id = e.course_id JOIN students s ON s.id = e.student_id";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct EnrolmentRow {
     id: i64,
     course_id: i64,
@@ -135,9 +135,7 @@ impl Db {
 
     pub async fn get_course(&self, id: i64) -> Result<Option<Course>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM courses WHERE id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, CourseRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<CourseRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Course::from))
     }
 

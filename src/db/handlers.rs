@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::list::{like_pattern, ListSql};
+use super::list::{like_pattern, Arg, ListSql};
 use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
 use crate::domain::{
     Handler, HandlerChoice, HandlerList, HandlerSort, Kind, NewHandler, Page, QueryOf, Timestamp,
@@ -11,7 +11,7 @@ use crate::domain::{
 
 const COLUMNS: &str = "id, name, email, phone, created_at, version, pet_count";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct HandlerRow {
     id: i64,
     name: String,
@@ -68,9 +68,7 @@ impl Db {
 
     pub async fn get_handler(&self, id: i64) -> Result<Option<Handler>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM handlers WHERE id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, HandlerRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<HandlerRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Handler::from))
     }
 

@@ -29,16 +29,29 @@ pub(crate) struct ListSql {
     args: Vec<Arg>,
     order: &'static str,
     counter: Option<&'static str>,
+    /// A LIKE over a column: may read the whole table.
+    searching: bool,
 }
 
-/// A row type both drivers can decode.
+/// A row type both drivers can decode, and the SQLite read path
+/// (`sqlite_read`, through serde).
 pub(crate) trait AnyRow:
-    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+    for<'r> FromRow<'r, SqliteRow>
+    + for<'r> FromRow<'r, PgRow>
+    + serde::de::DeserializeOwned
+    + Send
+    + Unpin
+    + 'static
 {
 }
 
 impl<T> AnyRow for T where
-    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+    T: for<'r> FromRow<'r, SqliteRow>
+        + for<'r> FromRow<'r, PgRow>
+        + serde::de::DeserializeOwned
+        + Send
+        + Unpin
+        + 'static
 {
 }
 
@@ -55,6 +68,7 @@ impl ListSql {
             args: Vec::new(),
             order: "1",
             counter: None,
+            searching: false,
         }
     }
 
@@ -95,6 +109,7 @@ impl ListSql {
         if text.is_empty() {
             return;
         }
+        self.searching = true;
         self.args.push(Arg::Text(like_pattern(text)));
         let n = self.args.len();
         let like = match self.backend {
@@ -149,6 +164,26 @@ impl ListSql {
             n + 2
         );
         let limit = i64::from(per_page);
+        if let Db::Sqlite(pool) = db {
+            if let Some(reads) = pool.reads() {
+                let slow = self.searching;
+                let mut args = self.args.clone();
+                args.push(Arg::Int(limit));
+                args.push(Arg::Int(offset));
+                let total_sql = self.total_sql();
+                let count_args = self.args.clone();
+                return reads
+                    .read(slow, move |conn| {
+                        let (rows, total) = conn.rows_and_total::<R>(&sql, &args)?;
+                        let total = match total {
+                            Some(total) => total,
+                            None => conn.scalar(&total_sql, &count_args)?.unwrap_or(0),
+                        };
+                        Ok(Page { rows, total })
+                    })
+                    .await;
+            }
+        }
         let mut rows: Vec<R> = Vec::new();
         let mut total: Option<i64> = None;
         with_pool!(db, pool => {
@@ -183,6 +218,32 @@ impl ListSql {
                 };
             }
             query.fetch_optional(pool).await?.unwrap_or(0)
+        }))
+    }
+}
+
+impl Db {
+    /// The first row of `sql` (with `args` bound to `$1`, `$2`…) as `R`;
+    /// on SQLite through the read connections (see `sqlite_read`).
+    pub(crate) async fn first_as<R: AnyRow>(
+        &self,
+        sql: String,
+        args: Vec<Arg>,
+    ) -> Result<Option<R>, DbError> {
+        if let Db::Sqlite(pool) = self {
+            if let Some(reads) = pool.reads() {
+                return reads.read(false, move |conn| conn.first(&sql, &args)).await;
+            }
+        }
+        Ok(with_pool!(self, pool => {
+            let mut query = sqlx::query_as::<_, R>(&sql);
+            for arg in &args {
+                query = match arg {
+                    Arg::Int(v) => query.bind(*v),
+                    Arg::Text(s) => query.bind(s.as_str()),
+                };
+            }
+            query.fetch_optional(pool).await?
         }))
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::{
 
 const COLUMNS: &str = "id, name, email, subject, body, created_at, read_at, version";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct MessageRow {
     id: i64,
     name: String,

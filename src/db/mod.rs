@@ -13,6 +13,7 @@ mod messages;
 mod pets;
 mod seed;
 mod sqlite_pool;
+mod sqlite_read;
 mod students;
 
 use std::str::FromStr;

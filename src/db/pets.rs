@@ -11,7 +11,7 @@ const COLUMNS: &str = "p.id, p.name, p.category, p.handler_id, h.name AS handler
      p.created_at, p.version, p.comment_count";
 const FROM: &str = "pets p JOIN handlers h ON h.id = p.handler_id";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct PetRow {
     id: i64,
     name: String,
@@ -73,9 +73,7 @@ impl Db {
 
     pub async fn get_pet(&self, id: i64) -> Result<Option<Pet>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, PetRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<PetRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Pet::from))
     }
 

@@ -25,6 +25,8 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, Connection, Describe, Either, Execute, Executor, Sqlite};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
+use super::sqlite_read::ReadPool;
+
 /// At most `max` open connections to one database file, opened on demand
 /// and kept open. Cheap to clone.
 #[derive(Clone)]
@@ -32,6 +34,8 @@ pub struct SqlitePool(Arc<Shared>);
 
 struct Shared {
     options: SqliteConnectOptions,
+    /// Connections of its own for reads (`None` for an in-memory database).
+    reads: Option<ReadPool>,
     max: u32,
     acquire_timeout: Duration,
     /// One permit per connection that may be in use.
@@ -58,13 +62,20 @@ impl SqlitePool {
     ) -> Result<Self, sqlx::Error> {
         let first = options.connect().await?;
         let max = max.max(1);
+        let reads = ReadPool::new(options.get_filename(), max, acquire_timeout);
         Ok(Self(Arc::new(Shared {
             options,
+            reads,
             max,
             acquire_timeout,
             permits: Arc::new(Semaphore::new(max as usize)),
             idle: Mutex::new(vec![first]),
         })))
+    }
+
+    /// The read connections, when the database is a file.
+    pub(crate) fn reads(&self) -> Option<&ReadPool> {
+        self.0.reads.as_ref()
     }
 
     /// A connection for the caller alone until the guard drops. Waits (in
@@ -106,6 +117,9 @@ impl SqlitePool {
         let all = shared.permits.acquire_many(shared.max).await;
         shared.permits.close();
         drop(all);
+        if let Some(reads) = &shared.reads {
+            reads.close();
+        }
         let idle = std::mem::take(&mut *shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
         for conn in idle {
             if let Err(error) = conn.close().await {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::list::ListSql;
+use super::list::{Arg, ListSql};
 use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
 use crate::domain::{
     Kind, NewStudent, Page, QueryOf, Student, StudentList, StudentSort, Timestamp,
@@ -10,7 +10,7 @@ use crate::domain::{
 
 const COLUMNS: &str = "id, firstname, lastname, email, age, created_at, bio, version, course_count";
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct StudentRow {
     id: i64,
     firstname: String,
@@ -95,9 +95,7 @@ impl Db {
 
     pub async fn get_student(&self, id: i64) -> Result<Option<Student>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM students WHERE id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, StudentRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<StudentRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Student::from))
     }
 

@@ -138,6 +138,9 @@ pub struct Conflict {
     pub kind: Kind,
     pub version: i64,
     pub theirs: Vec<(String, String)>,
+    /// Refused a delete (rather than a save).
+    #[serde(default)]
+    pub deleting: bool,
 }
 
 impl Conflict {
@@ -146,6 +149,7 @@ impl Conflict {
             kind: R::KIND,
             version: current.version(),
             theirs: to_fields(&current.to_input()),
+            deleting: false,
         }
     }
 

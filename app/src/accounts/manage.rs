@@ -117,6 +117,7 @@ impl FormAction for SaveDetails {
                     kind: roster_core::domain::Kind::Account,
                     version: current.details_version,
                     theirs: roster_core::domain::to_fields(&current.details_input()),
+                    deleting: false,
                 }))
             }
             Err(e) => Err(e.into()),

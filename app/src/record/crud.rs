@@ -112,7 +112,7 @@ impl<R: RecordView> FormAction for Delete<R> {
         id: i64,
         input: DeleteInput,
     ) -> Result<String, AppError> {
-        use roster_core::domain::FormInput;
+        use roster_core::domain::{Conflict, FormInput};
         let user = ctx.actor.require_user()?.id;
         let deletion = input.parse().map_err(|e| match e.get("version") {
             Some(message) => AppError::Refused(message.to_owned()),
@@ -126,7 +126,15 @@ impl<R: RecordView> FormAction for Delete<R> {
                 tracing::info!(kind = R::KIND.noun(), id, user, "deleted");
                 Ok(record.title())
             }
-            Err(e) => Err(crate::service::conflict(e, || R::get(&ctx.db, id)).await),
+            Err(e) => Err(
+                match crate::service::conflict(e, || R::get(&ctx.db, id)).await {
+                    AppError::Conflict(conflict) => AppError::Conflict(Conflict {
+                        deleting: true,
+                        ..conflict
+                    }),
+                    other => other,
+                },
+            ),
         }
     }
 }
