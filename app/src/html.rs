@@ -55,6 +55,9 @@ fn escape_into(out: &mut String, text: &str) {
 pub struct Html(String);
 
 #[cfg(feature = "ssr")]
+use roster_core::domain::urls::Pattern;
+
+#[cfg(feature = "ssr")]
 impl Html {
     pub fn with_capacity(n: usize) -> Self {
         Self(String::with_capacity(n))
@@ -74,33 +77,60 @@ impl Html {
 
     /// A whole number, written without the formatting machinery.
     pub fn number(&mut self, n: i64) -> &mut Self {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = n.unsigned_abs();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if n < 0 {
-            self.0.push('-');
-        }
-        // Only ASCII digits were written.
-        self.0
-            .push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+        roster_core::domain::urls::push_id(&mut self.0, n);
         self
     }
 
-    /// `<td class="…">text</td>`.
-    pub fn cell(&mut self, class: &'static str, text: &str) -> &mut Self {
-        self.raw("<td class=\"")
-            .raw(class)
+    /// Text percent-encoded for a query parameter's value.
+    pub fn encoded(&mut self, text: &str) -> &mut Self {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                self.0.push(b as char);
+            } else {
+                self.0.push('%');
+                self.0.push(HEX[usize::from(b >> 4)] as char);
+                self.0.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+        self
+    }
+
+    /// The path of `pattern` for record `id` (no text from users in it).
+    pub fn path(&mut self, pattern: Pattern, id: i64) -> &mut Self {
+        pattern.write(&mut self.0, &[id]);
+        self
+    }
+
+    /// `<td>` or `<td class="…">`. Most cells go without: every byte of a
+    /// row is written, copied and sent a hundred times a page.
+    fn td(&mut self, class: &'static str) -> &mut Self {
+        if class.is_empty() {
+            self.raw("<td>")
+        } else {
+            self.raw("<td class=\"").raw(class).raw("\">")
+        }
+    }
+
+    /// `<td><a href="/pets/7/">text</a></td>`.
+    pub fn link_to(
+        &mut self,
+        class: &'static str,
+        pattern: Pattern,
+        id: i64,
+        text: &str,
+    ) -> &mut Self {
+        self.td(class)
+            .raw("<a href=\"")
+            .path(pattern, id)
             .raw("\">")
             .text(text)
-            .raw("</td>")
+            .raw("</a></td>")
+    }
+
+    /// `<td>text</td>`.
+    pub fn cell(&mut self, class: &'static str, text: &str) -> &mut Self {
+        self.td(class).text(text).raw("</td>")
     }
 
     /// `<td class="num">n</td>`.
@@ -108,25 +138,11 @@ impl Html {
         self.raw("<td class=\"num\">").number(n).raw("</td>")
     }
 
-    /// `<td class="…"><a href="…">text</a></td>`.
-    pub fn link_cell(&mut self, class: &'static str, href: &str, text: &str) -> &mut Self {
-        self.raw("<td class=\"")
-            .raw(class)
-            .raw("\"><a href=\"")
-            .text(href)
-            .raw("\">")
-            .text(text)
-            .raw("</a></td>")
-    }
-
-    /// `<td><time datetime="2026-11-21">Nov 21, 2026</time></td>`.
+    /// `<td>Nov 21, 2026</td>`.
     pub fn date_cell(&mut self, at: roster_core::domain::Timestamp) -> &mut Self {
-        let day = roster_core::domain::Date::of(at);
-        self.raw("<td class=\"date\"><time datetime=\"");
-        day.write_iso(&mut self.0);
-        self.raw("\">");
-        day.write_label(&mut self.0);
-        self.raw("</time></td>")
+        self.raw("<td>");
+        roster_core::domain::Date::of(at).write_label(&mut self.0);
+        self.raw("</td>")
     }
 
     /// The Edit link and the Delete button of a row. The button is a GET
@@ -134,23 +150,23 @@ impl Html {
     /// asks in a dialog and deletes in place, reading the `data-` values.
     pub fn actions_cell(
         &mut self,
-        edit: &str,
-        delete: &str,
+        edit: Pattern,
+        delete: Pattern,
         id: i64,
         version: i64,
         title: &str,
     ) -> &mut Self {
-        self.raw("<td class=\"row-actions\"><a class=\"button small secondary\" href=\"")
-            .text(edit)
-            .raw("\">Edit</a><form method=\"get\" action=\"")
-            .text(delete)
+        self.raw("<td class=\"acts\"><a href=\"")
+            .path(edit, id)
+            .raw("\">Edit</a> <form action=\"")
+            .path(delete, id)
             .raw("\" data-delete=\"")
             .number(id)
             .raw("\" data-version=\"")
             .number(version)
             .raw("\" data-title=\"")
             .text(title)
-            .raw("\"><button type=\"submit\" class=\"small danger\" aria-label=\"Delete ")
+            .raw("\"><button aria-label=\"Delete ")
             .text(title)
             .raw("\">Delete</button></form></td>")
     }
@@ -168,8 +184,14 @@ mod tests {
     fn rows_escape_everything_from_users() {
         let mut html = Html::default();
         html.raw("<tr>")
-            .link_cell("name", "/pets/1/", "<b>Rex</b>")
-            .actions_cell("/pets/1/edit/", "/pets/1/delete/", 1, 2, "\"><script>")
+            .link_to("name", roster_core::domain::urls::PET, 1, "<b>Rex</b>")
+            .actions_cell(
+                roster_core::domain::urls::PET_EDIT,
+                roster_core::domain::urls::PET_DELETE,
+                1,
+                2,
+                "\"><script>",
+            )
             .raw("</tr>");
         let html = html.into_string();
         assert!(html.contains("&lt;b&gt;Rex&lt;/b&gt;"));
@@ -186,6 +208,13 @@ mod tests {
         let mut text = Html::default();
         text.text("a<b>&'c\"é");
         assert_eq!(text.into_string(), "a&lt;b&gt;&amp;&#39;c&quot;é");
+        let mut query = Html::default();
+        query.encoded("guinea pig/é");
+        // The same as the links the pages make.
+        assert_eq!(
+            format!("/pets/?category={}", query.into_string()),
+            roster_core::domain::category_href("guinea pig/é")
+        );
     }
 
     #[test]

@@ -401,6 +401,7 @@ struct AccountRow {
     phone: Option<String>,
     is_admin: bool,
     disabled: bool,
+    #[serde(deserialize_with = "super::utc")]
     created_at: chrono::DateTime<chrono::Utc>,
     version: i64,
     details_version: i64,

@@ -19,6 +19,7 @@ struct CommentRow {
     author_id: i64,
     author: String,
     body: String,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
 }
 

@@ -22,6 +22,7 @@ struct CourseRow {
     description: Option<String>,
     capacity: Option<i64>,
     enrolled: i64,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
     version: i64,
 }

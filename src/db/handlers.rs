@@ -17,6 +17,7 @@ struct HandlerRow {
     name: String,
     email: Option<String>,
     phone: Option<String>,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
     version: i64,
     pet_count: i64,

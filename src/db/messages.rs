@@ -18,6 +18,7 @@ struct MessageRow {
     email: String,
     subject: String,
     body: String,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
     read_at: Option<i64>,
     version: i64,

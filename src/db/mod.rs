@@ -389,6 +389,63 @@ impl Db {
     }
 }
 
+/// A timestamp as SQLite keeps it (`2026-11-21T06:07:59.123Z`, written by
+/// the columns' defaults), read without chrono's general parser, which was
+/// a visible share of a list page; anything else goes to that parser.
+pub(crate) fn utc<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<chrono::DateTime<chrono::Utc>, D::Error> {
+    struct Visit;
+    impl serde::de::Visitor<'_> for Visit {
+        type Value = chrono::DateTime<chrono::Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a timestamp")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            fast_utc(text)
+                .or_else(|| {
+                    chrono::DateTime::parse_from_rfc3339(text)
+                        .ok()
+                        .map(|t| t.to_utc())
+                })
+                .ok_or_else(|| E::custom(format!("not a timestamp: {text:?}")))
+        }
+    }
+    deserializer.deserialize_str(Visit)
+}
+
+fn fast_utc(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let b = text.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || *b.last()? != b'Z'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let micros = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', fraction @ ..] if !fraction.is_empty() && fraction.len() <= 9 => {
+            let digits = num(20..b.len() - 1)?;
+            digits * 10u32.pow(6u32.saturating_sub(fraction.len() as u32))
+                / 10u32.pow((fraction.len() as u32).saturating_sub(6))
+        }
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time =
+        chrono::NaiveTime::from_hms_micro_opt(num(11..13)?, num(14..16)?, num(17..19)?, micros)?;
+    Some(date.and_time(time).and_utc())
+}
+
 /// sqlx's messages do not contain passwords, but a parse error may quote the
 /// URL: keep only what precedes any quoted text.
 fn redact(e: &dyn std::fmt::Display) -> String {
@@ -462,6 +519,28 @@ mod tests {
         assert!(page.rows.iter().all(|s| s.version == 1));
         db.close().await;
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn sqlite_timestamps_read_fast_and_right() {
+        for text in [
+            "2026-11-21T06:07:59.123Z",
+            "2026-11-21T06:07:59Z",
+            "2026-11-21T06:07:59.123456Z",
+            "2026-02-28T23:59:59.9Z",
+        ] {
+            let fast = fast_utc(text).unwrap();
+            let slow = chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+            assert_eq!(fast, slow, "{text}");
+        }
+        for odd in [
+            "2026-11-21 06:07:59",
+            "2026-13-21T06:07:59Z",
+            "2026-11-21T06:07:59+01:00",
+            "x",
+        ] {
+            assert_eq!(fast_utc(odd), None, "{odd}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ struct PetRow {
     category: String,
     handler_id: i64,
     handler_name: String,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
     version: i64,
     comment_count: i64,

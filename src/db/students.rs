@@ -17,6 +17,7 @@ struct StudentRow {
     lastname: String,
     email: String,
     age: Option<i32>,
+    #[serde(deserialize_with = "super::utc")]
     created_at: DateTime<Utc>,
     bio: Option<String>,
     version: i64,
@@ -56,14 +57,14 @@ fn order_by(backend: Backend, sort: StudentSort) -> &'static str {
 
 impl Db {
     /// One page of students, with the total that match. Bios are cut to
-    /// one character more than the preview, which tells the page that the
-    /// bio goes on.
+    /// one character more than the list shows (80), which tells the page
+    /// that the bio goes on.
     pub async fn list_students(
         &self,
         query: &QueryOf<StudentList>,
     ) -> Result<Page<Student>, DbError> {
         const LIST_COLUMNS: &str = "id, firstname, lastname, email, age, created_at, \
-             substr(bio, 1, 301) AS bio, version, course_count";
+             substr(bio, 1, 81) AS bio, version, course_count";
         let mut sql = ListSql::new(self, LIST_COLUMNS, "students")
             .counter("students")
             .order(order_by(self.backend(), query.sort));

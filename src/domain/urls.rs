@@ -37,16 +37,22 @@ impl Pattern {
 
     /// The path with `ids` in place of the id segments, in order.
     pub fn fill(&self, ids: &[i64]) -> String {
-        let mut path = String::from("/");
+        let mut path = String::with_capacity(24);
+        self.write(&mut path, ids);
+        path
+    }
+
+    /// Appends the path with `ids` in place (lists write thousands).
+    pub fn write(&self, out: &mut String, ids: &[i64]) {
+        out.push('/');
         let mut ids = ids.iter();
         for seg in self.0 {
             match seg {
-                Lit(word) => path.push_str(word),
-                Id(_) => path.push_str(&ids.next().copied().unwrap_or(0).to_string()),
+                Lit(word) => out.push_str(word),
+                Id(_) => push_id(out, ids.next().copied().unwrap_or(0)),
             }
-            path.push('/');
+            out.push('/');
         }
-        path
     }
 
     /// The ids in `path` if it matches this pattern.
@@ -70,6 +76,25 @@ impl Pattern {
         }
         Some(ids)
     }
+}
+
+/// Appends a whole number without the formatting machinery.
+pub fn push_id(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 macro_rules! urls {

@@ -394,9 +394,9 @@ impl ListView for AccountList {
         out.raw("<tr id=\"account-")
             .number(a.id)
             .raw("\">")
-            .cell("name", &a.username)
-            .cell("display", &a.display_name)
-            .cell("email", &a.email)
+            .cell("", &a.username)
+            .cell("", &a.display_name)
+            .cell("", &a.email)
             .raw(if a.is_admin {
                 "<td class=\"role\">Administrator</td>"
             } else {

@@ -112,12 +112,12 @@ impl ListView for CourseList {
     #[cfg(feature = "ssr")]
     fn row(c: &Course, _: &crate::service::Actor, out: &mut crate::html::Html) {
         out.raw("<tr>")
-            .link_cell("code", &urls::course(c.id), &c.code)
-            .link_cell("name", &urls::course(c.id), &c.title)
+            .link_to("", urls::COURSE, c.id, &c.code)
+            .link_to("", urls::COURSE, c.id, &c.title)
             .cell("num", &c.places())
             .actions_cell(
-                &urls::course_edit(c.id),
-                &urls::course_delete(c.id),
+                urls::COURSE_EDIT,
+                urls::COURSE_DELETE,
                 c.id,
                 c.version,
                 &c.label(),

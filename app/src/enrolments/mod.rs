@@ -552,7 +552,7 @@ fn leave_cell(
     actor: &crate::service::Actor,
     out: &mut crate::html::Html,
 ) {
-    out.raw("<td class=\"row-actions\"><form method=\"post\" action=\"")
+    out.raw("<td class=\"acts\"><form method=\"post\" action=\"")
         .text(action)
         .raw("\" data-delete=\"")
         .number(e.id)
@@ -608,9 +608,9 @@ impl ListView for CourseStudents {
         out.raw("<tr id=\"enrolment-")
             .number(e.id)
             .raw("\">")
-            .link_cell("name", &urls::student(e.student_id), &e.student_name)
-            .cell("email", &e.student_email)
-            .cell("date", &e.enrolled_on.label())
+            .link_to("", urls::STUDENT, e.student_id, &e.student_name)
+            .cell("", &e.student_email)
+            .cell("", &e.enrolled_on.label())
             .raw("<td class=\"grade\"><form method=\"post\" class=\"grade-form\" action=\"")
             .text(&urls::course_grade(e.course_id, e.id))
             .raw("\" data-action=\"grade\" data-id=\"")
@@ -674,8 +674,8 @@ impl ListView for StudentCourses {
         out.raw("<tr id=\"enrolment-")
             .number(e.id)
             .raw("\">")
-            .link_cell("name", &urls::course(e.course_id), &course)
-            .cell("date", &e.enrolled_on.label())
+            .link_to("", urls::COURSE, e.course_id, &course)
+            .cell("", &e.enrolled_on.label())
             .cell(
                 "num",
                 &e.grade.map(|g| g.to_string()).unwrap_or_else(|| "—".into()),

@@ -208,12 +208,12 @@ impl ListView for HandlerList {
     #[cfg(feature = "ssr")]
     fn row(h: &Handler, _: &crate::service::Actor, out: &mut crate::html::Html) {
         let pets = with_query(&urls::pets(), &[("handler", h.id.to_string())]);
-        out.raw("<tr><td class=\"id\">")
+        out.raw("<tr><td>")
             .number(h.id)
             .raw("</td>")
-            .link_cell("name", &urls::handler(h.id), &h.name)
-            .cell("email", h.email.as_deref().unwrap_or(""))
-            .cell("phone", h.phone.as_deref().unwrap_or(""))
+            .link_to("", urls::HANDLER, h.id, &h.name)
+            .cell("", h.email.as_deref().unwrap_or(""))
+            .cell("", h.phone.as_deref().unwrap_or(""))
             .raw("<td class=\"num\"><a href=\"")
             .text(&pets)
             .raw("\">")
@@ -221,8 +221,8 @@ impl ListView for HandlerList {
             .raw("</a></td>")
             .date_cell(h.created_at)
             .actions_cell(
-                &urls::handler_edit(h.id),
-                &urls::handler_delete(h.id),
+                urls::HANDLER_EDIT,
+                urls::HANDLER_DELETE,
                 h.id,
                 h.version,
                 &h.name,

@@ -255,7 +255,7 @@ impl ListView for MessageList {
         .raw(" <span class=\"muted\">")
         .text(&m.email)
         .raw("</span></td>")
-        .link_cell("subject", &urls::message(m.id), &m.subject)
+        .link_to("", urls::MESSAGE, m.id, &m.subject)
         .date_cell(m.created_at)
         .raw(if m.read {
             "<td class=\"status\">Read</td>"

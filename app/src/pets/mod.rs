@@ -168,21 +168,19 @@ impl ListView for PetList {
 
     #[cfg(feature = "ssr")]
     fn row(p: &Pet, _: &crate::service::Actor, out: &mut crate::html::Html) {
-        out.raw("<tr><td class=\"id\">")
+        out.raw("<tr><td>")
             .number(p.id)
             .raw("</td>")
-            .link_cell("name", &urls::pet(p.id), &p.name)
-            .link_cell("category", &category_href(&p.category), &p.category)
-            .link_cell("handler", &urls::handler(p.handler_id), &p.handler_name)
+            .link_to("", urls::PET, p.id, &p.name)
+            .raw("<td><a href=\"/pets/?category=")
+            .encoded(&p.category)
+            .raw("\">")
+            .text(&p.category)
+            .raw("</a></td>")
+            .link_to("", urls::HANDLER, p.handler_id, &p.handler_name)
             .number_cell(p.comment_count)
             .date_cell(p.created_at)
-            .actions_cell(
-                &urls::pet_edit(p.id),
-                &urls::pet_delete(p.id),
-                p.id,
-                p.version,
-                &p.name,
-            )
+            .actions_cell(urls::PET_EDIT, urls::PET_DELETE, p.id, p.version, &p.name)
             .raw("</tr>");
     }
 }

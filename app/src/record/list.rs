@@ -339,6 +339,10 @@ fn search_form<L: ListView>(query: Memo<QueryOf<L>>) -> AnyView {
         next.page = 1;
         navigate(&next.href(&base, 1), Default::default());
     };
+    // The options say which is chosen in the page as sent; with the wasm
+    // loaded, the selects' values follow the query (one effect each, not
+    // one per option).
+    let initial = query.get_untracked();
     let hidden = query
         .get_untracked()
         .filter
@@ -357,20 +361,17 @@ fn search_form<L: ListView>(query: Memo<QueryOf<L>>) -> AnyView {
             </label>
             <label>
                 <span>"Sort by"</span>
-                <select name="sort">
-                    {L::Sort::ALL.iter().map(|key| {
-                        let key = *key;
-                        view! {
-                            <option value=key.param() selected=move || query.get().sort == key>{key.label()}</option>
-                        }
+                <select name="sort" prop:value=move || query.get().sort.param()>
+                    {L::Sort::ALL.iter().map(|key| view! {
+                        <option value=key.param() selected=*key == initial.sort>{key.label()}</option>
                     }).collect_view()}
                 </select>
             </label>
             <label>
                 <span>"Per page"</span>
-                <select name="per">
+                <select name="per" prop:value=move || query.get().per_page.to_string()>
                     {PAGE_SIZES.into_iter().map(|size| view! {
-                        <option value=size.to_string() selected=move || query.get().per_page == size>{size}</option>
+                        <option value=size.to_string() selected=size == initial.per_page>{size}</option>
                     }).collect_view()}
                 </select>
             </label>

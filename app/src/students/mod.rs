@@ -128,22 +128,20 @@ impl ListView for StudentList {
             .as_deref()
             .map(|bio| preview(bio, LIST_BIO))
             .unwrap_or_default();
-        out.raw("<tr id=\"student-")
-            .number(s.id)
-            .raw("\"><td class=\"id\">")
+        out.raw("<tr><td>")
             .number(s.id)
             .raw("</td>")
-            .link_cell("name", &urls::student(s.id), &name)
-            .cell("email", &s.email);
+            .link_to("", urls::STUDENT, s.id, &name)
+            .cell("", &s.email);
         match s.age {
             Some(age) => out.number_cell(i64::from(age)),
             None => out.raw("<td class=\"num\">—</td>"),
         };
         out.date_cell(s.created_at)
-            .cell("bio", &bio)
+            .cell("", &bio)
             .actions_cell(
-                &urls::student_edit(s.id),
-                &urls::student_delete(s.id),
+                urls::STUDENT_EDIT,
+                urls::STUDENT_DELETE,
                 s.id,
                 s.version,
                 &name,
