@@ -14,12 +14,16 @@ Usage: roster [COMMAND]
 Commands:
   serve             Run the web server (the default)
   migrate           Apply database migrations, then exit
+  check             Check the database: SQLite's integrity and foreign keys,
+                    every kept count against a fresh one; exit 1 if not sound
   seed --sample     Add the tutorials' sample records: three students (John Doe,
-                    Sammy Shark, Carl White), a few handlers, pets and comments
-  seed [--students N] [--handlers N] [--pets N] [--comments N]
+                    Sammy Shark, Carl White), a few handlers, pets, comments,
+                    courses and enrolments
+  seed [--students N] [--handlers N] [--pets N] [--comments N] [--courses N] [--enrolments N]
                     Add made-up records, for trying things out and benchmarks
                     (--count N is --students N). Pets go to existing handlers,
-                    comments to existing pets.
+                    comments to existing pets, enrolments pair existing
+                    students with existing courses.
   user create --username NAME --email EMAIL [--admin]
                     Create an account (the first one is always an administrator).
                     The password is asked for twice on a terminal, or read as
@@ -78,6 +82,7 @@ impl AccountChange {
 pub enum Command {
     Serve,
     Migrate,
+    Check,
     SeedSample,
     Seed(SeedCounts),
     UserCreate {
@@ -101,6 +106,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     match args.as_slice() {
         [] | ["serve"] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
+        ["check"] => Ok(Command::Check),
         ["seed", "--sample"] => Ok(Command::SeedSample),
         ["seed", rest @ ..] => parse_seed(rest),
         ["user", "create", rest @ ..] => parse_user_create(rest),
@@ -159,7 +165,8 @@ fn parse_user_create(args: &[&str]) -> Result<Command, String> {
     }
 }
 
-/// `seed --students N --handlers N --pets N --comments N` (any of them,
+/// `seed --students N --handlers N --pets N --comments N --courses N
+/// --enrolments N` (any of them,
 /// `--flag=N` too; `--count` is `--students`).
 fn parse_seed(args: &[&str]) -> Result<Command, String> {
     let mut counts = SeedCounts::default();
@@ -174,9 +181,11 @@ fn parse_seed(args: &[&str]) -> Result<Command, String> {
             "--handlers" => &mut counts.handlers,
             "--pets" => &mut counts.pets,
             "--comments" => &mut counts.comments,
+            "--courses" => &mut counts.courses,
+            "--enrolments" => &mut counts.enrolments,
             other => {
                 return Err(format!(
-                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments N)"
+                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments/--courses/--enrolments N)"
                 ))
             }
         };
@@ -192,7 +201,7 @@ fn parse_seed(args: &[&str]) -> Result<Command, String> {
     }
     if counts == SeedCounts::default() {
         return Err(
-            "seed needs --sample, or one of --students/--handlers/--pets/--comments N".into(),
+            "seed needs --sample, or one of --students/--handlers/--pets/--comments/--courses/--enrolments N".into(),
         );
     }
     Ok(Command::Seed(counts))
@@ -223,13 +232,37 @@ pub async fn run(command: Command) -> Result<(), String> {
             db.close().await;
             Ok(())
         }
+        Command::Check => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let report = db.check().await.map_err(|e| e.to_string())?;
+            db.close().await;
+            if report.is_sound() {
+                println!("Database is {report}.");
+                Ok(())
+            } else {
+                Err(format!("the database is not sound:\n{report}"))
+            }
+        }
         Command::SeedSample => {
             let config = Config::from_env()?;
             let db = open_database(&config).await?;
             let report = db.seed_sample().await.map_err(|e| e.to_string())?;
             println!(
-                "Added {} sample students ({} already there), {} handlers, {} pets and {} comments.",
-                report.inserted, report.skipped, report.handlers, report.pets, report.comments
+                "Added {} sample students ({} already there), {} handlers, {} pets, {} comments{}, \
+                 {} courses and {} enrolments.",
+                report.inserted,
+                report.skipped,
+                report.handlers,
+                report.pets,
+                report.comments,
+                if report.no_author {
+                    " (no account to write them yet)"
+                } else {
+                    ""
+                },
+                report.courses,
+                report.enrolments
             );
             db.close().await;
             Ok(())
@@ -246,11 +279,14 @@ pub async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
-                "Added {} students, {} handlers, {} pets and {} comments in {:.2} s.",
+                "Added {} students, {} handlers, {} pets, {} comments, {} courses and {} \
+                 enrolments in {:.2} s.",
                 counts.students,
                 counts.handlers,
                 counts.pets,
                 counts.comments,
+                counts.courses,
+                counts.enrolments,
                 started.elapsed().as_secs_f64()
             );
             db.close().await;

@@ -41,10 +41,16 @@ fn migrate_and_seed_create_the_database_file() {
     let (code, out, _) = roster(&["seed", "--sample"], &url);
     assert_eq!(code, 0);
     assert!(out.contains("Added 3 sample students"), "{out}");
-    assert!(out.contains("3 handlers, 5 pets"), "{out}");
+    assert!(
+        out.contains("3 handlers, 5 pets, 0 comments (no account to write them yet), 3 courses and 4 enrolments"),
+        "{out}"
+    );
     let (_, out, _) = roster(&["seed", "--sample"], &url);
     assert!(
-        out.contains("Added 0 sample students (3 already there), 0 handlers, 0 pets"),
+        out.contains(
+            "Added 0 sample students (3 already there), 0 handlers, 0 pets, 0 comments, \
+             0 courses and 0 enrolments"
+        ),
         "{out}"
     );
 
@@ -59,14 +65,24 @@ fn migrate_and_seed_create_the_database_file() {
             "300",
             "--comments",
             "500",
+            "--students",
+            "400",
+            "--courses",
+            "30",
+            "--enrolments",
+            "2000",
         ],
         &url,
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("40 handlers, 300 pets and 500 comments"),
+        out.contains("40 handlers, 300 pets, 500 comments, 30 courses and 2000 enrolments"),
         "{out}"
     );
+    // More enrolments than there are free places: refused, nothing written.
+    let (code, _, err) = roster(&["seed", "--courses", "1", "--enrolments", "100000"], &url);
+    assert_eq!(code, 1);
+    assert!(err.contains("need more room"), "{err}");
     let (code, _, err) = roster(&["seed", "--pets", "5", "--dogs", "3"], &url);
     assert_eq!(code, 2);
     assert!(err.contains("--dogs"), "{err}");
@@ -78,12 +94,11 @@ fn migrate_and_seed_create_the_database_file() {
         let db = roster_core::db::Db::connect(&url, &Default::default())
             .await
             .unwrap();
-        for (name, kept, fresh) in roster_core::db::record_counts(&db).await.unwrap() {
-            assert_eq!(kept, fresh, "{name}");
-        }
-        for (name, drifted) in roster_core::db::row_counter_drift(&db).await.unwrap() {
-            assert_eq!(drifted, 0, "{name}");
-        }
+        // No course over its capacity, no pair twice (the unique index
+        // would have refused the insert), nothing broken.
+        let report = db.check().await.unwrap();
+        assert!(report.is_sound(), "{report}");
+        assert!(report.checked >= 12, "{report:?}");
         // Nobody can sign in as the stand-in author.
         let writer = db.find_login("sample-writer").await.unwrap().unwrap();
         assert!(writer.disabled);
@@ -93,6 +108,22 @@ fn migrate_and_seed_create_the_database_file() {
     let (code, out, _) = roster(&["seed", "--count", "2500"], &url);
     assert_eq!(code, 0);
     assert!(out.contains("Added 2500 students"), "{out}");
+    let (code, out, err) = roster(&["check"], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("sound: integrity ok"), "{out}");
+    // A counter set wrong behind Roster's back is found and named.
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE courses SET enrolled = enrolled + 1 WHERE id = 1")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+    let (code, _, err) = roster(&["check"], &url);
+    assert_eq!(code, 1);
+    assert!(err.contains("courses.enrolled: wrong on 1 rows"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

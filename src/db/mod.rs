@@ -5,6 +5,7 @@
 //! spelled out where they occur, via [`Backend`].
 
 mod accounts;
+mod check;
 mod comments;
 mod courses;
 mod handlers;
@@ -26,7 +27,7 @@ use sqlx::{Connection, Transaction};
 use crate::domain::Kind;
 
 pub use accounts::{AccountOrigin, LoginRecord, NewUser, SessionRecord};
-pub use list::{record_counts, row_counter_drift};
+pub use check::{record_counts, row_checks, CheckReport};
 pub use seed::{SeedCounts, SeedReport};
 pub use sqlite_pool::SqlitePool;
 

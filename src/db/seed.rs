@@ -10,6 +10,10 @@ pub struct SeedReport {
     pub handlers: u64,
     pub pets: u64,
     pub comments: u64,
+    pub courses: u64,
+    pub enrolments: u64,
+    /// No account exists to write the sample comments.
+    pub no_author: bool,
 }
 
 /// How many made-up records of each kind a bulk seed adds.
@@ -19,6 +23,8 @@ pub struct SeedCounts {
     pub handlers: u64,
     pub pets: u64,
     pub comments: u64,
+    pub courses: u64,
+    pub enrolments: u64,
 }
 
 /// The three students of the original tutorial.
@@ -73,6 +79,36 @@ const SAMPLE_COMMENTS: [(&str, &str); 3] = [
     ("Rex", "Needs his booster vaccination next month."),
     ("Kiwi", "Learnt to say “good morning”."),
 ];
+
+/// (code, title, capacity) of the sample courses.
+const SAMPLE_COURSES: [(&str, &str, Option<i32>); 3] = [
+    ("BIO-101", "Introduction to Biology", Some(30)),
+    ("MAR-201", "Marine Biology", Some(20)),
+    ("GEO-110", "Marine Geology", None),
+];
+/// (student's email, course code, grade) of the sample enrolments.
+const SAMPLE_ENROLMENTS: [(&str, &str, Option<i32>); 4] = [
+    ("jd@example.com", "BIO-101", Some(88)),
+    ("sammyshark@example.com", "BIO-101", None),
+    ("sammyshark@example.com", "MAR-201", Some(92)),
+    ("carlwhite@example.com", "GEO-110", None),
+];
+
+const SUBJECTS: [(&str, &str); 12] = [
+    ("BIO", "Biology"),
+    ("CHEM", "Chemistry"),
+    ("PHYS", "Physics"),
+    ("MATH", "Mathematics"),
+    ("HIST", "History"),
+    ("GEO", "Geology"),
+    ("LIT", "Literature"),
+    ("ECON", "Economics"),
+    ("ART", "Art"),
+    ("MUS", "Music"),
+    ("CS", "Computing"),
+    ("LANG", "Languages"),
+];
+const LEVELS: [&str; 4] = ["Introduction to", "Foundations of", "Topics in", "Advanced"];
 
 const PET_NAMES: [&str; 16] = [
     "Rex", "Luna", "Max", "Bella", "Milo", "Coco", "Kiwi", "Nala", "Oscar", "Pepper", "Simba",
@@ -210,6 +246,7 @@ impl Db {
                 .await?;
                 pet_ids.push((name, id));
             }
+            report.no_author = author.is_none() && !pet_ids.is_empty();
             if let Some(author) = author {
                 for (pet, body) in SAMPLE_COMMENTS {
                     let Some((_, pet_id)) = pet_ids.iter().find(|(name, _)| *name == pet) else {
@@ -224,6 +261,33 @@ impl Db {
                         .await?;
                 }
             }
+            for (code, title, capacity) in SAMPLE_COURSES {
+                let done = sqlx::query(
+                    "INSERT INTO courses (code, title, capacity) SELECT $1, $2, $3 \
+                     WHERE NOT EXISTS (SELECT 1 FROM courses WHERE upper(code) = $1)",
+                )
+                .bind(code)
+                .bind(title)
+                .bind(capacity)
+                .execute(&mut *tx)
+                .await?;
+                report.courses += done.rows_affected();
+            }
+            for (email, code, grade) in SAMPLE_ENROLMENTS {
+                let done = sqlx::query(
+                    "INSERT INTO enrolments (course_id, student_id, grade) \
+                     SELECT c.id, s.id, $3 FROM courses c, students s \
+                     WHERE upper(c.code) = $2 AND lower(s.email) = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM enrolments e \
+                                     WHERE e.course_id = c.id AND e.student_id = s.id)",
+                )
+                .bind(email)
+                .bind(code)
+                .bind(grade)
+                .execute(&mut *tx)
+                .await?;
+                report.enrolments += done.rows_affected();
+            }
             tx.commit().await?;
         });
         Ok(report)
@@ -231,9 +295,12 @@ impl Db {
 
     /// Inserts made-up records in one transaction, in multi-row batches:
     /// students (emails carry a per-run tag so that runs never collide),
-    /// handlers, pets spread over all handlers, and comments spread over
-    /// all pets, written by existing accounts (or, with none, by a disabled
-    /// account made for the purpose, which nobody can sign in as).
+    /// handlers, pets spread over all handlers, comments spread over all
+    /// pets, written by existing accounts (or, with none, by a disabled
+    /// account made for the purpose, which nobody can sign in as), courses
+    /// (codes tagged like the emails; one in three without a capacity), and
+    /// enrolments of existing students in existing courses, each pair at
+    /// most once and no course over its capacity.
     pub async fn seed_fake(&self, counts: SeedCounts, seed: u64) -> Result<(), DbError> {
         let tag = format!("{:x}", seed & 0xff_ffff_ffff);
         let mut rng = SplitMix(seed);
@@ -347,6 +414,110 @@ impl Db {
                         let pet = pets[(rng.next() % pets.len() as u64) as usize];
                         let author = authors[(rng.next() % authors.len() as u64) as usize];
                         query = query.bind(pet).bind(author).bind(rng.pick(&COMMENTS));
+                    }
+                    query.execute(&mut *tx).await?;
+                    done += n as u64;
+                }
+            }
+
+            done = 0;
+            let code_tag = tag[tag.len().saturating_sub(6)..].to_uppercase();
+            while done < counts.courses {
+                let n = (counts.courses - done).min(BATCH as u64) as usize;
+                let sql = format!(
+                    "INSERT INTO courses (code, title, description, capacity) VALUES {}",
+                    values(n, 4)
+                );
+                let mut query = sqlx::query(&sql);
+                for i in 0..n as u64 {
+                    let (prefix, subject) = SUBJECTS[(rng.next() % SUBJECTS.len() as u64) as usize];
+                    let code = format!("{prefix}{}-{code_tag}", done + i + 1);
+                    let title = format!("{} {subject}", rng.pick(&LEVELS));
+                    let capacity = match rng.next() % 3 {
+                        0 => None,
+                        _ => Some(200 + (rng.next() % 801) as i32),
+                    };
+                    query = query
+                        .bind(code)
+                        .bind(title)
+                        .bind(format!("A made-up course in {}.", subject.to_lowercase()))
+                        .bind(capacity);
+                }
+                query.execute(&mut *tx).await?;
+                done += n as u64;
+            }
+
+            if counts.enrolments > 0 {
+                let mut courses: Vec<(i64, Option<i64>, i64)> =
+                    sqlx::query_as("SELECT id, capacity, enrolled FROM courses")
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let students: Vec<i64> = sqlx::query_scalar("SELECT id FROM students")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut taken: std::collections::HashSet<(i64, i64)> =
+                    sqlx::query_as("SELECT course_id, student_id FROM enrolments")
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .collect();
+                let seats: u64 = courses
+                    .iter()
+                    .map(|(_, capacity, enrolled)| match capacity {
+                        Some(capacity) => (capacity - enrolled).max(0) as u64,
+                        None => students.len() as u64,
+                    })
+                    .sum::<u64>()
+                    .min(courses.len() as u64 * students.len() as u64)
+                    .saturating_sub(taken.len() as u64);
+                if courses.is_empty() || students.is_empty() || seats < counts.enrolments {
+                    return Err(DbError::Config(format!(
+                        "{} enrolments need more room: {} courses, {} students, about {seats} \
+                         free places (add some with --courses N and --students N)",
+                        counts.enrolments,
+                        courses.len(),
+                        students.len()
+                    )));
+                }
+                done = 0;
+                while done < counts.enrolments {
+                    let n = (counts.enrolments - done).min(BATCH as u64) as usize;
+                    let sql = format!(
+                        "INSERT INTO enrolments (course_id, student_id, enrolled_on, grade) VALUES {}",
+                        values(n, 4)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for _ in 0..n {
+                        // Random pairs until one is new and its course has a
+                        // seat; the room check above keeps this short.
+                        let mut tries = 0u32;
+                        let (course, student) = loop {
+                            tries += 1;
+                            let at = (rng.next() % courses.len() as u64) as usize;
+                            let (course, capacity, enrolled) = courses[at];
+                            let student = students[(rng.next() % students.len() as u64) as usize];
+                            let full = capacity.is_some_and(|c| enrolled >= c);
+                            if !full && taken.insert((course, student)) {
+                                courses[at].2 += 1;
+                                break (course, student);
+                            }
+                            if tries > 10_000 {
+                                return Err(DbError::Config(
+                                    "enrolments: could not find free places; try fewer".into(),
+                                ));
+                            }
+                        };
+                        let day = 1 + rng.next() % 28;
+                        let month = 1 + rng.next() % 9;
+                        let grade = match rng.next() % 2 {
+                            0 => None,
+                            _ => Some((rng.next() % 101) as i32),
+                        };
+                        query = query
+                            .bind(course)
+                            .bind(student)
+                            .bind(format!("2026-{month:02}-{day:02}"))
+                            .bind(grade);
                     }
                     query.execute(&mut *tx).await?;
                     done += n as u64;

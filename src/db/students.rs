@@ -57,8 +57,8 @@ fn order_by(backend: Backend, sort: StudentSort) -> &'static str {
 
 impl Db {
     /// One page of students, with the total that match. Bios are cut to
-    /// one character more than the list shows (80), which tells the page
-    /// that the bio goes on.
+    /// one character more than the list shows, which tells the page that
+    /// the bio goes on.
     pub async fn list_students(
         &self,
         query: &QueryOf<StudentList>,

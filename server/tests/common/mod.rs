@@ -416,7 +416,7 @@ impl TestApp {
         for (name, kept, fresh) in roster_core::db::record_counts(&self.db).await.unwrap() {
             assert_eq!(kept, fresh, "the {name} counter drifted");
         }
-        for (name, drifted) in roster_core::db::row_counter_drift(&self.db).await.unwrap() {
+        for (name, drifted) in roster_core::db::row_checks(&self.db).await.unwrap() {
             assert_eq!(drifted, 0, "{name} drifted on {drifted} rows");
         }
     }

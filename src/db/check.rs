@@ -1,0 +1,163 @@
+//! Whether a database is sound: SQLite's own integrity and foreign-key
+//! checks, every counter Roster keeps against a fresh count, and the rules
+//! the database cannot state (no course over its capacity). `roster check`,
+//! the tests and the stress and crash runs all ask the same questions.
+
+use super::{with_pool, Db, DbError};
+
+/// What [`Db::check`] found. Sound when every list is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// SQLite's `PRAGMA integrity_check` lines other than `ok`.
+    pub integrity: Vec<String>,
+    /// Rows whose foreign key points nowhere, as `table → parent`.
+    pub foreign_keys: Vec<String>,
+    /// Totals in `record_counts` that differ from a fresh count:
+    /// (name, kept, fresh).
+    pub counters: Vec<(String, i64, i64)>,
+    /// Counters and rules on rows, with how many rows break them.
+    pub rows: Vec<(&'static str, i64)>,
+    /// How many totals and row checks were compared (for the report).
+    pub checked: usize,
+}
+
+impl CheckReport {
+    pub fn is_sound(&self) -> bool {
+        self.integrity.is_empty()
+            && self.foreign_keys.is_empty()
+            && self.counters.is_empty()
+            && self.rows.is_empty()
+    }
+}
+
+impl std::fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_sound() {
+            return write!(
+                f,
+                "sound: integrity ok, {} counts and rules agree",
+                self.checked
+            );
+        }
+        for line in &self.integrity {
+            writeln!(f, "integrity: {line}")?;
+        }
+        for line in &self.foreign_keys {
+            writeln!(f, "foreign key: {line}")?;
+        }
+        for (name, kept, fresh) in &self.counters {
+            writeln!(f, "counter {name}: kept {kept}, counted {fresh}")?;
+        }
+        for (name, rows) in &self.rows {
+            writeln!(f, "{name}: wrong on {rows} rows")?;
+        }
+        Ok(())
+    }
+}
+
+/// Rules on rows, each a query counting the rows that break it.
+const ROW_CHECKS: [(&str, &str); 6] = [
+    (
+        "handlers.pet_count",
+        "SELECT COUNT(*) FROM handlers h WHERE pet_count <> \
+         (SELECT COUNT(*) FROM pets p WHERE p.handler_id = h.id)",
+    ),
+    (
+        "pets.comment_count",
+        "SELECT COUNT(*) FROM pets p WHERE comment_count <> \
+         (SELECT COUNT(*) FROM comments c WHERE c.pet_id = p.id)",
+    ),
+    (
+        "pet_categories.pets",
+        "SELECT COUNT(*) FROM pet_categories k WHERE pets <> \
+         (SELECT COUNT(*) FROM pets p WHERE lower(p.category) = k.key)",
+    ),
+    (
+        "courses.enrolled",
+        "SELECT COUNT(*) FROM courses c WHERE enrolled <> \
+         (SELECT COUNT(*) FROM enrolments e WHERE e.course_id = c.id)",
+    ),
+    (
+        "students.course_count",
+        "SELECT COUNT(*) FROM students s WHERE course_count <> \
+         (SELECT COUNT(*) FROM enrolments e WHERE e.student_id = s.id)",
+    ),
+    (
+        "courses over capacity",
+        "SELECT COUNT(*) FROM courses WHERE capacity IS NOT NULL AND enrolled > capacity",
+    ),
+];
+
+impl Db {
+    /// Reads the whole database once; a few seconds on a large one.
+    pub async fn check(&self) -> Result<CheckReport, DbError> {
+        let mut report = CheckReport::default();
+        if let Db::Sqlite(pool) = self {
+            let mut conn = pool.acquire().await?;
+            let lines: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(&mut *conn)
+                .await?;
+            report.integrity = lines.into_iter().filter(|l| l != "ok").collect();
+            let broken: Vec<(String, Option<i64>, String)> =
+                sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            report.foreign_keys = broken
+                .into_iter()
+                .map(|(table, rowid, parent)| match rowid {
+                    Some(rowid) => format!("{table} row {rowid} → {parent}"),
+                    None => format!("{table} → {parent}"),
+                })
+                .collect();
+        }
+        for (name, kept, fresh) in record_counts(self).await? {
+            report.checked += 1;
+            if kept != fresh {
+                report.counters.push((name, kept, fresh));
+            }
+        }
+        for (name, rows) in row_checks(self).await? {
+            report.checked += 1;
+            if rows != 0 {
+                report.rows.push((name, rows));
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Every total in `record_counts`, as (name, kept total, fresh count), for
+/// checks that they agree (tests, the stress run).
+pub async fn record_counts(db: &Db) -> Result<Vec<(String, i64, i64)>, DbError> {
+    let kept: Vec<(String, i64)> = with_pool!(db, pool => {
+        sqlx::query_as("SELECT name, total FROM record_counts ORDER BY name")
+            .fetch_all(pool)
+            .await?
+    });
+    let mut out = Vec::new();
+    for (name, total) in kept {
+        // What each counter counts; the names are Roster's own.
+        let fresh_sql = match name.as_str() {
+            "unread_messages" => "SELECT COUNT(*) FROM messages WHERE read_at IS NULL".to_owned(),
+            table if table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+                format!("SELECT COUNT(*) FROM {table}")
+            }
+            _ => continue,
+        };
+        let fresh: i64 =
+            with_pool!(db, pool => sqlx::query_scalar(&fresh_sql).fetch_one(pool).await?);
+        out.push((name, total, fresh));
+    }
+    Ok(out)
+}
+
+/// Every rule in [`ROW_CHECKS`] with how many rows break it (all zero when
+/// nothing drifted).
+pub async fn row_checks(db: &Db) -> Result<Vec<(&'static str, i64)>, DbError> {
+    let mut out = Vec::new();
+    for (name, sql) in ROW_CHECKS {
+        let rows: i64 = with_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+        out.push((name, rows));
+    }
+    Ok(out)
+}
