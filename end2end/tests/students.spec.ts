@@ -149,3 +149,48 @@ test("the submit button shows that the server is working", async ({ page }, info
   await expect(button).toBeDisabled();
   await expect(page.getByText("Added Pat Ience.")).toBeVisible();
 });
+
+test("two pages edit one student: the later save is refused, shows theirs, keeps yours", async ({ page, context }, info) => {
+  const email = uniqueEmail("grace");
+  const id = await createStudent(page, info, { firstname: "Grace", lastname: "Hopper", email });
+  // Two tabs open the edit form at the same version.
+  const other = await context.newPage();
+  await open(other, info, `/${id}/edit/`);
+  await open(page, info, `/${id}/edit/`);
+
+  await other.getByLabel("First name").fill("Amazing Grace");
+  await other.getByRole("button", { name: "Save changes" }).click();
+  await expect(other).toHaveURL(new RegExp(`/${id}/\\?updated=1$`));
+
+  await page.getByLabel("Last name").fill("Hopper-Murray");
+  await page.getByLabel("Bio (optional)").fill("Wrote the first compiler.");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("alert")).toContainText("Someone else saved changes to this student");
+  // Their value beside the field; everything typed is still there.
+  const first = page.locator(".field", { has: page.getByLabel("First name") });
+  await expect(first.locator(".theirs")).toHaveText("Saved meanwhile: Amazing Grace");
+  await expect(page.getByLabel("First name")).toHaveValue("Grace");
+  await expect(page.getByLabel("Last name")).toHaveValue("Hopper-Murray");
+  await expect(page.getByLabel("Bio (optional)")).toHaveValue("Wrote the first compiler.");
+  await expect(page).toHaveURL(new RegExp(`/${id}/edit/$`));
+
+  // Taking their first name and keeping the rest, then saving again on purpose.
+  await page.getByLabel("First name").fill("Amazing Grace");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${id}/\\?updated=1$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Amazing Grace Hopper-Murray");
+  await expect(page.getByText("Wrote the first compiler.")).toBeVisible();
+
+  // A confirm page opened before the last change does not delete.
+  await open(other, info, `/${id}/delete/`);
+  await open(page, info, `/${id}/edit/`);
+  await page.getByLabel("Age (optional)").fill("85");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${id}/\\?updated=1$`));
+  await other.getByRole("button", { name: "Delete student" }).click();
+  const alert = other.getByRole("alert");
+  await expect(alert).toContainText("changed this student since you opened this page");
+  await expect(alert.locator(".changes li")).toHaveText("Age (optional): was (empty), now 85");
+  await open(page, info, `/${id}/`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Amazing Grace Hopper-Murray");
+});

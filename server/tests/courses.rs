@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{field_error, location, spawn_app, student_form, TestApp};
+use common::{field_error, location, spawn_app, student_form, LostUpdate, TestApp};
 
 async fn create_course(app: &TestApp, code: &str, capacity: &str) -> i64 {
     let response = app
@@ -156,6 +156,11 @@ async fn students_are_enrolled_graded_and_unenrolled_from_both_sides() {
         response.status().as_u16(),
         409,
         "a grade saved over a newer one"
+    );
+    let html = response.text().await.unwrap().replace("<!>", "");
+    assert!(
+        html.contains("since you opened this page (it is now 87), so yours (90) was not saved"),
+        "both grades are shown: {html}"
     );
     let (_, html) = app.get_html(&format!("/{ada}/")).await;
     assert!(
@@ -321,4 +326,31 @@ async fn the_course_list_counts_and_sorts() {
     let anonymous = app.anonymous();
     let response = app.get_as(&anonymous, "/courses/").await;
     assert_eq!(response.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "bio-101", "30").await;
+    app.assert_no_lost_update(LostUpdate {
+        edit: format!("/courses/{course}/edit/"),
+        view: format!("/courses/{course}/"),
+        delete: Some(format!("/courses/{course}/delete/")),
+        first: vec![
+            ("code", "BIO-101"),
+            ("title", "Marine biology"),
+            ("description", ""),
+            ("capacity", "25"),
+        ],
+        second: vec![
+            ("code", "BIO-101"),
+            ("title", "Marine biology"),
+            ("description", ""),
+            ("capacity", "40"),
+        ],
+        field: "capacity",
+        first_value: "25",
+        second_value: "40",
+    })
+    .await;
 }

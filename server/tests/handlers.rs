@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{field_error, location, spawn_app};
+use common::{field_error, location, spawn_app, LostUpdate};
 
 #[tokio::test]
 async fn handlers_are_created_listed_edited_and_shown() {
@@ -262,4 +262,21 @@ async fn the_picker_finds_handlers_by_name() {
         .map(|c| c["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["Ann Smith", "Annabel Lee", "Ben"]);
+}
+
+#[tokio::test]
+async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann Smith").await;
+    app.assert_no_lost_update(LostUpdate {
+        edit: format!("/handlers/{ann}/edit/"),
+        view: format!("/handlers/{ann}/"),
+        delete: Some(format!("/handlers/{ann}/delete/")),
+        first: vec![("name", "Ann Smythe"), ("email", ""), ("phone", "")],
+        second: vec![("name", "Anne Smith"), ("email", ""), ("phone", "")],
+        field: "name",
+        first_value: "Ann Smythe",
+        second_value: "Anne Smith",
+    })
+    .await;
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{field_error, location, spawn_app};
+use common::{field_error, location, spawn_app, LostUpdate};
 
 #[tokio::test]
 async fn pets_are_created_shown_edited_and_moved() {
@@ -315,4 +315,31 @@ async fn anonymous_visitors_see_no_pets_or_handlers() {
     }
     assert_eq!(app.counted("handlers").await, 1);
     assert_eq!(app.counted("pets").await, 1);
+}
+
+#[tokio::test]
+async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann Smith").await;
+    let rex = app.create_pet("Rex", "Dog", ann).await;
+    let ann = ann.to_string();
+    app.assert_no_lost_update(LostUpdate {
+        edit: format!("/pets/{rex}/edit/"),
+        view: format!("/pets/{rex}/"),
+        delete: Some(format!("/pets/{rex}/delete/")),
+        first: vec![
+            ("name", "Rex"),
+            ("category", "Wolfhound"),
+            ("handler_id", &ann),
+        ],
+        second: vec![
+            ("name", "Rex"),
+            ("category", "Beagle"),
+            ("handler_id", &ann),
+        ],
+        field: "category",
+        first_value: "Wolfhound",
+        second_value: "Beagle",
+    })
+    .await;
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{field_error, location, spawn_app, student_form};
+use common::{field_error, location, spawn_app, student_form, LostUpdate};
 
 #[tokio::test]
 async fn home_lists_every_student_as_a_card() {
@@ -594,4 +594,96 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
         // The same page (but for the per-response CSP nonce).
         assert!(html.contains("Sammy Shark") && html.len().abs_diff(plain.len()) < 100);
     }
+}
+
+#[tokio::test]
+async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    app.assert_no_lost_update(LostUpdate {
+        edit: "/1/edit/".into(),
+        view: "/1/".into(),
+        delete: Some("/1/delete/".into()),
+        first: student_form("Joanna", "Doe", "jd@example.com"),
+        second: student_form("Johan", "Doe", "jd@example.com"),
+        field: "firstname",
+        first_value: "Joanna",
+        second_value: "Johan",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_function_refuses_a_stale_edit_with_the_current_values() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let update = |first: &'static str, version: &'static str| {
+        app.client
+            .post(app.url("/api/students/update"))
+            .form(&[
+                ("id", "1"),
+                ("input[firstname]", first),
+                ("input[lastname]", "Doe"),
+                ("input[email]", "jd@example.com"),
+                ("input[version]", version),
+            ])
+            .send()
+    };
+    assert_eq!(update("Joanna", "1").await.unwrap().status().as_u16(), 200);
+    let stale = update("Johan", "1").await.unwrap();
+    assert_eq!(stale.status().as_u16(), 409);
+    let body: serde_json::Value = stale.json().await.unwrap();
+    let conflict = &body["Conflict"];
+    assert_eq!(conflict["version"], 2, "{body}");
+    let theirs = conflict["theirs"].as_array().unwrap();
+    assert!(
+        theirs.contains(&serde_json::json!(["firstname", "Joanna"])),
+        "{body}"
+    );
+    let (_, html) = app.get_html("/1/").await;
+    assert!(html.contains("Joanna Doe"));
+}
+
+#[tokio::test]
+async fn two_instances_refuse_each_others_stale_edits() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (other, _db) = app.another_instance().await;
+    // The same person signed in on both; each browser sends its own origin.
+    let cookie = app.cookie.clone().unwrap();
+    let there = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers({
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert("cookie", cookie.parse().unwrap());
+            headers.insert("origin", other.parse().unwrap());
+            headers.insert("accept", "text/html".parse().unwrap());
+            headers
+        })
+        .build()
+        .unwrap();
+    let mut form = student_form("Joanna", "Doe", "jd@example.com");
+    form.push(("version", "1"));
+    let response = there
+        .post(format!("{other}/1/edit/"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let mut form = student_form("Johan", "Doe", "jd@example.com");
+    form.push(("version", "1"));
+    let response = app.post_form("/1/edit/", &form).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let html = response.text().await.unwrap().replace("<!>", "");
+    assert!(html.contains("Saved meanwhile: <strong>Joanna</strong>"));
+    let html = there
+        .get(format!("{other}/1/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Joanna Doe") && !html.contains("Johan"));
 }

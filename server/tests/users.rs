@@ -240,6 +240,12 @@ async fn administrators_manage_accounts_and_one_active_administrator_always_rema
         )
         .await;
     assert_eq!(response.status().as_u16(), 409);
+    assert!(
+        response.text().await.unwrap().contains(
+            "carol changed since you opened this page: it is now an administrator and disabled"
+        ),
+        "the refusal says how the account is now"
+    );
     let response = app
         .post_form(
             &format!("/users/{carol_id}/status/"),

@@ -48,8 +48,8 @@ pub use pet::{
     CATEGORY_MAX, PET_NAME_MAX,
 };
 pub use record::{
-    from_fields, parse_version, to_fields, Conflict, DeleteInput, Deletion, FormInput, NoFields,
-    Record,
+    from_fields, parse_version, seen_fields, to_fields, Change, Conflict, DeleteInput, Deletion,
+    FormInput, NoFields, Record,
 };
 pub use student::{
     Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, StudentList, StudentSort,

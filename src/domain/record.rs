@@ -99,6 +99,9 @@ pub struct DeleteInput {
     pub move_to: String,
     /// What the picker's search box held (kept when the form comes back).
     pub move_to_q: String,
+    /// The record as the confirm page showed it (its form fields as JSON),
+    /// so that a refused delete can say what changed since.
+    pub seen: String,
 }
 
 /// A delete that may go ahead: the version it names, and the record the
@@ -141,6 +144,24 @@ pub struct Conflict {
     /// Refused a delete (rather than a save).
     #[serde(default)]
     pub deleting: bool,
+    /// For a refused delete: each field that changed since the confirm
+    /// page was opened.
+    #[serde(default)]
+    pub changed: Vec<Change>,
+}
+
+/// One field of a record, as it was seen and as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub was: String,
+    pub now: String,
+}
+
+/// A record's form fields, written into a confirm page (see
+/// [`DeleteInput::seen`]).
+pub fn seen_fields(fields: &[(String, String)]) -> String {
+    serde_json::to_string(fields).unwrap_or_default()
 }
 
 impl Conflict {
@@ -150,7 +171,30 @@ impl Conflict {
             version: current.version(),
             theirs: to_fields(&current.to_input()),
             deleting: false,
+            changed: Vec::new(),
         }
+    }
+
+    /// A refused delete, with what changed since `seen` (see
+    /// [`DeleteInput::seen`]; nothing is listed when it does not parse, as
+    /// from a list row's delete button, which sends none).
+    pub fn deleting(mut self, seen: &str) -> Self {
+        self.deleting = true;
+        let seen: Vec<(String, String)> = serde_json::from_str(seen).unwrap_or_default();
+        self.changed = self
+            .theirs
+            .iter()
+            .filter(|(name, _)| name != "version")
+            .filter_map(|(name, now)| {
+                let (_, was) = seen.iter().find(|(n, _)| n == name)?;
+                (was.trim() != now.trim()).then(|| Change {
+                    field: name.clone(),
+                    was: was.clone(),
+                    now: now.clone(),
+                })
+            })
+            .collect();
+        self
     }
 
     /// Their value of `field`, if it differs from `yours`.
@@ -193,6 +237,37 @@ mod tests {
         ]);
         assert_eq!(read.b, "first");
         assert_eq!(read.a, "");
+    }
+
+    #[test]
+    fn a_refused_delete_lists_what_changed_since_it_was_seen() {
+        let conflict = Conflict {
+            kind: Kind::Pet,
+            version: 3,
+            theirs: vec![
+                ("name".into(), "Rexy".into()),
+                ("category".into(), "Dog".into()),
+                ("version".into(), "3".into()),
+            ],
+            deleting: false,
+            changed: Vec::new(),
+        };
+        let seen = seen_fields(&[
+            ("name".into(), "Rex".into()),
+            ("category".into(), "Dog ".into()),
+            ("version".into(), "1".into()),
+        ]);
+        let refused = conflict.clone().deleting(&seen);
+        assert!(refused.deleting);
+        assert_eq!(
+            refused.changed,
+            [Change {
+                field: "name".into(),
+                was: "Rex".into(),
+                now: "Rexy".into()
+            }]
+        );
+        assert!(conflict.deleting("not json").changed.is_empty());
     }
 
     #[test]

@@ -118,6 +118,7 @@ impl FormAction for SaveDetails {
                     version: current.details_version,
                     theirs: roster_core::domain::to_fields(&current.details_input()),
                     deleting: false,
+                    changed: Vec::new(),
                 }))
             }
             Err(e) => Err(e.into()),
@@ -343,9 +344,24 @@ impl<F: AccountFlag> FormAction for SetFlag<F> {
                 "Roster needs at least one active administrator: make someone else one first."
                     .into(),
             )),
-            Err(DbError::Stale) => Err(AppError::Refused(
-                "This account changed since you opened the page. Reload it and try again.".into(),
-            )),
+            Err(DbError::Stale) => {
+                let now = ctx
+                    .db
+                    .get_account(id)
+                    .await?
+                    .ok_or(AppError::NotFound(roster_core::domain::Kind::Account))?;
+                Err(AppError::Refused(format!(
+                    "{} changed since you opened this page: it is now {} and {}. Nothing was \
+                     changed; look again and choose.",
+                    now.username,
+                    if now.is_admin {
+                        "an administrator"
+                    } else {
+                        "not an administrator"
+                    },
+                    if now.disabled { "disabled" } else { "active" },
+                )))
+            }
             Err(e) => Err(e.into()),
         }
     }

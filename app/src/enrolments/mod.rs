@@ -358,16 +358,21 @@ impl FormAction for SetGrade {
                 tracing::info!(course, enrolment = id, user, "grade set");
                 Ok(id)
             }
-            Err(roster_core::db::DbError::Stale) => Err(AppError::Refused(format!(
-                "Someone else changed {}'s grade since you opened this page (it is now {}). Reload the page and try again.",
-                enrolment.student_name,
-                ctx.db
-                    .get_enrolment(id)
-                    .await?
-                    .and_then(|e| e.grade)
-                    .map(|g| g.to_string())
-                    .unwrap_or_else(|| "not set".into())
-            ))),
+            Err(roster_core::db::DbError::Stale) => {
+                let shown = |grade: Option<i64>| {
+                    grade
+                        .map(|g| g.to_string())
+                        .unwrap_or_else(|| "no grade".into())
+                };
+                let now = ctx.db.get_enrolment(id).await?.and_then(|e| e.grade);
+                Err(AppError::Refused(format!(
+                    "Someone else changed {}'s grade since you opened this page (it is now {}), \
+                     so yours ({}) was not saved. Save it again to keep it.",
+                    enrolment.student_name,
+                    shown(now),
+                    shown(grade),
+                )))
+            }
             Err(e) => Err(e.into()),
         }
     }

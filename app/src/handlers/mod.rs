@@ -115,6 +115,7 @@ impl RecordView for Handler {
     const FIELDS: &'static [FieldSpec] = FIELDS;
     const DELETE_FIELDS: &'static [FieldSpec] = &[
         FieldSpec::hidden("version"),
+        FieldSpec::hidden("seen"),
         FieldSpec::new(
             "move_to",
             "Move its pets to",

@@ -112,7 +112,7 @@ impl<R: RecordView> FormAction for Delete<R> {
         id: i64,
         input: DeleteInput,
     ) -> Result<String, AppError> {
-        use roster_core::domain::{Conflict, FormInput};
+        use roster_core::domain::FormInput;
         let user = ctx.actor.require_user()?.id;
         let deletion = input.parse().map_err(|e| match e.get("version") {
             Some(message) => AppError::Refused(message.to_owned()),
@@ -128,10 +128,16 @@ impl<R: RecordView> FormAction for Delete<R> {
             }
             Err(e) => Err(
                 match crate::service::conflict(e, || R::get(&ctx.db, id)).await {
-                    AppError::Conflict(conflict) => AppError::Conflict(Conflict {
-                        deleting: true,
-                        ..conflict
-                    }),
+                    AppError::Conflict(conflict) => {
+                        let mut conflict = conflict.deleting(&input.seen);
+                        // Fields by the labels the forms give them.
+                        for change in &mut conflict.changed {
+                            if let Some(spec) = R::FIELDS.iter().find(|f| f.name == change.field) {
+                                change.field = spec.label.to_owned();
+                            }
+                        }
+                        AppError::Conflict(conflict)
+                    }
                     other => other,
                 },
             ),

@@ -198,14 +198,16 @@ fn field_view(field: FieldCtx) -> AnyView {
     let invalid = move || field.invalid();
     let input = match spec.widget {
         Widget::Hidden => {
-            // The version follows a conflict: saving again then names the
-            // version that was seen.
+            // The version (and the record as seen) follow a conflict:
+            // saving or deleting again then names what was shown.
             let value = move || {
                 form.conflict
                     .with(|c| {
-                        c.as_ref()
-                            .filter(|_| name == "version")
-                            .map(|c| c.version.to_string())
+                        c.as_ref().and_then(|c| match name {
+                            "version" => Some(c.version.to_string()),
+                            "seen" => Some(roster_core::domain::seen_fields(&c.theirs)),
+                            _ => None,
+                        })
                     })
                     .unwrap_or_else(|| form.value(name))
             };
@@ -258,12 +260,7 @@ fn field_view(field: FieldCtx) -> AnyView {
                 })
                 .unwrap_or_else(|| form.value(name));
             c.differs(name, &yours).map(|theirs| {
-                let shown = if theirs.is_empty() {
-                    "(empty)".to_owned()
-                } else {
-                    theirs.to_owned()
-                };
-                view! { <p class="theirs">"Saved meanwhile: "<strong>{shown}</strong></p> }
+                view! { <p class="theirs">"Saved meanwhile: "<strong>{shown(theirs.to_owned())}</strong></p> }
             })
         })
     };
@@ -281,6 +278,15 @@ fn field_view(field: FieldCtx) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// A value in a conflict notice; an empty one said as such.
+fn shown(value: String) -> String {
+    if value.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        value
+    }
 }
 
 /// The (name, value) pairs a submitted form would send.
@@ -420,7 +426,17 @@ pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
             <CsrfField/>
             {move || form.message.get().map(|m| {
                 let kind = if form.conflict.with(Option::is_some) { "notice-warning" } else { "notice-error" };
-                view! { <div class=format!("notice {kind}") role="alert">{m}</div> }
+                let changed = form.conflict.with(|c| {
+                    c.as_ref().map(|c| c.changed.clone()).unwrap_or_default()
+                });
+                let changed = (!changed.is_empty()).then(|| view! {
+                    <ul class="changes">
+                        {changed.into_iter().map(|c| view! {
+                            <li>{c.field}": was "<del>{shown(c.was)}</del>", now "<ins>{shown(c.now)}</ins></li>
+                        }).collect_view()}
+                    </ul>
+                });
+                view! { <div class=format!("notice {kind}") role="alert">{m}{changed}</div> }
             })}
             <div class="fields">{fields}</div>
             <div class="actions">

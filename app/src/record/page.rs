@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 use roster_core::domain::urls::Pattern;
-use roster_core::domain::{DeleteInput, Kind, Record};
+use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record};
 
 use super::crud::{Calls, Create, Delete, Edit};
 use super::form::{action_form, FieldSpec, FormConfig, Then};
@@ -28,8 +28,10 @@ pub trait RecordView: Record + Calls + ServerSide {
     const DELETE: Pattern;
     /// The create and edit form's fields.
     const FIELDS: &'static [FieldSpec];
-    /// The delete confirmation's fields (by default only the version).
-    const DELETE_FIELDS: &'static [FieldSpec] = &[FieldSpec::hidden("version")];
+    /// The delete confirmation's fields (by default the version, and the
+    /// record as the page showed it).
+    const DELETE_FIELDS: &'static [FieldSpec] =
+        &[FieldSpec::hidden("version"), FieldSpec::hidden("seen")];
 
     /// Where the browser goes once a record was added.
     fn created_href(id: i64) -> String {
@@ -265,6 +267,7 @@ pub fn delete_page<R: RecordView>() -> impl IntoView {
             ids: id,
             initial: DeleteInput {
                 version: r.version().to_string(),
+                seen: seen_fields(&to_fields(&r.to_input())),
                 ..Default::default()
             },
             fields: R::DELETE_FIELDS,

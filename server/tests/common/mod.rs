@@ -421,3 +421,141 @@ impl TestApp {
         }
     }
 }
+
+/// Two people edit one record from the same version: the first save wins,
+/// the second is refused (409) with the first one's value shown beside
+/// what was typed, which stays. Saving again on purpose then keeps it;
+/// deleting from a confirm page opened before that change is refused too.
+pub struct LostUpdate<'a> {
+    /// The edit form's path (its POST target too), e.g. `/3/edit/`.
+    pub edit: String,
+    /// The record's own page.
+    pub view: String,
+    /// The delete form's path, if the record type has one.
+    pub delete: Option<String>,
+    /// Every field of the first person's form, `version` left out.
+    pub first: Vec<(&'a str, &'a str)>,
+    /// Every field of the second person's form, `version` left out.
+    pub second: Vec<(&'a str, &'a str)>,
+    /// The field they disagree on, and each one's value as the pages show it.
+    pub field: &'a str,
+    pub first_value: &'a str,
+    pub second_value: &'a str,
+}
+
+impl TestApp {
+    /// The version the edit form at `path` names.
+    pub async fn form_version(&self, path: &str) -> i64 {
+        let (status, html) = self.get_html(path).await;
+        assert_eq!(status, 200, "{path}");
+        let at = html
+            .find("name=\"version\" value=\"")
+            .unwrap_or_else(|| panic!("{path} names no version"));
+        let rest = &html[at + "name=\"version\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    }
+
+    /// The value of the hidden field `name` on the page at `path`.
+    pub async fn hidden_value(&self, path: &str, name: &str) -> String {
+        let (status, html) = self.get_html(path).await;
+        assert_eq!(status, 200, "{path}");
+        let marker = format!("name=\"{name}\" value=\"");
+        let at = html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{path} has no hidden {name}"));
+        let rest = &html[at + marker.len()..];
+        rest[..rest.find('"').unwrap()]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    pub async fn assert_no_lost_update(&self, case: LostUpdate<'_>) {
+        let opened = self.form_version(&case.edit).await;
+        let version = opened.to_string();
+        let mut first = case.first.clone();
+        first.push(("version", &version));
+        let response = self.post_form(&case.edit, &first).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "the first save goes through"
+        );
+
+        // The second person's form still names the version both opened.
+        let mut second = case.second.clone();
+        second.push(("version", &version));
+        let response = self.post_form(&case.edit, &second).await;
+        assert_eq!(
+            response.status().as_u16(),
+            409,
+            "{}: saved over a newer version",
+            case.edit
+        );
+        let html = response.text().await.unwrap().replace("<!>", "");
+        assert!(html.contains("since you opened it"), "the page says why");
+        assert!(
+            html.contains(&format!(
+                "Saved meanwhile: <strong>{}</strong>",
+                case.first_value
+            )),
+            "their value is shown: {html}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{}\"", case.second_value))
+                || html.contains(&format!(">{}</textarea>", case.second_value)),
+            "what was typed stays"
+        );
+        let newer = (opened + 1).to_string();
+        assert!(
+            html.contains(&format!("name=\"version\" value=\"{newer}\"")),
+            "saving again names the version seen"
+        );
+        let (_, page) = self.get_html(&case.view).await;
+        assert!(page.contains(case.first_value), "nothing was overwritten");
+        assert!(!page.contains(case.second_value));
+        // Someone opens the confirm page now, and sends the record as it
+        // showed it with the delete.
+        let seen = match &case.delete {
+            Some(delete) => self.hidden_value(delete, "seen").await,
+            None => String::new(),
+        };
+
+        // Keeping one's own on purpose.
+        let mut again = case.second.clone();
+        again.push(("version", &newer));
+        let response = self.post_form(&case.edit, &again).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "the deliberate second save"
+        );
+        let (_, page) = self.get_html(&case.view).await;
+        assert!(page.contains(case.second_value));
+
+        if let Some(delete) = &case.delete {
+            // A confirm page opened at `newer` does not delete what is now
+            // one version further on.
+            let response = self
+                .post_form(delete, &[("version", &newer), ("seen", &seen)])
+                .await;
+            assert_eq!(response.status().as_u16(), 409, "{delete}");
+            let html = response.text().await.unwrap().replace("<!>", "");
+            assert!(html.contains("since you opened this page"), "{html}");
+            assert!(
+                html.contains(&format!(
+                    "was <del>{}</del>, now <ins>{}</ins>",
+                    case.first_value, case.second_value
+                )),
+                "the page lists what changed: {html}"
+            );
+            assert_eq!(self.get(&case.view).await.status().as_u16(), 200);
+            let current = (opened + 2).to_string();
+            let response = self.post_form(delete, &[("version", &current)]).await;
+            assert_eq!(response.status().as_u16(), 303);
+            assert_eq!(self.get(&case.view).await.status().as_u16(), 404);
+        }
+    }
+}
