@@ -98,7 +98,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let session = match &cookie {
         Some(value) => match load_session(&state.db, &state.auth, value).await {
             Ok(session) => session,
-            Err(_) => return unavailable(),
+            Err(_) => return unavailable(&state, &path),
         },
         None => None,
     };
@@ -197,12 +197,10 @@ fn forbidden() -> Response {
         .into_response()
 }
 
-fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "The database is not answering. Please try again in a moment.",
-    )
-        .into_response()
+/// The session could not be looked up: the database is away. A page of
+/// its own (the app's pages need the database), JSON for server functions.
+fn unavailable(state: &AppState, path: &str) -> Response {
+    crate::render::unavailable(&state.urls.css, path.starts_with("/api/"))
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! Rendering pages outside leptos's own routes: the 404 page, and a page
-//! shown again after a refused plain form POST.
+//! Rendering pages outside leptos's own routes: the 404 page, a page shown
+//! again after a refused plain form POST, and the page for a database that
+//! is not answering.
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
+use leptos::server_fn::error::FromServerFnError;
 use roster_app::service::accounts::Session;
 use roster_app::shell;
 
@@ -53,4 +55,38 @@ pub async fn render_page(
         *response.status_mut() = status;
     }
     response
+}
+
+/// 503 with a page that needs nothing from the database: what a browser
+/// gets while the database is away (JSON for a server function). Browsers
+/// and clients may try again after `Retry-After`.
+pub fn unavailable(css: &str, api: bool) -> Response {
+    use axum::http::header;
+    let retry = [(header::RETRY_AFTER, "5")];
+    if api {
+        let body = roster_app::error::AppError::Unavailable.ser();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            retry,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    let message = roster_app::error::AppError::Unavailable.to_string();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Roster is unavailable</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
+         <body><main id=\"main\"><h1>Roster is unavailable</h1>\
+         <p class=\"notice notice-error\" role=\"alert\">{message}</p>\
+         <p><a href=\"\">Try again</a></p></main></body></html>"
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        retry,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }

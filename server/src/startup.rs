@@ -128,8 +128,11 @@ async fn undecodable_arguments_are_400(req: Request, next: axum::middleware::Nex
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Ready when the database answers: 200 `ok` (or `ok (read-only)` for a
+/// SQLite file that cannot be written), else 503.
 async fn health(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
+        Ok(()) if state.db.is_read_only() => (StatusCode::OK, "ok (read-only)").into_response(),
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

@@ -4,6 +4,7 @@
 //! the tests and the stress and crash runs all ask the same questions.
 
 use super::{with_pool, Db, DbError};
+use crate::domain::Kind;
 
 /// What [`Db::check`] found. Sound when every list is empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,4 +161,30 @@ pub async fn row_checks(db: &Db) -> Result<Vec<(&'static str, i64)>, DbError> {
         out.push((name, rows));
     }
     Ok(out)
+}
+
+impl Db {
+    /// How many records of `kind` carry `marker` in the column that tells
+    /// them apart: a student's email, a handler's or pet's name, a
+    /// comment's text, a course's code. For runs that log what they were
+    /// told was saved and look for it afterwards.
+    pub async fn count_marked(&self, kind: Kind, marker: &str) -> Result<i64, DbError> {
+        let sql = match kind {
+            Kind::Student => "SELECT COUNT(*) FROM students WHERE lower(email) = lower($1)",
+            Kind::Handler => "SELECT COUNT(*) FROM handlers WHERE name = $1",
+            Kind::Pet => "SELECT COUNT(*) FROM pets WHERE name = $1",
+            Kind::Comment => "SELECT COUNT(*) FROM comments WHERE body = $1",
+            Kind::Course => "SELECT COUNT(*) FROM courses WHERE upper(code) = upper($1)",
+            Kind::Message => "SELECT COUNT(*) FROM messages WHERE subject = $1",
+            Kind::Account => "SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)",
+            Kind::Enrolment => {
+                return Err(DbError::Config(
+                    "enrolments carry no marker of their own".into(),
+                ))
+            }
+        };
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(marker).fetch_one(pool).await?
+        }))
+    }
 }

@@ -5,6 +5,7 @@
 //! spelled out where they occur, via [`Backend`].
 
 mod accounts;
+mod backup;
 mod check;
 mod comments;
 mod courses;
@@ -27,6 +28,7 @@ use sqlx::{Connection, Transaction};
 use crate::domain::Kind;
 
 pub use accounts::{AccountOrigin, LoginRecord, NewUser, SessionRecord};
+pub use backup::{check_file, companion_files, latest_migration, sqlite_file, FileCheck};
 pub use check::{record_counts, row_checks, CheckReport};
 pub use seed::{SeedCounts, SeedReport};
 pub use sqlite_pool::SqlitePool;
@@ -270,22 +272,25 @@ impl BeginWrite for PgConnection {
 /// SQLite runs each connection on a thread of its own with its own page
 /// cache, and more connections than cores only cost memory; a PostgreSQL
 /// connection waits on the network, so more of them pay.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct PoolSettings {
     pub max_connections: Option<u32>,
-    pub acquire_timeout: Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        Self {
-            max_connections: None,
-            acquire_timeout: Duration::from_secs(5),
-        }
-    }
+    /// How long a request waits for a connection; `None` picks per backend.
+    pub acquire_timeout: Option<Duration>,
 }
 
 impl PoolSettings {
+    /// SQLite: long enough to queue behind a burst of writers. PostgreSQL:
+    /// sqlx keeps retrying a refused connection until this runs out, so it
+    /// is how long a page waits before answering 503 while PostgreSQL is
+    /// down; queries take milliseconds, so a healthy pool frees one sooner.
+    fn acquire_for(&self, backend: Backend) -> Duration {
+        self.acquire_timeout.unwrap_or(match backend {
+            Backend::Sqlite => Duration::from_secs(5),
+            Backend::Postgres => Duration::from_millis(1500),
+        })
+    }
+
     fn max_for(&self, backend: Backend) -> u32 {
         self.max_connections.unwrap_or(match backend {
             Backend::Sqlite => 4,
@@ -301,10 +306,22 @@ impl Db {
         match Backend::of_url(url)? {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
-                    .map_err(|e| DbError::Config(format!("invalid SQLite DATABASE_URL: {e}")))?
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .map_err(|e| DbError::Config(format!("invalid SQLite DATABASE_URL: {e}")))?;
+                let read_only = cannot_write(options.get_filename());
+                let options = if read_only {
+                    // A file on a read-only disk (or without write permission):
+                    // serve what it holds, refuse writes with 503. Immutable:
+                    // nobody can change it, and SQLite could not create its
+                    // lock files beside it.
+                    tracing::warn!("the SQLite database cannot be written: serving reads only");
+                    options.read_only(true).immutable(true)
+                } else {
+                    options
+                        .create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                };
+                let options = options
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
                     // 1 MiB of page cache per connection (default 2 MiB): the
@@ -322,7 +339,8 @@ impl Db {
                 let pool = SqlitePool::connect(
                     options,
                     settings.max_for(Backend::Sqlite),
-                    settings.acquire_timeout,
+                    settings.acquire_for(Backend::Sqlite),
+                    read_only,
                 )
                 .await
                 .map_err(|e| {
@@ -342,7 +360,7 @@ impl Db {
                 );
                 let pool = PgPoolOptions::new()
                     .max_connections(settings.max_for(Backend::Postgres))
-                    .acquire_timeout(settings.acquire_timeout)
+                    .acquire_timeout(settings.acquire_for(Backend::Postgres))
                     .connect_with(options)
                     .await
                     .map_err(|e| {
@@ -354,6 +372,11 @@ impl Db {
                 Ok(Db::Postgres(pool))
             }
         }
+    }
+
+    /// Serving a SQLite file that cannot be written (writes answer 503).
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, Db::Sqlite(pool) if pool.is_read_only())
     }
 
     pub fn backend(&self) -> Backend {
@@ -368,6 +391,27 @@ impl Db {
     /// schema change is a new migration file.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
+            Db::Sqlite(pool) if pool.is_read_only() => {
+                // Nothing can be applied; what the file holds must already
+                // be this version's schema.
+                let migrator = sqlx::migrate!("./migrations/sqlite");
+                let mut conn = pool.acquire().await?;
+                let applied: Vec<i64> =
+                    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                        .fetch_all(&mut *conn)
+                        .await
+                        .unwrap_or_default();
+                let missing = migrator
+                    .iter()
+                    .filter(|m| !applied.contains(&m.version))
+                    .count();
+                if missing > 0 {
+                    return Err(DbError::Config(format!(
+                        "the SQLite database cannot be written, and it lacks {missing} of this \
+                         version's migrations: start Roster once with write access to it"
+                    )));
+                }
+            }
             Db::Sqlite(pool) => {
                 let mut conn = pool.acquire().await?;
                 sqlx::migrate!("./migrations/sqlite")
@@ -388,6 +432,19 @@ impl Db {
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
     }
+}
+
+/// An existing database file that this process may not write: on a
+/// read-only disk, or without write permission.
+fn cannot_write(path: &std::path::Path) -> bool {
+    path.is_file()
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_err_and(|e| {
+                e.kind() == std::io::ErrorKind::PermissionDenied
+                    || e.kind() == std::io::ErrorKind::ReadOnlyFilesystem
+            })
 }
 
 /// A timestamp as SQLite keeps it (`2026-11-21T06:07:59.123Z`, written by

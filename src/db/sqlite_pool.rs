@@ -38,6 +38,8 @@ struct Shared {
     reads: Option<ReadPool>,
     max: u32,
     acquire_timeout: Duration,
+    /// The file cannot be written: reads work, writes are refused.
+    read_only: bool,
     /// One permit per connection that may be in use.
     permits: Arc<Semaphore>,
     idle: Mutex<Vec<SqliteConnection>>,
@@ -59,18 +61,25 @@ impl SqlitePool {
         options: SqliteConnectOptions,
         max: u32,
         acquire_timeout: Duration,
+        read_only: bool,
     ) -> Result<Self, sqlx::Error> {
         let first = options.connect().await?;
         let max = max.max(1);
-        let reads = ReadPool::new(options.get_filename(), max, acquire_timeout);
+        let reads = ReadPool::new(options.get_filename(), max, acquire_timeout, read_only);
         Ok(Self(Arc::new(Shared {
             options,
             reads,
             max,
             acquire_timeout,
+            read_only,
             permits: Arc::new(Semaphore::new(max as usize)),
             idle: Mutex::new(vec![first]),
         })))
+    }
+
+    /// Opened from a file that cannot be written.
+    pub fn is_read_only(&self) -> bool {
+        self.0.read_only
     }
 
     /// The read connections, when the database is a file.
@@ -97,6 +106,7 @@ impl SqlitePool {
         };
         let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
+            Some(conn) if in_transaction(&conn) => sound_or_new(shared, conn).await?,
             Some(conn) => conn,
             None => shared.options.connect().await?,
         };
@@ -127,6 +137,30 @@ impl SqlitePool {
             }
         }
     }
+}
+
+/// Whether sqlx counts the connection as inside a transaction.
+fn in_transaction(conn: &SqliteConnection) -> bool {
+    use sqlx::TransactionManager;
+    <Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(conn) > 0
+}
+
+/// A connection that came back inside a transaction. Usually the rollback
+/// its dropped transaction queued has not run yet: one round trip lets it
+/// run. But when SQLite ended the transaction itself (a write that found
+/// the disk full is rolled back on the spot), that rollback fails, sqlx
+/// keeps counting the transaction as open, and every later `BEGIN` on the
+/// connection would fail: such a connection is closed and replaced.
+async fn sound_or_new(
+    shared: &Shared,
+    mut conn: SqliteConnection,
+) -> Result<SqliteConnection, sqlx::Error> {
+    if conn.ping().await.is_ok() && !in_transaction(&conn) {
+        return Ok(conn);
+    }
+    tracing::warn!("a SQLite connection was left inside a transaction: replaced");
+    drop(conn);
+    shared.options.connect().await
 }
 
 /// A connection on loan from a [`SqlitePool`]; dereferences to sqlx's
@@ -259,7 +293,7 @@ mod tests {
 
     async fn pool(max: u32) -> SqlitePool {
         let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
-        SqlitePool::connect(options, max, Duration::from_millis(200))
+        SqlitePool::connect(options, max, Duration::from_millis(200), false)
             .await
             .unwrap()
     }
@@ -317,6 +351,41 @@ mod tests {
         let mut conn = pool.acquire().await.unwrap();
         // Not left inside a transaction either.
         conn.begin().await.unwrap().commit().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_transaction_that_sqlite_ended_itself_does_not_spoil_the_connection() {
+        let dir = std::env::temp_dir().join(format!("roster-pool-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("t.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect(options, 1, Duration::from_millis(200), false)
+            .await
+            .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        exec(&mut conn, "CREATE TABLE t (x)").await;
+        {
+            let mut tx = conn.begin().await.unwrap();
+            // What SQLite does by itself when a write finds the disk full:
+            // the transaction is over, though sqlx still counts it open.
+            exec(&mut tx, "ROLLBACK").await;
+        }
+        drop(conn);
+        // As every write begins (`BEGIN IMMEDIATE`, which sqlx refuses on
+        // a connection it counts as inside a transaction).
+        let mut conn = pool.acquire().await.unwrap();
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        exec(&mut tx, "INSERT INTO t VALUES (1)").await;
+        tx.commit().await.unwrap();
+        drop(conn);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        pool.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[tokio::test]

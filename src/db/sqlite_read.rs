@@ -37,9 +37,24 @@ pub(crate) struct ReadPool(Arc<Shared>);
 
 struct Shared {
     path: CString,
+    read_only: bool,
     permits: Arc<Semaphore>,
     acquire_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
+}
+
+/// A file path as the path of a `file:` URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl std::fmt::Debug for ReadPool {
@@ -92,9 +107,15 @@ fn failure(db: *mut ffi::sqlite3, code: c_int) -> DbError {
 }
 
 impl Conn {
-    fn open(path: &CStr) -> Result<Self, DbError> {
+    fn open(path: &CStr, read_only: bool) -> Result<Self, DbError> {
         let mut db = ptr::null_mut();
-        let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_NOMUTEX;
+        // A database that cannot be written (see `ReadPool::new`) is opened
+        // as a URI that says so.
+        let flags = if read_only {
+            ffi::SQLITE_OPEN_READONLY | ffi::SQLITE_OPEN_URI | ffi::SQLITE_OPEN_NOMUTEX
+        } else {
+            ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_NOMUTEX
+        };
         let code = unsafe { ffi::sqlite3_open_v2(path.as_ptr(), &mut db, flags, ptr::null()) };
         let conn = Conn {
             db,
@@ -260,13 +281,27 @@ impl Row<'_> {
 impl ReadPool {
     /// `None` for a database that is not a file (`sqlite::memory:`): a
     /// second connection would see a database of its own.
-    pub fn new(filename: &std::path::Path, max: u32, acquire_timeout: Duration) -> Option<Self> {
+    pub fn new(
+        filename: &std::path::Path,
+        max: u32,
+        acquire_timeout: Duration,
+        read_only: bool,
+    ) -> Option<Self> {
         let path = filename.to_str()?;
         if path.is_empty() || path.starts_with(':') || path.contains("mode=memory") {
             return None;
         }
+        // A file on a read-only disk: `immutable` tells SQLite that nobody
+        // writes it, so it needs no lock files beside it (it could not make
+        // them there).
+        let path = if read_only {
+            format!("file:{}?immutable=1", uri_path(path))
+        } else {
+            path.to_owned()
+        };
         Some(Self(Arc::new(Shared {
             path: CString::new(path).ok()?,
+            read_only,
             permits: Arc::new(Semaphore::new(max.max(1) as usize)),
             acquire_timeout,
             idle: Mutex::new(Vec::new()),
@@ -288,7 +323,7 @@ impl ReadPool {
         let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => Conn::open(&shared.path)?,
+            None => Conn::open(&shared.path, shared.read_only)?,
         };
         Ok((conn, permit))
     }
@@ -546,7 +581,7 @@ mod tests {
             .execute(pool)
             .await
             .unwrap();
-        let reads = ReadPool::new(&file, 2, Duration::from_secs(1)).unwrap();
+        let reads = ReadPool::new(&file, 2, Duration::from_secs(1), false).unwrap();
         let (rows, total) = reads
             .read(false, |conn| {
                 conn.rows_and_total::<Thing>(

@@ -246,7 +246,11 @@ pub async fn load_session(
         return Ok(None);
     };
     if now - record.last_seen >= TOUCH_EVERY_SECS {
-        db.touch_session(&id_hash, now).await?;
+        // Only pushes the idle expiry back: a database that refuses writes
+        // (read-only, full) must not stop anyone from reading.
+        if let Err(error) = db.touch_session(&id_hash, now).await {
+            tracing::warn!(%error, "could not record session activity");
+        }
     }
     Ok(Some(Session {
         id_hash,
