@@ -16,6 +16,11 @@ Commands:
   migrate           Apply database migrations, then exit
   check             Check the database: SQLite's integrity and foreign keys,
                     every kept count against a fresh one; exit 1 if not sound
+  backup PATH       Write a consistent copy of the SQLite database to the new
+                    file PATH, while Roster serves (PostgreSQL: use pg_dump)
+  restore PATH      Replace the SQLite database with the backup PATH, after
+                    checking it; refused while a Roster server uses the
+                    database. The replaced one is kept beside it.
   seed --sample     Add the tutorials' sample records: three students (John Doe,
                     Sammy Shark, Carl White), a few handlers, pets, comments,
                     courses and enrolments
@@ -83,6 +88,8 @@ pub enum Command {
     Serve,
     Migrate,
     Check,
+    Backup(std::path::PathBuf),
+    Restore(std::path::PathBuf),
     SeedSample,
     Seed(SeedCounts),
     UserCreate {
@@ -107,6 +114,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         [] | ["serve"] => Ok(Command::Serve),
         ["migrate"] => Ok(Command::Migrate),
         ["check"] => Ok(Command::Check),
+        ["backup", path] => Ok(Command::Backup(path.into())),
+        ["restore", path] => Ok(Command::Restore(path.into())),
+        ["backup" | "restore", ..] => Err("backup and restore take one PATH".into()),
         ["seed", "--sample"] => Ok(Command::SeedSample),
         ["seed", rest @ ..] => parse_seed(rest),
         ["user", "create", rest @ ..] => parse_user_create(rest),
@@ -244,6 +254,32 @@ pub async fn run(command: Command) -> Result<(), String> {
                 Err(format!("the database is not sound:\n{report}"))
             }
         }
+        Command::Backup(path) => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let started = Instant::now();
+            let done = db.backup_into(&path).await;
+            db.close().await;
+            done.map_err(|e| e.to_string())?;
+            let check = roster_core::db::check_file(&path)
+                .await
+                .map_err(|e| e.to_string())?;
+            if !check.integrity.is_empty() {
+                return Err(format!(
+                    "the backup {} failed its integrity check: {}",
+                    path.display(),
+                    check.integrity.join("; ")
+                ));
+            }
+            println!(
+                "Backed up {} students and everything else to {} in {:.2} s.",
+                check.students,
+                path.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore(path) => restore(&path).await,
         Command::SeedSample => {
             let config = Config::from_env()?;
             let db = open_database(&config).await?;
@@ -398,6 +434,8 @@ fn read_password() -> Result<Password, String> {
 
 async fn serve() -> Result<(), String> {
     let config = Config::from_env()?;
+    // Held while serving: `roster restore` will not replace the file.
+    let _in_use = hold_database(&config.database_url)?;
     let db = open_database(&config).await?;
     let router = crate::build_router(&config, db.clone())
         .map_err(|e| format!("cannot load the site files: {e}"))?;
@@ -409,13 +447,160 @@ async fn serve() -> Result<(), String> {
         config.site_addr,
         db.backend().label()
     );
-    crate::serve(listener, router, shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight
+    // finish, but not for longer than DRAIN.
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signal = {
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: no new connections; finishing requests in flight");
+            stopping.notify_one();
+        }
+    };
+    let server = crate::serve(listener, router, signal);
+    tokio::pin!(server);
+    let served = tokio::select! {
+        served = &mut server => served,
+        _ = stopping.notified() => match tokio::time::timeout(DRAIN, &mut server).await {
+            Ok(served) => served,
+            Err(_) => {
+                tracing::warn!("requests still running after {} s: stopping anyway", DRAIN.as_secs());
+                Ok(())
+            }
+        },
+    };
+    served.map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     tracing::info!("Roster stopped");
     Ok(())
 }
+
+/// A shared lock on the SQLite file for as long as the server runs (SQLite's
+/// own locks are of another kind and not affected).
+fn hold_database(database_url: &str) -> Result<Option<std::fs::File>, String> {
+    if roster_core::db::Backend::of_url(database_url).map_err(|e| e.to_string())?
+        != roster_core::db::Backend::Sqlite
+    {
+        return Ok(None);
+    }
+    let Some(path) = roster_core::db::sqlite_file(database_url).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let Ok(file) = std::fs::File::open(&path) else {
+        // Not created yet: nothing to restore over.
+        return Ok(None);
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err("a restore is replacing the database right now; start again once it is done".into())
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            tracing::warn!(error = %e, "cannot lock the database file");
+            Ok(None)
+        }
+    }
+}
+
+/// `roster restore PATH`: checks the backup, then puts it in place of the
+/// database file, keeping the replaced one (and its WAL) beside it.
+async fn restore(backup: &std::path::Path) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let Some(target) =
+        roster_core::db::sqlite_file(&config.database_url).map_err(|e| e.to_string())?
+    else {
+        return Err(
+            "restore replaces a SQLite file; for PostgreSQL use pg_restore (see the README)".into(),
+        );
+    };
+    let check = roster_core::db::check_file(backup)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !check.integrity.is_empty() {
+        return Err(format!(
+            "{} failed its integrity check, nothing was changed: {}",
+            backup.display(),
+            check.integrity.join("; ")
+        ));
+    }
+    let newest = check.migrations.iter().copied().max();
+    match newest {
+        None => {
+            return Err(format!(
+                "{} is not a Roster database, nothing was changed",
+                backup.display()
+            ))
+        }
+        Some(version) if version > roster_core::db::latest_migration() => {
+            return Err(format!(
+                "{} comes from a newer Roster, nothing was changed",
+                backup.display()
+            ))
+        }
+        Some(_) => {}
+    }
+    // Nobody may use the database meanwhile: every server holds a shared
+    // lock on it.
+    let _lock = match std::fs::File::open(&target) {
+        Ok(file) => match file.try_lock() {
+            Ok(()) => Some(file),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "{} is in use by a running Roster server: stop it first, nothing was changed",
+                    target.display()
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("cannot lock {}: {e}", target.display()))
+            }
+        },
+        Err(_) => None,
+    };
+    let with_suffix = |path: &std::path::Path, suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    let incoming = with_suffix(&target, ".restoring");
+    std::fs::copy(backup, &incoming).map_err(|e| format!("cannot copy the backup: {e}"))?;
+    std::fs::File::open(&incoming)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| format!("cannot write the copy: {e}"))?;
+    let kept = with_suffix(&target, ".before-restore");
+    let mut kept_note = String::new();
+    if target.exists() {
+        std::fs::rename(&target, &kept).map_err(|e| format!("cannot move the old file: {e}"))?;
+        let old = roster_core::db::companion_files(&target);
+        let moved = roster_core::db::companion_files(&kept);
+        for (from, to) in old.iter().zip(moved.iter()) {
+            let _ = std::fs::remove_file(to);
+            if from.exists() {
+                std::fs::rename(from, to)
+                    .map_err(|e| format!("cannot move {}: {e}", from.display()))?;
+            }
+        }
+        kept_note = format!(" The database it replaced is kept as {}.", kept.display());
+    }
+    std::fs::rename(&incoming, &target)
+        .map_err(|e| format!("cannot put the backup in place: {e}"))?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    // Brought up to this version's schema, as a server would on start.
+    let db = open_database(&config).await?;
+    db.close().await;
+    println!(
+        "Restored {} ({} students) into {}.{kept_note}",
+        backup.display(),
+        check.students,
+        target.display()
+    );
+    Ok(())
+}
+
+/// How long a stopping server lets requests in flight finish.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -491,6 +676,22 @@ mod tests {
                 admin: true
             })
         );
+    }
+
+    #[test]
+    fn parses_backup_and_restore() {
+        assert_eq!(
+            parse(&args(&["backup", "/tmp/copy.db"])),
+            Ok(Command::Backup("/tmp/copy.db".into()))
+        );
+        assert_eq!(
+            parse(&args(&["restore", "copy.db"])),
+            Ok(Command::Restore("copy.db".into()))
+        );
+        assert!(parse(&args(&["backup"])).unwrap_err().contains("one PATH"));
+        assert!(parse(&args(&["restore", "a", "b"]))
+            .unwrap_err()
+            .contains("one PATH"));
     }
 
     #[test]
