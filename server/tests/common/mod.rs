@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod load;
+pub mod process;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -101,7 +104,7 @@ async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, Strin
 pub const TEST_CSS: &str = "body { color: #123456; }\n/* padding so that compression pays off */\n.card { margin: 0; } .card { margin: 0; } .card { margin: 0; } .card { margin: 0; }\n";
 pub const TEST_HASH: &str = "Hx3kq9TestHash";
 
-fn write_site(dir: &std::path::Path) -> PathBuf {
+pub fn write_site(dir: &std::path::Path) -> PathBuf {
     let root = dir.join("site");
     std::fs::create_dir_all(root.join("pkg")).unwrap();
     std::fs::write(
