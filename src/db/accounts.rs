@@ -161,6 +161,11 @@ impl Db {
     /// The account a username or email (either, ignoring case) names, with
     /// its password hash.
     pub async fn find_login(&self, login: &str) -> Result<Option<LoginRecord>, DbError> {
+        // No username or email holds a control character (and PostgreSQL
+        // refuses a NUL in any string it is sent).
+        if login.chars().any(char::is_control) {
+            return Ok(None);
+        }
         let row: Option<LoginRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.username, d.display_name, u.is_admin, u.disabled, u.password_hash \

@@ -256,7 +256,8 @@ pub(crate) fn like_pattern(text: &str) -> String {
 /// `text%` for LIKE: what starts with `text`, wildcards in it taken literally.
 pub(crate) fn prefix_pattern(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
+    // A NUL matches no stored text, and PostgreSQL refuses it in a string.
+    for c in text.chars().filter(|&c| c != '\0') {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -275,5 +276,6 @@ mod tests {
         assert_eq!(like_pattern("Ann"), "%ann%");
         assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
         assert_eq!(prefix_pattern("Do%"), "Do\\%%");
+        assert_eq!(prefix_pattern("a\0b"), "ab%");
     }
 }

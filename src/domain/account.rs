@@ -180,6 +180,9 @@ impl FormInput for LoginInput {
             errors.add("login", "Enter your username or email.");
         } else if login.chars().count() > super::EMAIL_MAX.max(USERNAME_MAX) {
             errors.add("login", "No account has a name that long.");
+        } else if login.chars().any(char::is_control) {
+            // No username or email has one: this says nothing about accounts.
+            errors.add("login", "No account has a name with control characters.");
         }
         if self.password.is_empty() {
             errors.add("password", "Enter your password.");

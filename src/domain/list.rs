@@ -120,12 +120,7 @@ impl<S: SortKey, F: ListFilter> Default for ListQuery<S, F> {
 impl<S: SortKey, F: ListFilter> ListQuery<S, F> {
     /// Reads `q`, `sort`, `page`, `per` and the filter's own parameters.
     pub fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
-        let search: String = get("q")
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(SEARCH_MAX)
-            .collect();
+        let search = search_text(&get("q").unwrap_or_default(), SEARCH_MAX);
         let sort = get("sort")
             .and_then(|s| S::from_param(&s))
             .unwrap_or_default();
@@ -202,6 +197,17 @@ impl<S: SortKey, F: ListFilter> ListQuery<S, F> {
 }
 
 /// `base?k=v&…`, values percent-encoded.
+/// Text to look for, from a URL or a search box: trimmed, at most `max`
+/// characters, without control characters (no stored text has one, and
+/// PostgreSQL refuses a NUL in any string it is sent).
+pub fn search_text(raw: &str, max: usize) -> String {
+    let kept: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let cut: String = kept.trim().chars().take(max).collect();
+    // Cut short, it may end in a space: the same text read back must be
+    // the same search.
+    cut.trim_end().to_owned()
+}
+
 pub fn with_query(base: &str, params: &[(&str, String)]) -> String {
     if params.is_empty() {
         return base.to_owned();
@@ -322,6 +328,13 @@ mod tests {
         assert_eq!(q.offset(), 100);
         assert_eq!(q.filter.owner, Some(7));
         assert_eq!(from(&[("q", &"x".repeat(500))]).search.len(), SEARCH_MAX);
+        assert_eq!(from(&[("q", " a\u{0}b\tc ")]).search, "abc");
+        assert_eq!(from(&[("q", "\u{7f} a")]).search, "a");
+        let cut_at_a_space = format!("{} b", "a".repeat(SEARCH_MAX - 1));
+        assert_eq!(
+            from(&[("q", &cut_at_a_space)]).search,
+            "a".repeat(SEARCH_MAX - 1)
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{id_param, ListFilter, Listing, SortKey};
+use super::list::{id_param, search_text, ListFilter, Listing, SortKey};
 use super::text::Line;
 use super::{urls, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -151,7 +151,7 @@ impl ListFilter for PetFilter {
     fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
         PetFilter {
             category: get("category")
-                .map(|c| c.trim().chars().take(CATEGORY_MAX).collect::<String>())
+                .map(|c| search_text(&c, CATEGORY_MAX))
                 .filter(|c| !c.is_empty()),
             handler: id_param(get("handler")),
         }
