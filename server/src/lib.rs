@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compress;
 pub mod config;
 pub mod forms;
+pub mod outage;
 pub mod render;
 pub mod security;
 pub mod startup;

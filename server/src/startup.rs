@@ -66,6 +66,7 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         auth: config.auth.clone(),
         secure_cookie: config.secure_cookie,
         trust_proxy: config.trust_proxy,
+        probe: Default::default(),
     }));
     // Generated once per process: leptos marks the whole process as "route
     // generation running" meanwhile, and a page whose data starts loading in
@@ -94,6 +95,10 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::outage::unless_database_gone,
         ))
         .layer(axum::middleware::from_fn(security::reject_cross_site))
         .layer(axum::middleware::from_fn(security::headers))

@@ -27,6 +27,8 @@ pub struct Shared {
     pub auth: AuthSettings,
     pub secure_cookie: SecureCookie,
     pub trust_proxy: bool,
+    /// Whether the database answers, asked when a request is slow.
+    pub probe: crate::outage::Probe,
 }
 
 impl std::ops::Deref for AppState {

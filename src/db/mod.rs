@@ -280,14 +280,15 @@ pub struct PoolSettings {
 }
 
 impl PoolSettings {
-    /// SQLite: long enough to queue behind a burst of writers. PostgreSQL:
-    /// sqlx keeps retrying a refused connection until this runs out, so it
-    /// is how long a page waits before answering 503 while PostgreSQL is
-    /// down; queries take milliseconds, so a healthy pool frees one sooner.
+    /// Long enough to queue behind a burst of writers (SQLite) or behind
+    /// every pooled connection being busy (PostgreSQL). While PostgreSQL is
+    /// down sqlx retries refused connections until this runs out; the
+    /// server does not wait that long: it asks [`Db::reachable`] when a
+    /// request is slow and answers 503 at once if not.
     fn acquire_for(&self, backend: Backend) -> Duration {
         self.acquire_timeout.unwrap_or(match backend {
             Backend::Sqlite => Duration::from_secs(5),
-            Backend::Postgres => Duration::from_millis(1500),
+            Backend::Postgres => Duration::from_secs(10),
         })
     }
 
@@ -427,6 +428,26 @@ impl Db {
     pub async fn ping(&self) -> Result<(), DbError> {
         with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
+    }
+
+    /// Whether the database answers a new connection of its own within
+    /// `limit`, whatever the pool is doing: tells a busy PostgreSQL (every
+    /// pooled connection taken) from one that is gone. An SQLite file is
+    /// always there.
+    pub async fn reachable(&self, limit: Duration) -> bool {
+        use sqlx::{ConnectOptions, Connection};
+        match self {
+            Db::Sqlite(_) => true,
+            Db::Postgres(pool) => {
+                let options = pool.connect_options();
+                let attempt = async {
+                    let mut conn = options.connect().await?;
+                    conn.ping().await?;
+                    conn.close().await
+                };
+                matches!(tokio::time::timeout(limit, attempt).await, Ok(Ok(())))
+            }
+        }
     }
 
     pub async fn close(&self) {
