@@ -49,7 +49,7 @@ say "HTTP tests on PostgreSQL"
 bash scripts/postgres.sh start
 TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test -p roster \
   --test students --test accounts --test assets --test handlers --test pets --test comments \
-  --test courses --test users --test messages --test outage --test fuzz
+  --test courses --test users --test messages --test outage --test fuzz --test stress
 
 say "browser tests (Chromium, JavaScript on and off)"
 # The server binary must be the one built with the wasm bundle (a no-op when

@@ -34,7 +34,7 @@ pub struct TestApp {
 }
 
 /// Removes the test's database (file or PostgreSQL database) when dropped.
-struct Guard {
+pub struct Guard {
     dir: PathBuf,
     pg: Option<(String, String)>,
 }
@@ -98,6 +98,18 @@ async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, Strin
             None,
         ),
     }
+}
+
+/// A fresh database for servers a test starts itself (in `dir`, or on the
+/// PostgreSQL server of `TEST_DATABASE_URL`): its URL, and a guard that
+/// removes it.
+pub async fn fresh_store(dir: &std::path::Path) -> (String, Guard) {
+    let (url, pg) = fresh_database(dir).await;
+    let guard = Guard {
+        dir: dir.to_owned(),
+        pg,
+    };
+    (url, guard)
 }
 
 /// A site root with a stylesheet and an icon, the way cargo-leptos lays it out.
