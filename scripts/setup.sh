@@ -88,7 +88,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\b"; then
   step_done
 fi
 
-# wasm-opt, for release builds (npm's binaryen package carries a native one).
+# wasm-opt, for release builds: Debian's binaryen where apt is (a native
+# build: the release bundle's optimisation takes seconds), else npm's.
+if ! command -v wasm-opt >/dev/null && command -v apt-get >/dev/null; then
+  apt_install binaryen
+fi
 if ! command -v wasm-opt >/dev/null; then
   say "npm install binaryen (wasm-opt)"
   mkdir -p "$HOME/.cache/roster/tools"

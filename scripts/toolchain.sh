@@ -34,5 +34,5 @@ roster_release_wasm_flags() {
 }
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$ROSTER_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
-# wasm-opt from npm's binaryen package, installed by setup.sh when missing.
+# wasm-opt: Debian's binaryen (in /usr/bin) or, without apt, npm's (setup.sh).
 export PATH="$PATH:$HOME/.cache/roster/tools/node_modules/.bin"

@@ -447,6 +447,14 @@ async fn serve() -> Result<(), String> {
         config.site_addr,
         db.backend().label()
     );
+    if db.count_users().await.is_ok_and(|n| n == 0) {
+        tracing::info!(
+            "No accounts yet: register at http://{}/register/ (the first account \
+             becomes the administrator), or run `roster user create --username NAME \
+             --email EMAIL --admin`",
+            config.site_addr
+        );
+    }
     // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight
     // finish, but not for longer than DRAIN.
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
