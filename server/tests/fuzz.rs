@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
+use common::load::Dice;
 use common::{session_cookie, spawn_app, ADMIN, ADMIN_PASSWORD};
 use roster_core::domain::urls;
 
@@ -101,24 +102,8 @@ const NASTY: &[&str] = &[
     "a@b",
 ];
 
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[self.below(list.len())]
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
+fn nasty(dice: &mut Dice) -> &'static str {
+    NASTY[dice.below(NASTY.len())]
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -167,10 +152,10 @@ fn bodies(dice: &mut Dice, name: &dyn Fn(&str) -> String) -> Vec<(Option<&'stati
             if dice.below(4) == 0 {
                 continue;
             }
-            let value = dice.pick(NASTY);
+            let value = nasty(dice);
             pairs.push((name(field), value.to_owned()));
             if round % 2 == 1 {
-                pairs.push((name(field), dice.pick(NASTY).to_owned()));
+                pairs.push((name(field), nasty(dice).to_owned()));
             }
         }
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -179,7 +164,11 @@ fn bodies(dice: &mut Dice, name: &dyn Fn(&str) -> String) -> Vec<(Option<&'stati
         out.push((Some(FORM), body.into_bytes()));
     }
     // A long value in one field: past every limit but under the body limit.
-    let long = format!("{}={}", name(dice.pick(FIELDS)), "x".repeat(20_000));
+    let long = format!(
+        "{}={}",
+        name(dice.pick(FIELDS).unwrap()),
+        "x".repeat(20_000)
+    );
     out.push((Some(FORM), long.into_bytes()));
     out
 }
@@ -273,9 +262,9 @@ async fn fuzz(app: &common::TestApp, clients: &[(&str, reqwest::Client)], seed: 
                 "next",
                 "unread",
             ] {
-                query.append_pair(name, dice.pick(NASTY));
+                query.append_pair(name, nasty(&mut dice));
             }
-            let path = path_with(pattern, ids[dice.below(ids.len())]);
+            let path = path_with(pattern, dice.pick(&ids).unwrap());
             let request = client.get(format!("{}{path}?{}", app.address, query.finish()));
             tally.send(format!("{who} GET {path}"), request).await;
         }

@@ -137,23 +137,27 @@ struct Shared {
     tag: String,
 }
 
-/// A small deterministic generator (xorshift) per client: no `rand` needed.
-struct Dice(u64);
+/// A small deterministic generator (xorshift): no `rand` needed.
+pub struct Dice(pub u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick(&mut self, ids: &[i64]) -> Option<i64> {
-        (!ids.is_empty()).then(|| ids[self.below(ids.len())])
+    pub fn pick<T: Copy>(&mut self, list: &[T]) -> Option<T> {
+        (!list.is_empty()).then(|| list[self.below(list.len())])
+    }
+
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
     }
 }
 
@@ -376,9 +380,15 @@ impl Client {
         }
     }
 
-    async fn create_handler(&mut self) {
-        let name = format!("Handler {}", self.unique());
-        let request = self.post("/handlers/create/", &[("name", &name)]);
+    /// Posts a create form; on 303, notes the new record under `marker`.
+    async fn create(
+        &mut self,
+        kind: &'static str,
+        path: &str,
+        form: &[(&str, &str)],
+        marker: String,
+    ) {
+        let request = self.post(path, form);
         if let Outcome::Answer {
             status: 303,
             location,
@@ -386,9 +396,20 @@ impl Client {
         } = self.send(request).await
         {
             if let Some(id) = id_in(&location) {
-                self.made("handler", id, name);
+                self.made(kind, id, marker);
             }
         }
+    }
+
+    async fn create_handler(&mut self) {
+        let name = format!("Handler {}", self.unique());
+        self.create(
+            "handler",
+            "/handlers/create/",
+            &[("name", &name)],
+            name.clone(),
+        )
+        .await;
     }
 
     async fn create_pet(&mut self) {
@@ -398,24 +419,13 @@ impl Client {
         let name = format!("Pet {}", self.unique());
         let category = ["Dog", "Cat", "Parrot", "dog"][self.dice.below(4)];
         let handler = handler.to_string();
-        let request = self.post(
-            "/pets/create/",
-            &[
-                ("name", &name),
-                ("category", category),
-                ("handler_id", &handler),
-            ],
-        );
-        if let Outcome::Answer {
-            status: 303,
-            location,
-            ..
-        } = self.send(request).await
-        {
-            if let Some(id) = id_in(&location) {
-                self.made("pet", id, name);
-            }
-        }
+        let form = [
+            ("name", name.as_str()),
+            ("category", category),
+            ("handler_id", &handler),
+        ];
+        self.create("pet", "/pets/create/", &form, name.clone())
+            .await;
     }
 
     async fn comment(&mut self) {
