@@ -155,11 +155,21 @@ bytes_of() {
 
 # --- Part 1: lists on equal work, beside the Flask tutorial app -------------
 db_small="$work/small.db"
-prepare "$db_small" --count 100 --handlers 100 --pets 100
+prepare "$db_small" --count 100 --handlers 100 --pets 100 --courses 100 --enrolments 300
 start_server "$db_small"
 sign_in
 pet=1
 comment_on "$pet" 50
+# Student 50 in 8 courses (those it is not in yet, through the form).
+enrol_in_courses() { # $1: student, $2: how many
+  local n=0 course
+  for course in $(seq 1 100); do
+    [ "$n" -ge "$2" ] && break
+    status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" -H "Origin: $url" \
+      --data "student_id=$1&course_id=$course" "$url/$1/enrol/")"
+    [ "$status" = 303 ] && n=$((n + 1))
+  done
+}
 
 if [ "$peer" = true ]; then
   echo "==> the Flask tutorial app with 100 students (../shared/peers/flask-students)"
@@ -203,11 +213,15 @@ for enc in "" "gzip, br"; do
   versus "students /?per=100${note}" "$url/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
   versus "handlers /handlers/?per=100${note}" "$url/handlers/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
   versus "pets /pets/?per=100${note}" "$url/pets/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
+  versus "courses /courses/?per=100${note}" "$url/courses/?per=100" "http://127.0.0.1:$peer_port/" "$enc"
   versus "one student /50/${note}" "$url/50/" "http://127.0.0.1:$peer_port/1/" "$enc"
 done
 [ -n "$peer_pid" ] && kill -- -"$peer_pid" 2>/dev/null; peer_pid=""
 
 header
+enrolled_before="$(curl -s -H "Cookie: $cookie" "$url/50/" | grep -o 'href="/courses/[0-9]*/"' | sort -u | wc -l)"
+enrol_in_courses 50 $(( 8 - enrolled_before ))
+run "/50/ (a student in 8 courses)" -H "Cookie: $cookie" "$url/50/"
 run "/pets/$pet/ (50 comments)" -H "Cookie: $cookie" "$url/pets/$pet/"
 run "/pets/$pet/ (50 comments, compressed)" -H "Cookie: $cookie" -H "Accept-Encoding: gzip, br" "$url/pets/$pet/"
 run "POST /create/ (no JS)" -s "$work/create.lua" "$url"
@@ -219,9 +233,10 @@ page_rss_kb=$peak_rss_kb
 # --- Part 2: large databases --------------------------------------------------
 db_large="$work/large.db"
 echo
-echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments"
+echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments, 1,000 courses, 300,000 enrolments"
 started=$(date +%s.%N)
-prepare "$db_large" --count 100000 --handlers 10000 --pets 100000 --comments 200000
+prepare "$db_large" --count 100000 --handlers 10000 --pets 100000 --comments 200000 \
+  --courses 1000 --enrolments 300000
 printf 'seeded in %.1f s\n' "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')"
 start_server "$db_large"
 sign_in
@@ -237,6 +252,16 @@ run "/pets/?category=dog (100,000)" -H "Cookie: $cookie" "$url/pets/?category=do
 run "/pets/777/ (50+ comments)" -H "Cookie: $cookie" "$url/pets/777/"
 run "/pets/create/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/create/"
 run "/pets/777/edit/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/777/edit/"
+run "/courses/ (1,000 courses, 300,000 enrolments)" -H "Cookie: $cookie" "$url/courses/"
+# A course with 1,000 students, enrolled through the form.
+big="$(curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" -H "Origin: $url" \
+  --data "code=BIG-1000&title=Everyone&capacity=" "$url/courses/create/" | grep -o '/courses/[0-9]*/' | grep -o '[0-9]*')"
+for s in $(seq 1 1000); do
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "course_id=$big&student_id=$s" "$url/courses/$big/enrol/"
+done
+run "/courses/$big/ (1,000 enrolled, paged)" -H "Cookie: $cookie" "$url/courses/$big/"
+run "/courses/$big/?sort=name&page=40" -H "Cookie: $cookie" "$url/courses/$big/?sort=name&page=40"
 
 echo
 echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (part 1)," \
@@ -250,9 +275,11 @@ size_of() { # $1: files; prints raw, gzip and brotli KB
   done
   printf '%d KB raw, %d KB gzip, %d KB brotli (%d bytes)' $((raw / 1024)) $((gz / 1024)) $((br / 1024)) "$br"
 }
-wasm="$(ls "$site"/pkg/roster.*.wasm | head -1)"
+# The newest build's files only: older hashed files stay in the folder.
+wasm="$(ls -t "$site"/pkg/roster.*.wasm | head -1)"
 printf 'hydration wasm %s: %s\n' "$(basename "$wasm")" "$(size_of "$wasm")"
-chunks="$(ls "$site"/pkg/chunk_*.wasm "$site"/pkg/split_*.wasm 2>/dev/null || true)"
+chunks="$(find "$site/pkg" -maxdepth 1 \( -name 'chunk_*.wasm' -o -name 'split_*.wasm' \) \
+  -newermt "@$(( $(stat -c %Y "$wasm") - 300 ))" | sort)"
 if [ -n "$chunks" ]; then
   printf 'lazy chunks (%d files, loaded with the pages that need them): %s\n' \
     "$(wc -w <<<"$chunks")" "$(size_of "$chunks")"
