@@ -7,6 +7,28 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/toolchain.sh
 roster_release_wasm_flags
-cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}"
+bin="${CARGO_TARGET_DIR:-target}/release/roster"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
-exec "${CARGO_TARGET_DIR:-target}/release/roster" "$@"
+
+# Nothing changed since the last build (every file git tracks or would
+# track, the compiler, and the built site, which a debug build for the tests
+# would have replaced): start at once. cargo-leptos itself would redo the
+# wasm-bindgen and compression steps (about 20 s) every time.
+stamp="${CARGO_TARGET_DIR:-target}/release/.run-stamp"
+build_state() {
+  git rev-parse --git-dir >/dev/null 2>&1 || return 1
+  (
+    rustc --version
+    git ls-files -co --exclude-standard -z | xargs -0 sha256sum
+    find "$LEPTOS_SITE_ROOT" -type f -printf '%P %s %T@\n' | sort
+    sha256sum "$bin"
+  ) 2>&1 | sha256sum
+}
+if [ -x "$bin" ] && [ -d "$LEPTOS_SITE_ROOT/pkg" ] && [ -f "$stamp" ] &&
+  [ "$(build_state || true)" = "$(cat "$stamp")" ]; then
+  printf '\033[1m==> %s\033[0m\n' "nothing changed since the last build"
+else
+  cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}"
+  build_state >"$stamp" || rm -f "$stamp"
+fi
+exec "$bin" "$@"
