@@ -29,8 +29,14 @@ test("course → enrol a student from its page → grade → seen on the student
 
   // A grade, saved in the row.
   await row.getByLabel("Grade for Kim Course").fill("88");
+  // With JavaScript the save is a server function call: wait for its
+  // answer, or the next page may be read before the grade is written.
+  const saved = jsOn(info)
+    ? page.waitForResponse((r) => r.url().endsWith("/api/courses/set-grade") && r.status() === 200)
+    : null;
   await row.getByRole("button", { name: "Save" }).click();
-  if (jsOn(info)) {
+  if (saved) {
+    await saved;
     await expect(page.getByRole("button", { name: "Save" })).toBeEnabled();
   }
   await open(page, info, `/${studentId}/`);
