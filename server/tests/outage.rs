@@ -38,6 +38,12 @@ async fn post_student(client: &reqwest::Client, address: &str, first: &str) -> r
         .unwrap()
 }
 
+/// Adds a student through the form and expects it saved (303).
+async fn assert_saved(client: &reqwest::Client, address: &str, first: &str, server: &Server) {
+    let status = post_student(client, address, first).await.status().as_u16();
+    assert_eq!(status, 303, "{}", server.log_text());
+}
+
 fn assert_readable_503(status: u16, retry: Option<String>, html: &str) {
     assert_eq!(status, 503, "{html}");
     assert_eq!(retry.as_deref(), Some("5"), "Retry-After");
@@ -155,15 +161,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
     assert_eq!(response.status().as_u16(), 303);
     let cookie = common::session_cookie(&response).unwrap();
     let client = browser(&address, &cookie);
-    assert_eq!(
-        post_student(&client, &address, "Ada")
-            .await
-            .status()
-            .as_u16(),
-        303,
-        "{}",
-        server.log_text()
-    );
+    assert_saved(&client, &address, "Ada", &server).await;
 
     // Fill the namespace's disk, seen through the server's own root.
     let filler = std::path::PathBuf::from(format!("/proc/{}/root", server.pid()))
@@ -188,15 +186,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
 
     // Room again: the same server takes writes.
     std::fs::remove_file(&filler).unwrap();
-    assert_eq!(
-        post_student(&client, &address, "Grace")
-            .await
-            .status()
-            .as_u16(),
-        303,
-        "{}",
-        server.log_text()
-    );
+    assert_saved(&client, &address, "Grace", &server).await;
     let (_, _, html) = read(client.get(format!("{address}/")).send().await.unwrap()).await;
     assert!(html.contains("Grace Lovelace") && html.contains("2 students"));
     assert!(!server.log_text().contains("panicked"));
