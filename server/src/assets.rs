@@ -26,12 +26,19 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 struct Asset {
+    path: PathBuf,
     content_type: &'static str,
+    compressible: bool,
+    cache_control: HeaderValue,
+    /// Read on first use; `None` when the file could not be read.
+    content: OnceLock<Option<Arc<Content>>>,
+}
+
+struct Content {
     raw: Bytes,
     gzip: Option<Bytes>,
     brotli: OnceLock<Option<Bytes>>,
     etag: HeaderValue,
-    cache_control: HeaderValue,
 }
 
 #[derive(Default)]
@@ -40,10 +47,14 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// Loads every file under `root`. Files whose names contain one of
-    /// `hashes` (cargo-leptos's content hashes) are cached for a year.
-    /// A missing root gives an empty set: the pages still work, unstyled and
-    /// without JavaScript, and a warning says why.
+    /// Finds every file under `root`. Files whose names contain one of
+    /// `hashes` (cargo-leptos's content hashes: this build's bundle, which
+    /// every page loads) are read now; the rest when first asked for. The
+    /// site folder keeps every earlier build's files too, and the lazily
+    /// loaded wasm chunks are asked for only by the pages that need them:
+    /// neither should sit in memory unused. Hashed names and chunks are
+    /// cached for a year. A missing root gives an empty set: the pages
+    /// still work, unstyled and without JavaScript, and a warning says why.
     pub fn load(root: &Path, hashes: &[String]) -> std::io::Result<Self> {
         let mut assets = Assets::default();
         if !root.is_dir() {
@@ -52,74 +63,35 @@ impl Assets {
         }
         let mut paths = Vec::new();
         collect_files(root, &mut paths)?;
-        let mut precompressed: HashMap<PathBuf, Bytes> = HashMap::new();
-        for path in &paths {
-            if matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
-                precompressed.insert(path.clone(), Bytes::from(std::fs::read(path)?));
-            }
-        }
-        let mut background = Vec::new();
         for path in paths {
             if matches!(path.extension().and_then(|e| e.to_str()), Some("br" | "gz")) {
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let url = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
-            let raw = Bytes::from(std::fs::read(&path)?);
             let (content_type, compressible) = content_type(&path);
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let hashed = hashes
+            let current = hashes
                 .iter()
-                .any(|h| !h.is_empty() && name.contains(h.as_str()))
-                || is_split_chunk(name);
-            let with_ext = |ext: &str| {
-                let mut p = path.clone().into_os_string();
-                p.push(ext);
-                precompressed.get(&PathBuf::from(p)).cloned()
-            };
-            let gzip = if compressible {
-                with_ext(".gz")
-                    .or_else(|| gzip(&raw))
-                    .filter(|gz| gz.len() < raw.len())
-            } else {
-                None
-            };
-            let brotli = OnceLock::new();
-            match (compressible, with_ext(".br")) {
-                (false, _) => {
-                    let _ = brotli.set(None);
-                }
-                (true, Some(br)) => {
-                    let _ = brotli.set(Some(br));
-                }
-                (true, None) => {}
-            }
+                .any(|h| !h.is_empty() && name.contains(h.as_str()));
             let asset = Arc::new(Asset {
                 content_type,
-                etag: etag(&raw),
-                cache_control: HeaderValue::from_static(if hashed {
+                compressible,
+                cache_control: HeaderValue::from_static(if current || is_split_chunk(name) {
                     IMMUTABLE
                 } else {
                     REVALIDATE
                 }),
-                raw,
-                gzip,
-                brotli,
+                path,
+                content: OnceLock::new(),
             });
-            if asset.brotli.get().is_none() {
-                background.push(asset.clone());
+            if current && asset.content().is_none() {
+                return Err(std::io::Error::other(format!(
+                    "cannot read {}",
+                    asset.path.display()
+                )));
             }
             assets.files.insert(url, asset);
-        }
-        if !background.is_empty() {
-            // Brotli at full strength takes a second or more for a large
-            // bundle: do it off the request path; gzip is served meanwhile.
-            std::thread::spawn(move || {
-                for asset in background {
-                    let br = brotli(&asset.raw).filter(|br| br.len() < asset.raw.len());
-                    let _ = asset.brotli.set(br);
-                }
-            });
         }
         Ok(assets)
     }
@@ -147,12 +119,13 @@ impl Assets {
             return None;
         }
         let asset = self.files.get(path)?;
+        let content = asset.content()?;
         let mut builder = Response::builder()
-            .header(header::ETAG, asset.etag.clone())
+            .header(header::ETAG, content.etag.clone())
             .header(header::CACHE_CONTROL, asset.cache_control.clone())
             .header(header::VARY, "accept-encoding");
         if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
-            if tags.to_str().is_ok_and(|t| etag_matches(t, &asset.etag)) {
+            if tags.to_str().is_ok_and(|t| etag_matches(t, &content.etag)) {
                 return builder
                     .status(StatusCode::NOT_MODIFIED)
                     .body(Body::empty())
@@ -163,11 +136,11 @@ impl Assets {
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let brotli = asset.brotli.get().and_then(Option::as_ref);
-        let (body, encoding) = match (brotli, &asset.gzip) {
+        let brotli = content.brotli.get().and_then(Option::as_ref);
+        let (body, encoding) = match (brotli, &content.gzip) {
             (Some(br), _) if accepts(accepted, "br") => (br.clone(), Some("br")),
             (_, Some(gz)) if accepts(accepted, "gzip") => (gz.clone(), Some("gzip")),
-            _ => (asset.raw.clone(), None),
+            _ => (content.raw.clone(), None),
         };
         builder = builder
             .header(header::CONTENT_TYPE, asset.content_type)
@@ -181,6 +154,60 @@ impl Assets {
             Body::from(body)
         };
         builder.body(body).ok()
+    }
+}
+
+impl Asset {
+    /// The file's bytes and their compressed forms, read (and compressed,
+    /// unless the build did) the first time.
+    fn content(&self) -> Option<Arc<Content>> {
+        self.content
+            .get_or_init(|| match self.read() {
+                Ok(content) => Some(content),
+                Err(e) => {
+                    tracing::warn!(path = %self.path.display(), error = %e, "cannot read a site file");
+                    None
+                }
+            })
+            .clone()
+    }
+
+    fn read(&self) -> std::io::Result<Arc<Content>> {
+        let raw = Bytes::from(std::fs::read(&self.path)?);
+        let beside = |ext: &str| {
+            let mut p = self.path.clone().into_os_string();
+            p.push(ext);
+            std::fs::read(PathBuf::from(p)).ok().map(Bytes::from)
+        };
+        let gzip = if self.compressible {
+            beside(".gz")
+                .or_else(|| gzip(&raw))
+                .filter(|gz| gz.len() < raw.len())
+        } else {
+            None
+        };
+        let compressed = OnceLock::new();
+        if !self.compressible {
+            let _ = compressed.set(None);
+        } else if let Some(br) = beside(".br") {
+            let _ = compressed.set(Some(br));
+        }
+        let content = Arc::new(Content {
+            etag: etag(&raw),
+            raw,
+            gzip,
+            brotli: compressed,
+        });
+        if content.brotli.get().is_none() {
+            // Brotli at full strength takes a second or more for a large
+            // bundle: do it off the request path; gzip is served meanwhile.
+            let content = content.clone();
+            std::thread::spawn(move || {
+                let br = brotli(&content.raw).filter(|br| br.len() < content.raw.len());
+                let _ = content.brotli.set(br);
+            });
+        }
+        Ok(content)
     }
 }
 

@@ -57,7 +57,7 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
     let hash_values: Vec<String> = hashes.iter().map(|(_, hash)| hash.clone()).collect();
     let assets = Assets::load(&config.site_root, &hash_values)?;
     let urls = Arc::new(AssetUrls::new(&config.site_pkg_dir, "roster", &hashes));
-    tracing::info!(files = assets.len(), "static assets loaded");
+    tracing::info!(files = assets.len(), "static files found");
     let state = AppState(Arc::new(Shared {
         leptos_options: options,
         db,

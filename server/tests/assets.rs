@@ -5,7 +5,7 @@ mod common;
 
 use std::io::Read;
 
-use common::{spawn_app, TEST_CSS, TEST_HASH};
+use common::{spawn_app, spawn_app_with, TEST_CSS, TEST_HASH};
 
 #[tokio::test]
 async fn hashed_assets_are_compressed_and_cached_for_a_year() {
@@ -103,4 +103,64 @@ async fn unhashed_files_revalidate_and_missing_ones_are_404() {
         .await
         .unwrap();
     assert_ne!(post.status().as_u16(), 200);
+}
+
+/// The site folder keeps earlier builds' files (and the wasm chunks only
+/// some pages load): they are served, but read when first asked for, not
+/// held in memory from the start. A precompressed copy beside one is used.
+#[tokio::test]
+async fn other_files_are_read_when_first_asked_for() {
+    let app = spawn_app_with(|config| {
+        let pkg = config.site_root.join("pkg");
+        std::fs::write(pkg.join("roster.OldBuild1.css"), "/* at start */").unwrap();
+        std::fs::write(
+            pkg.join("chunk_7.Ab3dEf6hIj9kLm2nOp5qRs.wasm"),
+            b"\0asm one",
+        )
+        .unwrap();
+    })
+    .await;
+    let pkg = app.site_root.join("pkg");
+    // Changed after the server started: what it serves is what is there
+    // when the file is first asked for.
+    std::fs::write(pkg.join("roster.OldBuild1.css"), "/* when asked */").unwrap();
+    let mut br = Vec::new();
+    {
+        let mut encoder = brotli::CompressorWriter::new(&mut br, 4096, 5, 20);
+        std::io::Write::write_all(&mut encoder, TEST_CSS.as_bytes()).unwrap();
+    }
+    std::fs::write(pkg.join("roster.OldBuild1.css.br"), &br).unwrap();
+
+    let old = app
+        .client
+        .get(app.url("/pkg/roster.OldBuild1.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status().as_u16(), 200);
+    assert_eq!(old.headers()["cache-control"], "no-cache");
+    assert_eq!(old.text().await.unwrap(), "/* when asked */");
+    let compressed = app
+        .client
+        .get(app.url("/pkg/roster.OldBuild1.css"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    assert_eq!(compressed.bytes().await.unwrap().as_ref(), &br[..]);
+
+    let chunk = app
+        .client
+        .get(app.url("/pkg/chunk_7.Ab3dEf6hIj9kLm2nOp5qRs.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chunk.status().as_u16(), 200);
+    assert_eq!(
+        chunk.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(chunk.headers()["content-type"], "application/wasm");
+    assert_eq!(chunk.bytes().await.unwrap().as_ref(), b"\0asm one");
 }
