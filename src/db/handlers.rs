@@ -49,6 +49,13 @@ fn order_by(sort: HandlerSort) -> &'static str {
     }
 }
 
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct ChoiceRow {
+    id: i64,
+    name: String,
+    pet_count: i64,
+}
+
 impl Db {
     pub async fn list_handlers(
         &self,
@@ -88,16 +95,18 @@ impl Db {
             "SELECT id, name, pet_count FROM handlers WHERE name {like} $1 ESCAPE '\\' \
              ORDER BY lower(name), id LIMIT $2"
         );
-        let pattern = like_pattern(text.trim());
-        let rows: Vec<(i64, String, i64)> = with_pool!(self, pool => {
-            sqlx::query_as(&sql).bind(pattern.as_str()).bind(limit).fetch_all(pool).await?
-        });
+        let rows: Vec<ChoiceRow> = self
+            .all_as(
+                sql,
+                vec![Arg::Text(like_pattern(text.trim())), Arg::Int(limit)],
+            )
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, pet_count)| HandlerChoice {
-                id,
-                name,
-                pet_count,
+            .map(|r| HandlerChoice {
+                id: r.id,
+                name: r.name,
+                pet_count: r.pet_count,
             })
             .collect())
     }

@@ -223,16 +223,17 @@ impl ListSql {
 }
 
 impl Db {
-    /// The first row of `sql` (with `args` bound to `$1`, `$2`…) as `R`;
-    /// on SQLite through the read connections (see `sqlite_read`).
-    pub(crate) async fn first_as<R: AnyRow>(
+    /// Every row of `sql` (with `args` bound to `$1`, `$2`…) as `R`; on
+    /// SQLite through the read connections (see `sqlite_read`). For short
+    /// queries, by key or with a `LIMIT`: no table scans here.
+    pub(crate) async fn all_as<R: AnyRow>(
         &self,
         sql: String,
         args: Vec<Arg>,
-    ) -> Result<Option<R>, DbError> {
+    ) -> Result<Vec<R>, DbError> {
         if let Db::Sqlite(pool) = self {
             if let Some(reads) = pool.reads() {
-                return reads.read(false, move |conn| conn.first(&sql, &args)).await;
+                return reads.read(false, move |conn| conn.all(&sql, &args)).await;
             }
         }
         Ok(with_pool!(self, pool => {
@@ -243,8 +244,17 @@ impl Db {
                     Arg::Text(s) => query.bind(s.as_str()),
                 };
             }
-            query.fetch_optional(pool).await?
+            query.fetch_all(pool).await?
         }))
+    }
+
+    /// The first row of a query that finds one at most (by a key).
+    pub(crate) async fn first_as<R: AnyRow>(
+        &self,
+        sql: String,
+        args: Vec<Arg>,
+    ) -> Result<Option<R>, DbError> {
+        Ok(self.all_as(sql, args).await?.into_iter().next())
     }
 }
 

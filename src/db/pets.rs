@@ -50,6 +50,12 @@ fn order_by(sort: PetSort) -> &'static str {
     }
 }
 
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct CategoryRow {
+    name: String,
+    pets: i64,
+}
+
 impl Db {
     pub async fn list_pets(&self, query: &QueryOf<PetList>) -> Result<Page<Pet>, DbError> {
         let mut sql = ListSql::new(self, COLUMNS, FROM)
@@ -85,17 +91,26 @@ impl Db {
         prefix: &str,
         limit: i64,
     ) -> Result<Vec<(String, i64)>, DbError> {
-        let pattern = super::list::prefix_pattern(prefix.trim());
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
+        let prefix = prefix.trim();
+        // Without a prefix, no LIKE: SQLite plans a LIKE anew for each
+        // pattern bound to it, and the list page asks for all of them.
+        let (sql, args) = if prefix.is_empty() {
+            (
+                "SELECT name, pets FROM pet_categories ORDER BY pets DESC, key LIMIT $1",
+                vec![Arg::Int(limit)],
+            )
+        } else {
+            (
                 "SELECT name, pets FROM pet_categories WHERE key LIKE lower($1) ESCAPE '\\' \
                  ORDER BY pets DESC, key LIMIT $2",
+                vec![
+                    Arg::Text(super::list::prefix_pattern(prefix)),
+                    Arg::Int(limit),
+                ],
             )
-            .bind(pattern.as_str())
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }))
+        };
+        let rows: Vec<CategoryRow> = self.all_as(sql.to_owned(), args).await?;
+        Ok(rows.into_iter().map(|r| (r.name, r.pets)).collect())
     }
 
     pub async fn create_pet(&self, new: &NewPet) -> Result<Pet, DbError> {

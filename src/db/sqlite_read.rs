@@ -39,6 +39,10 @@ struct Shared {
     path: CString,
     read_only: bool,
     permits: Arc<Semaphore>,
+    /// Reads that scan run at most this many at once: on two cores more
+    /// of them only queue for the CPU, each on a thread of the blocking
+    /// pool with a page cache filling up (memory, for no speed).
+    scans: Arc<Semaphore>,
     acquire_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
 }
@@ -303,6 +307,7 @@ impl ReadPool {
             path: CString::new(path).ok()?,
             read_only,
             permits: Arc::new(Semaphore::new(max.max(1) as usize)),
+            scans: Arc::new(Semaphore::new((max / 2).max(1) as usize)),
             acquire_timeout,
             idle: Mutex::new(Vec::new()),
         })))
@@ -310,22 +315,26 @@ impl ReadPool {
 
     async fn acquire(&self) -> Result<(Conn, OwnedSemaphorePermit), DbError> {
         let shared = &self.0;
-        let permit = match shared.permits.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                let wait = shared.permits.clone().acquire_owned();
-                match tokio::time::timeout(shared.acquire_timeout, wait).await {
-                    Ok(Ok(permit)) => permit,
-                    _ => return Err(DbError::Unavailable("no connection to read with".into())),
-                }
-            }
-        };
+        let permit = Self::permit(&shared.permits, shared.acquire_timeout).await?;
         let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
             None => Conn::open(&shared.path, shared.read_only)?,
         };
         Ok((conn, permit))
+    }
+
+    async fn permit(
+        permits: &Arc<Semaphore>,
+        timeout: Duration,
+    ) -> Result<OwnedSemaphorePermit, DbError> {
+        if let Ok(permit) = permits.clone().try_acquire_owned() {
+            return Ok(permit);
+        }
+        match tokio::time::timeout(timeout, permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(DbError::Unavailable("no connection to read with".into())),
+        }
     }
 
     fn release(&self, conn: Conn) {
@@ -344,6 +353,11 @@ impl ReadPool {
         slow: bool,
         work: impl FnOnce(&mut ReadConn) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
+        let scan = if slow {
+            Some(Self::permit(&self.0.scans, self.0.acquire_timeout).await?)
+        } else {
+            None
+        };
         let (conn, permit) = self.acquire().await?;
         let mut conn = ReadConn(conn);
         let (conn, result) = if slow {
@@ -359,12 +373,14 @@ impl ReadPool {
         };
         self.release(conn.0);
         drop(permit);
+        drop(scan);
         result
     }
 
     /// Closes the idle connections (at shutdown).
     pub fn close(&self) {
         self.0.permits.close();
+        self.0.scans.close();
         self.0
             .idle
             .lock()
@@ -408,6 +424,16 @@ impl ReadConn {
             Ok(false)
         })?;
         Ok(found)
+    }
+
+    /// Every row of `sql` as `T`.
+    pub fn all<T: DeserializeOwned>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>, DbError> {
+        let mut rows = Vec::new();
+        self.0.each(sql, args, |row| {
+            rows.push(row.decode()?);
+            Ok(true)
+        })?;
+        Ok(rows)
     }
 
     /// The first column of the first row, as an integer.

@@ -30,31 +30,72 @@ impl Timestamp {
 
     /// "2026-11-21T06:07:59Z", for `<time datetime=…>`.
     pub fn to_rfc3339(self) -> String {
+        let mut out = String::with_capacity(20);
+        self.write_rfc3339(&mut out);
+        out
+    }
+
+    /// Appends "2026-11-21T06:07:59Z" (pages of comments write many).
+    pub fn write_rfc3339(self, out: &mut String) {
         let (y, m, d, s) = self.parts();
-        format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            s / 3600,
-            s % 3600 / 60,
-            s % 60
-        )
+        push_year(out, y);
+        out.push('-');
+        push_number(out, m, 2);
+        out.push('-');
+        push_number(out, d, 2);
+        out.push('T');
+        push_clock(out, s);
+        out.push(':');
+        push_number(out, (s % 60) as u32, 2);
+        out.push('Z');
     }
 
     /// "Nov 21, 2026, 06:07 UTC", for things of the day (a comment).
     pub fn datetime_label(self) -> String {
+        let mut out = String::with_capacity(24);
+        self.write_datetime_label(&mut out);
+        out
+    }
+
+    /// Appends "Nov 21, 2026, 06:07 UTC".
+    pub fn write_datetime_label(self, out: &mut String) {
         let (_, _, _, s) = self.parts();
-        format!(
-            "{}, {:02}:{:02} UTC",
-            self.date_label(),
-            s / 3600,
-            s % 3600 / 60
-        )
+        self.write_date_label(out);
+        out.push_str(", ");
+        push_clock(out, s);
+        out.push_str(" UTC");
     }
 
     /// "Nov 21, 2026", the date people read.
     pub fn date_label(self) -> String {
-        let (y, m, d, _) = self.parts();
-        format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
+        let mut out = String::with_capacity(12);
+        self.write_date_label(&mut out);
+        out
     }
+
+    fn write_date_label(self, out: &mut String) {
+        let (y, m, d, _) = self.parts();
+        out.push_str(MONTHS[(m - 1) as usize]);
+        out.push(' ');
+        push_number(out, d, 1);
+        out.push_str(", ");
+        push_year(out, y);
+    }
+}
+
+/// Appends "06:07" for `s` seconds into the day.
+fn push_clock(out: &mut String, s: i64) {
+    push_number(out, (s / 3600) as u32, 2);
+    out.push(':');
+    push_number(out, (s % 3600 / 60) as u32, 2);
+}
+
+/// A year as `{:04}` writes it (a minus sign first, before year 0).
+fn push_year(out: &mut String, y: i64) {
+    if y < 0 {
+        out.push('-');
+    }
+    push_number(out, u32::try_from(y.unsigned_abs()).unwrap_or(u32::MAX), 4);
 }
 
 /// A calendar day ("2026-11-21"), with no time or zone: when a student
