@@ -102,6 +102,21 @@ impl Html {
         self
     }
 
+    /// The path of `pattern` for records `ids` (a comment under its pet).
+    pub fn path_of(&mut self, pattern: Pattern, ids: &[i64]) -> &mut Self {
+        pattern.write(&mut self.0, ids);
+        self
+    }
+
+    /// `<time datetime="2026-11-21T06:07:59Z">Nov 21, 2026, 06:07 UTC</time>`.
+    pub fn time(&mut self, at: roster_core::domain::Timestamp) -> &mut Self {
+        self.raw("<time datetime=\"");
+        at.write_rfc3339(&mut self.0);
+        self.raw("\">");
+        at.write_datetime_label(&mut self.0);
+        self.raw("</time>")
+    }
+
     /// `<td>` or `<td class="…">`. Most cells go without: every byte of a
     /// row is written, copied and sent a hundred times a page.
     fn td(&mut self, class: &'static str) -> &mut Self {

@@ -354,3 +354,19 @@ async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
     })
     .await;
 }
+
+/// Like the pet's page (see `pets.rs`): the course's students and the
+/// student's courses are each read once per page.
+#[tokio::test]
+async fn course_and_student_pages_read_their_lists_once() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "BIO-1", "").await;
+    let student = create_student(&app, 1).await;
+    assert_eq!(enrol(&app, &app.client, course, student).await, 303);
+    let (_, html) = app.get_html(&format!("/courses/{course}/")).await;
+    assert!(html.contains("Dent1"), "{html}");
+    assert_eq!(common::list_payloads(&html), 1, "{html}");
+    let (_, html) = app.get_html(&format!("/{student}/")).await;
+    assert!(html.contains("BIO-1"), "{html}");
+    assert_eq!(common::list_payloads(&html), 1, "{html}");
+}

@@ -343,3 +343,25 @@ async fn an_edit_over_a_newer_version_is_refused_and_loses_nothing() {
     })
     .await;
 }
+
+/// A record's page reads each list under it once: leptos runs a Suspense's
+/// closure several times while it waits on the server, and a list made in
+/// there was fetched, rendered and sent to the browser each time.
+#[tokio::test]
+async fn record_pages_read_their_lists_once() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let rex = app.create_pet("Rex", "Dog", ann).await;
+    for body in ["first", "second"] {
+        app.comment_as(&app.client, rex, body).await;
+    }
+    let (_, html) = app.get_html(&format!("/pets/{rex}/")).await;
+    assert!(
+        html.contains(">first<") && html.contains(">second<"),
+        "{html}"
+    );
+    assert_eq!(common::list_payloads(&html), 1, "{html}");
+    let (_, html) = app.get_html(&format!("/handlers/{ann}/")).await;
+    assert!(html.contains(">Rex<"), "{html}");
+    assert_eq!(common::list_payloads(&html), 1, "{html}");
+}

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use roster_core::domain::{
     list::with_query, urls, LoginInput, RegisterInput, EMAIL_MAX, PASSWORD_MAX, USERNAME_MAX,
 };
@@ -40,7 +40,7 @@ const REGISTER_FIELDS: &[FieldSpec] = &[
 /// With the wasm: the nav learns who signed in, and the browser goes on.
 fn follow_sign_in() -> Then<SignedIn> {
     let viewer = use_viewer();
-    let navigate = use_navigate();
+    let navigate = crate::components::nav::navigator();
     Then::Stay(Callback::new(move |signed_in: SignedIn| {
         viewer.set(Some(signed_in.viewer));
         navigate(&signed_in.next, Default::default());
@@ -209,7 +209,10 @@ pub fn AccountPage() -> impl IntoView {
     };
     let query = use_query_map();
     let saved = Memo::new(move |_| query.with(|q| q.get("saved")));
-    let account = Resource::new(move || saved.get(), |_| get_account());
+    let account = Resource::new(
+        move || saved.try_get().unwrap_or_default(),
+        |_| get_account(),
+    );
     let viewer = use_viewer();
     view! {
         <Title text="Your account"/>
@@ -308,7 +311,7 @@ pub fn UsersPage() -> impl IntoView {
     let query = use_list_query::<AccountList>();
     let role = ServerAction::<SetRoleFn>::new();
     let status = ServerAction::<SetStatusFn>::new();
-    let refresh = Signal::derive(move || role.version().get() + status.version().get());
+    let refresh = crate::record::list::changes(&[role.version(), status.version()]);
     let on_action = Callback::new(move |action: RowAction| {
         let input: AccountFlagInput = roster_core::domain::from_fields(action.fields);
         match action.action.as_str() {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use roster_core::domain::{
-    urls, Comment, CommentInput, CommentList, CommentSort, CommentsOf, NoFields, QueryOf,
+    urls, Comment, CommentInput, CommentList, CommentSort, CommentsOf, NoFields, Pet, QueryOf,
     COMMENT_MAX,
 };
 
@@ -11,7 +11,8 @@ use crate::components::status::Notice;
 use crate::error::AppError;
 use crate::record::action::FormAction;
 use crate::record::form::{action_form, FieldSpec, FormConfig, Then, Widget};
-use crate::record::list::{record_list, Column, Layout, ListChunk, ListConfig, ListView};
+use crate::record::list::{changes, prepare_list, Column, Layout, ListChunk, ListConfig, ListView};
+use crate::record::page::Related;
 
 #[leptos::server(prefix = "/api", endpoint = "comments/list")]
 pub async fn list_comments(query: QueryOf<CommentList>) -> Result<ListChunk, AppError> {
@@ -126,48 +127,58 @@ const FIELDS: &[FieldSpec] =
             .hint("Up to 200 characters."),
     ];
 
-/// The comments under pet `pet`: the form to add one, then the newest first.
-pub fn comments_section(pet: i64) -> AnyView {
+/// The comments under the pet `pet` names: the form to add one, then the
+/// newest first (see [`Related`]).
+pub fn comments_section(pet: Memo<Option<i64>>) -> Related<Pet> {
     let added = RwSignal::new(0usize);
     let delete = ServerAction::<DeleteComment>::new();
-    let refresh = Signal::derive(move || added.get() + delete.version().get());
+    let refresh = changes(&[added, delete.version()]);
     let on_delete = Callback::new(move |(id, _, _): (i64, i64, String)| {
+        let pet = pet.get_untracked().unwrap_or(0);
         delete.dispatch(DeleteComment { pet, id });
     });
-    let form = action_form::<NewComment>(FormConfig {
-        ids: pet,
-        initial: CommentInput::default(),
-        fields: FIELDS,
-        submit: "Add comment".into(),
-        pending: "Adding…".into(),
-        cancel: None,
-        class: "comment-form",
-        id_prefix: "",
-        then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
-        confirm: None,
-    });
     let query = Memo::new(move |_| QueryOf::<CommentList> {
-        filter: CommentsOf { pet },
+        filter: CommentsOf {
+            pet: pet.get().unwrap_or(0),
+        },
         per_page: 50,
         ..Default::default()
     });
-    view! {
-        <section class="comments" id="comments" aria-labelledby="comments-heading">
-            <h2 id="comments-heading">"Comments"</h2>
-            {form}
-            {move || delete.value().get().and_then(Result::err).map(|e| view! {
-                <Notice kind="error">{e.to_string()}</Notice>
-            })}
-            {record_list::<CommentList>(query, ListConfig {
-                search: false,
-                empty: "No comments yet.",
-                refresh,
-                on_delete: Some(on_delete),
-                on_action: None,
-            })}
-        </section>
-    }
-    .into_any()
+    let list = prepare_list::<CommentList>(
+        query,
+        ListConfig {
+            search: false,
+            empty: "No comments yet.",
+            refresh,
+            on_delete: Some(on_delete),
+            on_action: None,
+        },
+    );
+    std::sync::Arc::new(move |p: &Pet| {
+        let form = action_form::<NewComment>(FormConfig {
+            ids: p.id,
+            initial: CommentInput::default(),
+            fields: FIELDS,
+            submit: "Add comment".into(),
+            pending: "Adding…".into(),
+            cancel: None,
+            class: "comment-form",
+            id_prefix: "",
+            then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
+            confirm: None,
+        });
+        view! {
+            <section class="comments" id="comments" aria-labelledby="comments-heading">
+                <h2 id="comments-heading">"Comments"</h2>
+                {form}
+                {move || delete.value().get().and_then(Result::err).map(|e| view! {
+                    <Notice kind="error">{e.to_string()}</Notice>
+                })}
+                {list.view()}
+            </section>
+        }
+        .into_any()
+    })
 }
 
 impl ListView for CommentList {
@@ -191,15 +202,12 @@ impl ListView for CommentList {
             .text(&c.body)
             .raw("</p><p class=\"meta\"><span class=\"author\">")
             .text(&c.author)
-            .raw("</span> · <time datetime=\"")
-            .text(&c.created_at.to_rfc3339())
-            .raw("\">")
-            .text(&c.created_at.datetime_label())
-            .raw("</time>");
+            .raw("</span> · ")
+            .time(c.created_at);
         if let Some(session) = &actor.session {
             if session.user.id == c.author_id || session.user.is_admin {
                 out.raw(" <form method=\"post\" class=\"inline\" action=\"")
-                    .text(&urls::comment_delete(c.pet_id, c.id))
+                    .path_of(urls::COMMENT_DELETE, &[c.pet_id, c.id])
                     .raw("\" data-delete=\"")
                     .number(c.id)
                     .raw("\" data-version=\"0\" data-title=\"this comment\"><input type=\"hidden\" name=\"csrf_token\" value=\"")

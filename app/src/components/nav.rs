@@ -1,15 +1,32 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
+use leptos_router::NavigateOptions;
 use roster_core::domain::urls;
 
 use crate::accounts::Logout;
 use crate::auth::{use_viewer, CsrfField};
 
+/// `use_navigate` for code that navigates from events and effects, which
+/// only run in the browser. On the server it is a no-op: a render that a
+/// client abandoned (a closed tab, a load generator stopping) goes on for a
+/// moment after leptos has disposed of its router context, and
+/// `use_navigate` panics there.
+pub fn navigator() -> impl Fn(&str, NavigateOptions) + Clone + Send + Sync + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        |_: &str, _: NavigateOptions| {}
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos_router::hooks::use_navigate()
+    }
+}
+
 #[component]
 pub fn Nav() -> impl IntoView {
     let viewer = use_viewer();
     let logout = ServerAction::<Logout>::new();
-    let navigate = use_navigate();
+    let navigate = navigator();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             viewer.set(None);

@@ -61,8 +61,9 @@ pub fn picker<S: PickSource>(field: FieldCtx) -> AnyView {
         .ok()
         .filter(|id| *id > 0);
     let typed = RwSignal::new(field.form.value(&q_name));
+    // `try_get`: see `record::list::changes`.
     let choices = Resource::new(
-        move || typed.get(),
+        move || typed.try_get().unwrap_or_default(),
         move |q| async move { S::find(chosen, q.trim().to_owned()).await },
     );
     // Keystrokes settle for 250 ms before they ask the server.

@@ -72,9 +72,12 @@ impl RecordView for Course {
                 <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
             </dl>
             {self.description.map(|text| view! { <p class="bio full">{text}</p> })}
-            {crate::enrolments::course_students(self.id)}
         }
         .into_any()
+    }
+
+    fn related(id: Memo<Option<i64>>) -> Option<crate::record::page::Related<Self>> {
+        Some(crate::enrolments::course_students(id))
     }
 
     fn delete_note(&self) -> Option<String> {

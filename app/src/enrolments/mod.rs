@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 
 use leptos::prelude::*;
 use roster_core::domain::{
-    urls, CourseStudents, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeInput, NoFields,
-    QueryOf, StudentCourses,
+    urls, Course, CourseStudents, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeInput,
+    NoFields, QueryOf, Student, StudentCourses,
 };
 
 use crate::components::picker::{picker, Choice, PickSource};
@@ -16,7 +16,10 @@ use crate::components::status::Notice;
 use crate::error::AppError;
 use crate::record::action::FormAction;
 use crate::record::form::{action_form, FieldCtx, FieldSpec, FormConfig, Then, Widget};
-use crate::record::list::{record_list, Column, ListChunk, ListConfig, ListView, RowAction};
+use crate::record::list::{
+    changes, prepare_list, Column, ListChunk, ListConfig, ListView, RowAction,
+};
+use crate::record::page::Related;
 
 #[leptos::server(prefix = "/api", endpoint = "courses/students")]
 pub async fn list_course_students(query: QueryOf<CourseStudents>) -> Result<ListChunk, AppError> {
@@ -435,83 +438,100 @@ const STUDENT_SIDE_FIELDS: &[FieldSpec] = &[
 ];
 
 /// A course's students: enrol one, set grades, unenrol.
-pub fn course_students(course: i64) -> AnyView {
+pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
     let enrolled = RwSignal::new(0usize);
     let unenrol = ServerAction::<UnenrolStudent>::new();
     let grade = ServerAction::<SetGradeFn>::new();
-    let refresh =
-        Signal::derive(move || enrolled.get() + unenrol.version().get() + grade.version().get());
+    let refresh = changes(&[enrolled, unenrol.version(), grade.version()]);
     let query = Memo::new(move |_| QueryOf::<CourseStudents> {
         filter: EnrolmentsOf {
-            course: Some(course),
+            course: Some(course.get().unwrap_or(0)),
             student: None,
         },
         ..Default::default()
     });
+    let id = move || course.get_untracked().unwrap_or(0);
     let on_action = Callback::new(move |action: RowAction| {
         if action.action == "grade" {
             let input: GradeInput = roster_core::domain::from_fields(action.fields);
             grade.dispatch(SetGradeFn {
-                course,
+                course: id(),
                 id: action.id,
                 input,
             });
         }
     });
-    let on_delete = Callback::new(move |(id, _, _): (i64, i64, String)| {
-        unenrol.dispatch(UnenrolStudent { course, id });
+    let on_delete = Callback::new(move |(row, _, _): (i64, i64, String)| {
+        unenrol.dispatch(UnenrolStudent {
+            course: id(),
+            id: row,
+        });
     });
-    let form = enrol_form::<CourseSide>(course, COURSE_SIDE_FIELDS, enrolled);
-    view! {
-        <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
-            <h2 id="enrolments-heading">"Students"</h2>
-            {crate::form_state::refused_notice::<GradeInput>()}
-            {form}
-            {move || grade.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
-            {move || unenrol.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
-            {record_list::<CourseStudents>(query, ListConfig {
-                search: true,
-                empty: "Nobody is enrolled yet.",
-                refresh,
-                on_delete: Some(on_delete),
-                on_action: Some(on_action),
-            })}
-        </section>
-    }
-    .into_any()
+    let list = prepare_list::<CourseStudents>(
+        query,
+        ListConfig {
+            search: true,
+            empty: "Nobody is enrolled yet.",
+            refresh,
+            on_delete: Some(on_delete),
+            on_action: Some(on_action),
+        },
+    );
+    std::sync::Arc::new(move |c: &Course| {
+        let form = enrol_form::<CourseSide>(c.id, COURSE_SIDE_FIELDS, enrolled);
+        view! {
+            <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
+                <h2 id="enrolments-heading">"Students"</h2>
+                {crate::form_state::refused_notice::<GradeInput>()}
+                {form}
+                {move || grade.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
+                {move || unenrol.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
+                {list.view()}
+            </section>
+        }
+        .into_any()
+    })
 }
 
-/// A student's courses: join one, leave one, see the grades.
-pub fn student_courses(student: i64) -> AnyView {
+/// A student's courses: join one, leave one, see the grades (see
+/// [`Related`]).
+pub fn student_courses(student: Memo<Option<i64>>) -> Related<Student> {
     let joined = RwSignal::new(0usize);
     let leave = ServerAction::<LeaveCourse>::new();
-    let refresh = Signal::derive(move || joined.get() + leave.version().get());
+    let refresh = changes(&[joined, leave.version()]);
     let query = Memo::new(move |_| QueryOf::<StudentCourses> {
         filter: EnrolmentsOf {
             course: None,
-            student: Some(student),
+            student: Some(student.get().unwrap_or(0)),
         },
         ..Default::default()
     });
     let on_delete = Callback::new(move |(id, _, _): (i64, i64, String)| {
+        let student = student.get_untracked().unwrap_or(0);
         leave.dispatch(LeaveCourse { student, id });
     });
-    let form = enrol_form::<StudentSide>(student, STUDENT_SIDE_FIELDS, joined);
-    view! {
-        <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
-            <h2 id="enrolments-heading">"Courses"</h2>
-            {move || leave.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
-            {record_list::<StudentCourses>(query, ListConfig {
-                search: false,
-                empty: "Not enrolled in any course yet.",
-                refresh,
-                on_delete: Some(on_delete),
-                on_action: None,
-            })}
-            {form}
-        </section>
-    }
-    .into_any()
+    let list = prepare_list::<StudentCourses>(
+        query,
+        ListConfig {
+            search: false,
+            empty: "Not enrolled in any course yet.",
+            refresh,
+            on_delete: Some(on_delete),
+            on_action: None,
+        },
+    );
+    std::sync::Arc::new(move |s: &Student| {
+        let form = enrol_form::<StudentSide>(s.id, STUDENT_SIDE_FIELDS, joined);
+        view! {
+            <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
+                <h2 id="enrolments-heading">"Courses"</h2>
+                {move || leave.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
+                {list.view()}
+                {form}
+            </section>
+        }
+        .into_any()
+    })
 }
 
 fn enrol_form<S: Side>(

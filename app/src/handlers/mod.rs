@@ -12,7 +12,7 @@ use roster_core::domain::{
 use crate::components::picker::{picker, Choice, PickSource};
 use crate::error::AppError;
 use crate::record::form::{FieldCtx, FieldSpec, Widget};
-use crate::record::list::{record_list, Column, ListChunk, ListConfig, ListView};
+use crate::record::list::{prepare_list, Column, ListChunk, ListConfig, ListView};
 use crate::record::page::{ListPage, RecordView};
 
 crate::record_api!(Handler, HandlerInput,
@@ -124,18 +124,6 @@ impl RecordView for Handler {
     ];
 
     fn detail(self) -> AnyView {
-        let id = self.id;
-        let pets = self.pet_count;
-        let add_pet = with_query(&urls::pet_create(), &[("handler", id.to_string())]);
-        let all_pets = with_query(&urls::pets(), &[("handler", id.to_string())]);
-        let query = Memo::new(move |_| QueryOf::<PetList> {
-            filter: PetFilter {
-                handler: Some(id),
-                category: None,
-            },
-            per_page: 10,
-            ..Default::default()
-        });
         let contact = [("Email", self.email), ("Phone", self.phone)]
             .into_iter()
             .map(|(label, value)| {
@@ -151,22 +139,46 @@ impl RecordView for Handler {
                 <dt>"Added"</dt>
                 <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
             </dl>
-            <section class="children" aria-labelledby="pets-heading">
-                <div class="page-head">
-                    <h2 id="pets-heading">"Pets"</h2>
-                    <a class="button primary" href=add_pet>"Add a pet for this handler"</a>
-                </div>
-                {record_list::<PetList>(query, ListConfig {
-                    search: false,
-                    empty: "No pets yet.",
-                    refresh: Signal::stored(0),
-                    on_delete: None,
-                    on_action: None,
-                })}
-                {(pets > 10).then(|| view! { <p><a href=all_pets>{format!("See all {pets} pets")}</a></p> })}
-            </section>
         }
         .into_any()
+    }
+
+    /// The handler's pets (the first ten, and a link to all).
+    fn related(id: Memo<Option<i64>>) -> Option<crate::record::page::Related<Self>> {
+        let query = Memo::new(move |_| QueryOf::<PetList> {
+            filter: PetFilter {
+                handler: Some(id.get().unwrap_or(0)),
+                category: None,
+            },
+            per_page: 10,
+            ..Default::default()
+        });
+        let list = prepare_list::<PetList>(
+            query,
+            ListConfig {
+                search: false,
+                empty: "No pets yet.",
+                refresh: Signal::stored(0),
+                on_delete: None,
+                on_action: None,
+            },
+        );
+        Some(std::sync::Arc::new(move |h: &Handler| {
+            let pets = h.pet_count;
+            let add_pet = with_query(&urls::pet_create(), &[("handler", h.id.to_string())]);
+            let all_pets = with_query(&urls::pets(), &[("handler", h.id.to_string())]);
+            view! {
+                <section class="children" aria-labelledby="pets-heading">
+                    <div class="page-head">
+                        <h2 id="pets-heading">"Pets"</h2>
+                        <a class="button primary" href=add_pet>"Add a pet for this handler"</a>
+                    </div>
+                    {list.view()}
+                    {(pets > 10).then(|| view! { <p><a href=all_pets>{format!("See all {pets} pets")}</a></p> })}
+                </section>
+            }
+            .into_any()
+        }))
     }
 
     fn delete_note(&self) -> Option<String> {

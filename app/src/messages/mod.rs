@@ -299,7 +299,7 @@ pub fn MessagesPage() -> impl IntoView {
 pub fn MessagePage() -> impl IntoView {
     let id = route_id("id");
     let message = Resource::new(
-        move || id.get(),
+        move || id.try_get().flatten(),
         |id| async move {
             match id {
                 Some(id) => open_message(id).await,

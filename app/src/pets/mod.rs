@@ -8,7 +8,6 @@ use roster_core::domain::{
     category_href, urls, Kind, Pet, PetInput, PetList, PetSort, QueryOf, CATEGORY_MAX, PET_NAME_MAX,
 };
 
-use crate::components::status::Notice;
 use crate::error::AppError;
 use crate::handlers::handler_picker;
 use crate::record::form::{FieldCtx, FieldSpec, Widget};
@@ -48,11 +47,37 @@ pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
                 remove: rest.href(&urls::pets(), 1),
             });
         }
-        Ok(crate::record::list::chunk::<PetList>(
-            page, chips, &ctx.actor,
-        ))
+        let mut chunk = crate::record::list::chunk::<PetList>(page, chips, &ctx.actor);
+        // The most common categories, as filters over all pets (not over
+        // one handler's).
+        if query.filter.handler.is_none() {
+            let categories = ctx.db.pet_categories("", 12).await?;
+            chunk.head = categories_nav(&categories);
+        }
+        Ok(chunk)
     })
     .await
+}
+
+/// `<nav class="categories">` with a link per category and its count.
+#[cfg(feature = "ssr")]
+fn categories_nav(categories: &[(String, i64)]) -> String {
+    if categories.is_empty() {
+        return String::new();
+    }
+    let mut out = crate::html::Html::with_capacity(64 + categories.len() * 80);
+    out.raw("<nav class=\"categories\" aria-label=\"Categories\"><span>Categories:</span>");
+    for (name, pets) in categories {
+        out.raw(" <a href=\"/pets/?category=")
+            .encoded(name)
+            .raw("\">")
+            .text(name)
+            .raw(" <span class=\"muted\">")
+            .number(*pets)
+            .raw("</span></a>");
+    }
+    out.raw("</nav>");
+    out.into_string()
 }
 
 /// The most used categories, those starting with `prefix` when given: the
@@ -70,7 +95,8 @@ pub async fn pet_categories(prefix: String) -> Result<Vec<(String, i64)>, AppErr
 /// `<datalist>`, which follows the typing when the wasm is loaded).
 fn category_input(field: FieldCtx) -> AnyView {
     let typed = RwSignal::new(field.value());
-    let suggestions = Resource::new(move || typed.get(), pet_categories);
+    // `try_get`: see `record::list::changes`.
+    let suggestions = Resource::new(move || typed.try_get().unwrap_or_default(), pet_categories);
     view! {
         <input type="text" id="category" name="category" list="category-suggestions"
             value=field.value() maxlength=CATEGORY_MAX.to_string() autocomplete="off"
@@ -122,7 +148,6 @@ impl RecordView for Pet {
     }
 
     fn detail(self) -> AnyView {
-        let pet = self.id;
         view! {
             <dl class="facts">
                 <dt>"Category"</dt>
@@ -132,9 +157,12 @@ impl RecordView for Pet {
                 <dt>"Added"</dt>
                 <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
             </dl>
-            {crate::comments::comments_section(pet)}
         }
         .into_any()
+    }
+
+    fn related(id: Memo<Option<i64>>) -> Option<crate::record::page::Related<Self>> {
+        Some(crate::comments::comments_section(id))
     }
 
     fn delete_note(&self) -> Option<String> {
@@ -159,6 +187,7 @@ impl ListView for PetList {
         Column::plain("", "row-actions"),
     ];
     const SEARCH_HINT: &'static str = "Pet's name";
+    const HEAD: bool = true;
 
     fn fetch(
         query: QueryOf<Self>,
@@ -188,31 +217,6 @@ impl ListView for PetList {
 impl ListPage for PetList {
     type Record = Pet;
     const EMPTY: &'static str = "No pets yet.";
-
-    /// The most common categories, as filters.
-    fn intro(_: Memo<QueryOf<PetList>>) -> AnyView {
-        let categories = Resource::new(|| (), |_| pet_categories(String::new()));
-        view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match categories.await {
-                        Ok(list) if !list.is_empty() => view! {
-                            <nav class="categories" aria-label="Categories">
-                                <span>"Categories:"</span>
-                                {list.into_iter().map(|(name, pets)| {
-                                    let href = category_href(&name);
-                                    view! { <a href=href>{name}" "<span class="muted">{pets}</span></a> }
-                                }).collect_view()}
-                            </nav>
-                        }.into_any(),
-                        Ok(_) => ().into_any(),
-                        Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
-    }
 }
 
 #[cfg(feature = "ssr")]

@@ -5,7 +5,6 @@
 //! for the form, or another person's changes beside the ones typed.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_core::domain::{from_fields, to_fields, Conflict, FieldErrors, FormInput};
 use wasm_bindgen::JsCast;
 
@@ -356,7 +355,7 @@ pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
     };
     let action = ServerAction::<A::Call>::new();
     let ids = config.ids;
-    let navigate = use_navigate();
+    let navigate = crate::components::nav::navigator();
     let then = config.then;
     let next_ids = ids.clone();
     let element = NodeRef::<leptos::html::Form>::new();

@@ -13,7 +13,7 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use roster_core::domain::list::{page_count, Listing};
 use roster_core::domain::{ListFilter, QueryOf, SortKey, PAGE_SIZES};
 use serde::{Deserialize, Serialize};
@@ -55,12 +55,15 @@ pub struct Chip {
 }
 
 /// What a list's server function answers: the rows as markup, how many match
-/// in all, and the active filters by name.
+/// in all, the active filters by name, and markup for above the rows (the
+/// pet list's categories: read with the rows, in the same call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListChunk {
     pub total: i64,
     pub chips: Vec<Chip>,
     pub rows: String,
+    #[serde(default)]
+    pub head: String,
 }
 
 /// A list as the page keeps it: the rows are not part of the page's
@@ -71,6 +74,8 @@ pub struct ListState {
     pub chips: Vec<Chip>,
     #[serde(skip)]
     pub rows: String,
+    #[serde(skip)]
+    pub head: String,
 }
 
 impl From<ListChunk> for ListState {
@@ -79,6 +84,7 @@ impl From<ListChunk> for ListState {
             total: chunk.total,
             chips: chunk.chips,
             rows: chunk.rows,
+            head: chunk.head,
         }
     }
 }
@@ -100,6 +106,8 @@ pub trait ListView: Listing {
     /// The search box's placeholder: what it searches.
     const SEARCH_HINT: &'static str;
     const LAYOUT: Layout = Layout::Table;
+    /// Its server function sends markup for above the rows ([`ListChunk::head`]).
+    const HEAD: bool = false;
 
     fn fetch(
         query: QueryOf<Self>,
@@ -125,6 +133,7 @@ pub fn chunk<L: ListView>(
         total: page.total,
         chips,
         rows: html.into_string(),
+        head: String::new(),
     }
 }
 
@@ -168,6 +177,7 @@ fn row_action(ev: &leptos::ev::SubmitEvent) -> Option<RowAction> {
 }
 
 /// Options for [`record_list`].
+#[derive(Clone, Copy)]
 pub struct ListConfig {
     /// Show the search form (lists inside other pages may not).
     pub search: bool,
@@ -182,42 +192,107 @@ pub struct ListConfig {
     pub on_action: Option<Callback<RowAction>>,
 }
 
+/// A list's `refresh`: changes whenever one of `counters` does (a form's
+/// "added" count, an action's version).
+///
+/// Resource sources, this among them, read with `try_get`: when a client
+/// leaves in the middle of a page (a closed tab, a load generator stopping),
+/// leptos disposes of the page's signals while a resource may still look at
+/// its source once more, and a plain `get` panics there.
+pub fn changes(counters: &[RwSignal<usize>]) -> Signal<usize> {
+    let counters = counters.to_vec();
+    Signal::derive(move || counters.iter().map(|c| c.try_get().unwrap_or(0)).sum())
+}
+
 /// The list, for query `query`.
 pub fn record_list<L: ListView>(query: Memo<QueryOf<L>>, config: ListConfig) -> impl IntoView {
-    let refresh = config.refresh;
-    let data = Resource::new(
-        move || (query.get(), refresh.get()),
-        |(query, _)| async move { L::fetch(query).await.map(ListState::from) },
-    );
-    let (on_delete, on_action) = (config.on_delete, config.on_action);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        if let (Some(callback), Some((delete, question))) = (on_delete, row_delete(&ev)) {
-            ev.prevent_default();
-            if window().confirm_with_message(&question).unwrap_or(false) {
-                callback.run(delete);
-            }
-        } else if let (Some(callback), Some(action)) = (on_action, row_action(&ev)) {
-            ev.prevent_default();
-            callback.run(action);
-        }
-    };
-    let empty = config.empty;
-    view! {
-        <div class="record-list" on:submit=on_submit>
-            {config.search.then(|| search_form::<L>(query))}
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(state) => list_body::<L>(query.get_untracked(), state, empty),
-                        Err(e) => super::page::failed(e),
-                    }
-                })}
-            </Transition>
-        </div>
+    prepare_list::<L>(query, config).view()
+}
+
+/// A list whose data is fetched once, drawn by [`PreparedList::view`] as
+/// often as leptos asks. Lists under a record (its comments, its pets) are
+/// drawn inside the record's Suspense, whose closure leptos runs several
+/// times while it waits on the server; a resource made in there would be
+/// made, fetched and sent to the browser each time.
+pub struct PreparedList<L: ListView> {
+    query: Memo<QueryOf<L>>,
+    data: Resource<Result<ListState, AppError>>,
+    config: ListConfig,
+}
+
+impl<L: ListView> Clone for PreparedList<L> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
 
-fn list_body<L: ListView>(query: QueryOf<L>, state: ListState, empty: &'static str) -> AnyView {
+impl<L: ListView> Copy for PreparedList<L> {}
+
+/// Starts fetching the list for `query` (see [`PreparedList`]).
+pub fn prepare_list<L: ListView>(query: Memo<QueryOf<L>>, config: ListConfig) -> PreparedList<L> {
+    let refresh = config.refresh;
+    let data = Resource::new(
+        move || {
+            (
+                query.try_get().unwrap_or_default(),
+                refresh.try_get().unwrap_or(0),
+            )
+        },
+        |(query, _)| async move { L::fetch(query).await.map(ListState::from) },
+    );
+    PreparedList {
+        query,
+        data,
+        config,
+    }
+}
+
+impl<L: ListView> PreparedList<L> {
+    /// The list's markup: search form, table or feed, pager.
+    pub fn view(self) -> AnyView {
+        let PreparedList {
+            query,
+            data,
+            config,
+        } = self;
+        let (on_delete, on_action) = (config.on_delete, config.on_action);
+        let on_submit = move |ev: leptos::ev::SubmitEvent| {
+            if let (Some(callback), Some((delete, question))) = (on_delete, row_delete(&ev)) {
+                ev.prevent_default();
+                if window().confirm_with_message(&question).unwrap_or(false) {
+                    callback.run(delete);
+                }
+            } else if let (Some(callback), Some(action)) = (on_action, row_action(&ev)) {
+                ev.prevent_default();
+                callback.run(action);
+            }
+        };
+        let empty = config.empty;
+        view! {
+            <div class="record-list" on:submit=on_submit>
+                {config.search.then(|| search_form::<L>(query))}
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok(state) => list_body::<L>(query.try_get_untracked().unwrap_or_default(), state, empty, config.search),
+                            Err(e) => super::page::failed(e),
+                        }
+                    })}
+                </Transition>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// `full`: the list is a page of its own (with its head), not a section of
+/// another page.
+fn list_body<L: ListView>(
+    query: QueryOf<L>,
+    state: ListState,
+    empty: &'static str,
+    full: bool,
+) -> AnyView {
     let kind = L::KIND;
     let base = L::base(&query.filter);
     let searching = !query.search.is_empty();
@@ -240,7 +315,12 @@ fn list_body<L: ListView>(query: QueryOf<L>, state: ListState, empty: &'static s
         .iter()
         .map(|column| header_cell(&query, &base, column))
         .collect_view();
+    // Always the element (hydration cannot tell whether the server had a
+    // head: the page's data does not carry it), filled as the server sent.
+    let head =
+        (full && L::HEAD).then(|| view! { <div class="list-head" inner_html=state.head></div> });
     view! {
+        {head}
         <p class="summary" aria-live="polite">{summary}</p>
         {(!chips.is_empty()).then(|| view! {
             <ul class="chips" aria-label="Filters">
@@ -321,7 +401,7 @@ fn pager<S: SortKey, F: ListFilter>(
 /// router goes to the same URL without a reload. Filters travel along as
 /// hidden fields.
 fn search_form<L: ListView>(query: Memo<QueryOf<L>>) -> AnyView {
-    let navigate = use_navigate();
+    let navigate = crate::components::nav::navigator();
     let base = L::base(&query.get_untracked().filter);
     let action = base.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 use roster_core::domain::urls::Pattern;
 use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record};
@@ -55,6 +55,13 @@ pub trait RecordView: Record + Calls + ServerSide {
     /// The body of the record's page, below its heading.
     fn detail(self) -> AnyView;
 
+    /// The lists below the body (a pet's comments, a handler's pets), for
+    /// the record `id` names (see [`Related`]).
+    fn related(id: Memo<Option<i64>>) -> Option<Related<Self>> {
+        let _ = id;
+        None
+    }
+
     /// What else goes when it is deleted ("Its 3 comments go with it.").
     fn delete_note(&self) -> Option<String> {
         None
@@ -83,11 +90,23 @@ pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
     })
 }
 
+/// Draws what a record's page shows below the record itself, for the
+/// record shown. Made once where the page starts, with the resources its
+/// lists read: the record's Suspense runs its closure several times while
+/// it waits on the server, and resources made in there would each fetch
+/// (and be sent to the browser) as often.
+pub type Related<R> = std::sync::Arc<dyn Fn(&R) -> AnyView + Send + Sync>;
+
 /// The record the route's `:id` names.
 pub fn record_resource<R: RecordView>() -> Resource<Result<Option<R>, AppError>> {
-    let id = route_id("id");
+    record_resource_of(route_id("id"))
+}
+
+fn record_resource_of<R: RecordView>(
+    id: Memo<Option<i64>>,
+) -> Resource<Result<Option<R>, AppError>> {
     Resource::new(
-        move || id.get(),
+        move || id.try_get().flatten(),
         |id| async move {
             match id {
                 Some(id) => R::fetch(id).await,
@@ -120,11 +139,26 @@ pub fn failed(error: AppError) -> AnyView {
 fn with_record<R: RecordView>(
     found: impl Fn(R) -> AnyView + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
-    let record = record_resource::<R>();
+    with_record_of(record_resource::<R>(), found)
+}
+
+fn with_record_of<R: RecordView>(
+    record: Resource<Result<Option<R>, AppError>>,
+    found: impl Fn(R) -> AnyView + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    // A client that left while the record loaded (a closed tab, a load
+    // generator stopping): leptos is disposing of the page's signals, and
+    // drawing it would trip over them. Owners dispose of their children
+    // first, so while this value lives, the signals around it do too.
+    let alive = StoredValue::new(());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match record.await {
+                let record = record.await;
+                if alive.try_get_value().is_none() {
+                    return ().into_any();
+                }
+                match record {
                     Ok(Some(r)) => found(r),
                     Ok(None) => missing(R::KIND, R::LIST),
                     Err(e) => failed(e),
@@ -149,9 +183,13 @@ pub fn detail_page<R: RecordView>() -> impl IntoView {
             }
         })
     };
-    with_record::<R>(move |r| {
+    let id = route_id("id");
+    let record = record_resource_of::<R>(id);
+    let related = StoredValue::new(R::related(id));
+    with_record_of(record, move |r: R| {
         let title = r.title();
         let actions = record_actions(&r);
+        let below = related.try_with_value(|related| related.as_ref().map(|draw| draw(&r)));
         view! {
             <Title text=title.clone()/>
             {notice().map(|text| view! { <Notice kind="success">{text}</Notice> })}
@@ -159,6 +197,7 @@ pub fn detail_page<R: RecordView>() -> impl IntoView {
                 <p class="card-id">"#"{r.id()}</p>
                 <h1>{title}</h1>
                 {r.detail()}
+                {below.flatten()}
                 {actions}
             </article>
         }
@@ -173,7 +212,7 @@ pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
     let version = record.version().to_string();
     let title = record.title();
     let delete = ServerAction::<R::DeleteCall>::new();
-    let navigate = use_navigate();
+    let navigate = crate::components::nav::navigator();
     Effect::new(move |_| {
         if let Some(Ok(deleted)) = delete.value().get() {
             navigate(&R::deleted_href(&deleted), Default::default());
@@ -314,7 +353,7 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
     });
     let deleted = Memo::new(move |_| params.with(|p| p.get("deleted")));
     let added = Resource::new(
-        move || created.get(),
+        move || created.try_get().flatten(),
         |id| async move {
             match id {
                 Some(id) => L::Record::fetch(id).await.ok().flatten(),
@@ -330,7 +369,7 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
         };
         delete.dispatch(<L::Record as Calls>::delete_call(id, input));
     });
-    let refresh = Signal::derive(move || delete.version().get());
+    let refresh = super::list::changes(&[delete.version()]);
     let plural = roster_core::domain::capitalise(kind.plural());
     let add_href = <L::Record as RecordView>::CREATE.fill(&[]);
     view! {

@@ -77,9 +77,12 @@ impl RecordView for Student {
             </dl>
             <h2>"Bio"</h2>
             <p class="bio full">{bio}</p>
-            {crate::enrolments::student_courses(self.id)}
         }
         .into_any()
+    }
+
+    fn related(id: Memo<Option<i64>>) -> Option<crate::record::page::Related<Self>> {
+        Some(crate::enrolments::student_courses(id))
     }
 
     fn delete_note(&self) -> Option<String> {

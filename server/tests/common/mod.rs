@@ -596,3 +596,9 @@ pub fn visible_text(html: &str) -> String {
     text.push_str(rest);
     text
 }
+
+/// How many lists' data a page carries for hydration (each list's state
+/// holds its filters, `chips`, even when there are none).
+pub fn list_payloads(html: &str) -> usize {
+    html.matches("\\\"chips\\\":").count()
+}
