@@ -412,20 +412,6 @@ impl ReadConn {
         Ok((rows, total))
     }
 
-    /// The first row of `sql` as `T`, if there is one.
-    pub fn first<T: DeserializeOwned>(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-    ) -> Result<Option<T>, DbError> {
-        let mut found = None;
-        self.0.each(sql, args, |row| {
-            found = Some(row.decode()?);
-            Ok(false)
-        })?;
-        Ok(found)
-    }
-
     /// Every row of `sql` as `T`.
     pub fn all<T: DeserializeOwned>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>, DbError> {
         let mut rows = Vec::new();
@@ -625,16 +611,16 @@ mod tests {
         assert_eq!(rows[0].at.timestamp_millis() % 1000, 123);
         // Text arguments, a cached statement, no row.
         for _ in 0..2 {
-            let none: Option<Thing> = reads
+            let none: Vec<Thing> = reads
                 .read(true, |conn| {
-                    conn.first(
+                    conn.all(
                         "SELECT * FROM things WHERE name = $1",
                         &[Arg::Text("zz".into())],
                     )
                 })
                 .await
                 .unwrap();
-            assert_eq!(none, None);
+            assert_eq!(none, Vec::new());
         }
         // A pattern used twice, LIKE's escape, and more arguments after it.
         let found: Vec<Thing> = reads
