@@ -64,8 +64,11 @@ wait_for() { # $1: URL
 
 start_server() { # $1: database file
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  # RUST_BACKTRACE=0 as in production: the first backtrace printed loads
+  # the binary's symbols, tens of megabytes that would count as the
+  # server's memory (a panic is reported below either way).
   DATABASE_URL="sqlite://$1" LEPTOS_SITE_ROOT="$site" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
-    "$bin" serve >"$work/server.log" 2>&1 &
+    RUST_BACKTRACE=0 "$bin" serve >>"$work/server.log" 2>&1 &
   server_pid=$!
   wait_for "http://127.0.0.1:$port/healthz" || { cat "$work/server.log" >&2; exit 1; }
 }
@@ -266,6 +269,14 @@ run "/courses/$big/?sort=name&page=40" -H "Cookie: $cookie" "$url/courses/$big/?
 echo
 echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (part 1)," \
   "$((peak_rss_kb / 1024)) MB over the whole run (large searches fill SQLite's caches)"
+# A figure from a server that panicked is no figure: say so.
+panics="$(grep -c 'panicked' "$work/server.log" || true)"
+if [ "$panics" -gt 0 ]; then
+  echo "WARNING: the server panicked $panics times during the run; the first:"
+  grep -m1 -A1 'panicked' "$work/server.log"
+else
+  echo "server log: no panics"
+fi
 size_of() { # $1: files; prints raw, gzip and brotli KB
   local raw=0 gz=0 br=0 f
   for f in $1; do
