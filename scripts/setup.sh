@@ -61,7 +61,7 @@ say "compiler: $(rustc --version) [$ROSTER_TOOLCHAIN]"
 # (config from the environment overrides a package's profile), in one shared
 # target folder so the dependencies they have in common compile once.
 cheap_install() {
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=off \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="${CARGO_PROFILE_RELEASE_OPT_LEVEL:-1}" CARGO_PROFILE_RELEASE_LTO=off \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_PROFILE_RELEASE_INCREMENTAL=false CARGO_PROFILE_RELEASE_STRIP=true \
     CARGO_TARGET_DIR="$HOME/.cache/roster/tool-target" \
@@ -73,10 +73,18 @@ step_done() { say "  done in $(( $(date +%s) - step_started )) s"; }
 
 LEPTOS_VERSION=0.3.11
 if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
-  step "installing cargo-leptos $LEPTOS_VERSION (once; about 12 minutes on 2 cores)"
+  step "installing cargo-leptos $LEPTOS_VERSION (once; about 8 minutes on 2 cores)"
   # no_downloads: use the wasm-bindgen and wasm-opt found on PATH instead of
-  # fetching prebuilt binaries at build time.
-  cheap_install cargo-leptos --version "$LEPTOS_VERSION" --locked --features no_downloads
+  # fetching prebuilt binaries at build time. Not optimised at all, but for
+  # the compressors it runs on the release bundle at every build (brotli at
+  # full strength would take a minute unoptimised instead of seconds).
+  fast=()
+  for crate in brotli brotli-decompressor alloc-no-stdlib alloc-stdlib libflate \
+    libflate_lz77 crc32fast adler32 dary_heap rle-decode-fast core2; do
+    fast+=(--config "profile.release.package.$crate.opt-level=3")
+  done
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 cheap_install cargo-leptos --version "$LEPTOS_VERSION" \
+    --locked --features no_downloads "${fast[@]}"
   step_done
 fi
 
