@@ -92,7 +92,13 @@ pub fn picker<S: PickSource>(field: FieldCtx) -> AnyView {
     view! {
         <fieldset class="picker" aria-describedby=field.described_by() aria-invalid=invalid>
             <legend>{field.spec.label}</legend>
-            <Transition fallback=|| view! { <p class="loading">"Looking…"</p> }>
+            // While the first choices load (a page opened with the wasm
+            // running), the chosen record is already the field's value: a
+            // form sent meanwhile keeps it.
+            <Transition fallback=move || view! {
+                {chosen.map(|id| view! { <input type="hidden" name=name value=id.to_string()/> })}
+                <p class="loading">"Looking…"</p>
+            }>
                 {move || Suspend::new(async move {
                     match choices.await {
                         Ok(list) if list.is_empty() => {
