@@ -73,7 +73,7 @@ step_done() { say "  done in $(( $(date +%s) - step_started )) s"; }
 
 LEPTOS_VERSION=0.3.11
 if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
-  step "installing cargo-leptos $LEPTOS_VERSION (once; about 8 minutes on 2 cores)"
+  step "installing cargo-leptos $LEPTOS_VERSION (once; about 5 minutes on 2 cores)"
   # no_downloads: use the wasm-bindgen and wasm-opt found on PATH instead of
   # fetching prebuilt binaries at build time. Not optimised at all, but for
   # the compressors it runs on the release bundle at every build (brotli at
