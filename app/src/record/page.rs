@@ -97,14 +97,8 @@ pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
 /// (and be sent to the browser) as often.
 pub type Related<R> = std::sync::Arc<dyn Fn(&R) -> AnyView + Send + Sync>;
 
-/// The record the route's `:id` names.
-pub fn record_resource<R: RecordView>() -> Resource<Result<Option<R>, AppError>> {
-    record_resource_of(route_id("id"))
-}
-
-fn record_resource_of<R: RecordView>(
-    id: Memo<Option<i64>>,
-) -> Resource<Result<Option<R>, AppError>> {
+/// The record `id` names (the route's `:id`).
+fn record_resource<R: RecordView>(id: Memo<Option<i64>>) -> Resource<Result<Option<R>, AppError>> {
     Resource::new(
         move || id.try_get().flatten(),
         |id| async move {
@@ -139,7 +133,7 @@ pub fn failed(error: AppError) -> AnyView {
 fn with_record<R: RecordView>(
     found: impl Fn(R) -> AnyView + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
-    with_record_of(record_resource::<R>(), found)
+    with_record_of(record_resource::<R>(route_id("id")), found)
 }
 
 fn with_record_of<R: RecordView>(
@@ -184,7 +178,7 @@ pub fn detail_page<R: RecordView>() -> impl IntoView {
         })
     };
     let id = route_id("id");
-    let record = record_resource_of::<R>(id);
+    let record = record_resource::<R>(id);
     let related = StoredValue::new(R::related(id));
     with_record_of(record, move |r: R| {
         let title = r.title();
@@ -334,12 +328,6 @@ pub trait ListPage: ListView {
     type Record: RecordView;
     /// Shown when there are none at all.
     const EMPTY: &'static str;
-
-    /// Anything the page shows above the list (a handler's filters, say).
-    fn intro(query: Memo<roster_core::domain::QueryOf<Self>>) -> AnyView {
-        let _ = query;
-        ().into_any()
-    }
 }
 
 /// A list page: heading, "Add" link, notices after an add or a delete, the
@@ -391,7 +379,6 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
             Ok(title) => view! { <Notice kind="success">{format!("Deleted {title}.")}</Notice> }.into_any(),
             Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
         })}
-        {L::intro(query)}
         {record_list::<L>(query, ListConfig {
             search: true,
             empty: L::EMPTY,
