@@ -269,9 +269,10 @@ impl BeginWrite for PgConnection {
 }
 
 /// Pool and timeout settings. `max_connections: None` picks per backend:
-/// SQLite runs each connection on a thread of its own with its own page
-/// cache, and more connections than cores only cost memory; a PostgreSQL
-/// connection waits on the network, so more of them pay.
+/// on SQLite it counts the read connections (writes go through one, see
+/// `SqlitePool`), each with its own page cache, and more of them than
+/// cores only cost memory; a PostgreSQL connection waits on the network,
+/// so more of them pay.
 #[derive(Clone, Debug, Default)]
 pub struct PoolSettings {
     pub max_connections: Option<u32>,
@@ -339,6 +340,7 @@ impl Db {
                 // comes back (see `sqlite_pool`).
                 let pool = SqlitePool::connect(
                     options,
+                    in_memory(url),
                     settings.max_for(Backend::Sqlite),
                     settings.acquire_for(Backend::Sqlite),
                     read_only,
@@ -455,6 +457,14 @@ impl Db {
     }
 }
 
+/// Whether a SQLite URL asks for a database in memory: `sqlite::memory:`
+/// or `mode=memory` among its parameters.
+fn in_memory(url: &str) -> bool {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+    name == ":memory:" || query.split('&').any(|pair| pair == "mode=memory")
+}
+
 /// An existing database file that this process may not write: on a
 /// read-only disk, or without write permission.
 fn cannot_write(path: &std::path::Path) -> bool {
@@ -538,6 +548,14 @@ fn redact(e: &dyn std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_memory_urls_are_told_from_files() {
+        assert!(in_memory("sqlite::memory:"));
+        assert!(in_memory("sqlite://x.db?mode=memory&cache=shared"));
+        assert!(!in_memory("sqlite://roster.db"));
+        assert!(!in_memory("sqlite:///var/lib/memory.db?mode=rwc"));
+    }
 
     #[test]
     fn backend_is_chosen_by_scheme() {

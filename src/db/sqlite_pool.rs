@@ -27,8 +27,17 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use super::sqlite_read::ReadPool;
 
-/// At most `max` open connections to one database file, opened on demand
-/// and kept open. Cheap to clone.
+/// Connections to one database file, opened on demand and kept open: for a
+/// file, one sqlx connection (writes and the odd read) beside up to `max`
+/// read connections (see `sqlite_read`); for an in-memory database, which
+/// has no read connections, up to `max` sqlx connections. Cheap to clone.
+///
+/// One writer because SQLite lets one connection write at a time anyway.
+/// With more, a write that finds the lock taken sleeps in SQLite's busy
+/// handler (1, 2, 5 … 100 ms naps) instead of queueing: under a burst of
+/// form posts the slowest waited most of a second, and every connection
+/// kept its own thread and page cache. Here writers queue for the one
+/// connection in arrival order.
 #[derive(Clone)]
 pub struct SqlitePool(Arc<Shared>);
 
@@ -57,15 +66,25 @@ impl fmt::Debug for SqlitePool {
 impl SqlitePool {
     /// Opens the first connection now, so that a bad path or a file that is
     /// not a database is reported at start rather than at the first request.
+    /// `in_memory`: the URL asked for a database in memory (sqlx keeps that
+    /// in options it does not show).
     pub async fn connect(
         options: SqliteConnectOptions,
+        in_memory: bool,
         max: u32,
         acquire_timeout: Duration,
         read_only: bool,
     ) -> Result<Self, sqlx::Error> {
         let first = options.connect().await?;
         let max = max.max(1);
-        let reads = ReadPool::new(options.get_filename(), max, acquire_timeout, read_only);
+        let reads = ReadPool::new(
+            options.get_filename(),
+            in_memory,
+            max,
+            acquire_timeout,
+            read_only,
+        );
+        let max = if reads.is_some() { 1 } else { max };
         Ok(Self(Arc::new(Shared {
             options,
             reads,
@@ -293,7 +312,7 @@ mod tests {
 
     async fn pool(max: u32) -> SqlitePool {
         let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
-        SqlitePool::connect(options, max, Duration::from_millis(200), false)
+        SqlitePool::connect(options, true, max, Duration::from_millis(200), false)
             .await
             .unwrap()
     }
@@ -360,7 +379,7 @@ mod tests {
         let options = SqliteConnectOptions::new()
             .filename(dir.join("t.db"))
             .create_if_missing(true);
-        let pool = SqlitePool::connect(options, 1, Duration::from_millis(200), false)
+        let pool = SqlitePool::connect(options, true, 1, Duration::from_millis(200), false)
             .await
             .unwrap();
         let mut conn = pool.acquire().await.unwrap();

@@ -283,16 +283,17 @@ impl Row<'_> {
 }
 
 impl ReadPool {
-    /// `None` for a database that is not a file (`sqlite::memory:`): a
-    /// second connection would see a database of its own.
+    /// `None` for a database that is not a file (`sqlite::memory:`,
+    /// `?mode=memory`): these connections would open a file of that name.
     pub fn new(
         filename: &std::path::Path,
+        in_memory: bool,
         max: u32,
         acquire_timeout: Duration,
         read_only: bool,
     ) -> Option<Self> {
         let path = filename.to_str()?;
-        if path.is_empty() || path.starts_with(':') || path.contains("mode=memory") {
+        if in_memory || path.is_empty() || path.starts_with(':') {
             return None;
         }
         // A file on a read-only disk: `immutable` tells SQLite that nobody
@@ -593,7 +594,7 @@ mod tests {
             .execute(pool)
             .await
             .unwrap();
-        let reads = ReadPool::new(&file, 2, Duration::from_secs(1), false).unwrap();
+        let reads = ReadPool::new(&file, false, 2, Duration::from_secs(1), false).unwrap();
         let (rows, total) = reads
             .read(false, |conn| {
                 conn.rows_and_total::<Thing>(
