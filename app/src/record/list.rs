@@ -11,6 +11,7 @@
 //! buttons work by delegation, so the browser never rebuilds them.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -67,15 +68,17 @@ pub struct ListChunk {
 }
 
 /// A list as the page keeps it: the rows are not part of the page's
-/// hydration data (see the module notes).
+/// hydration data (see the module notes). Shared strings: leptos hands out
+/// a copy of a resource's value each time the page reads it, several times
+/// per render on the server, and rows are the bulk of a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListState {
     pub total: i64,
     pub chips: Vec<Chip>,
     #[serde(skip)]
-    pub rows: String,
+    pub rows: Arc<str>,
     #[serde(skip)]
-    pub head: String,
+    pub head: Arc<str>,
 }
 
 impl From<ListChunk> for ListState {
@@ -83,8 +86,8 @@ impl From<ListChunk> for ListState {
         Self {
             total: chunk.total,
             chips: chunk.chips,
-            rows: chunk.rows,
-            head: chunk.head,
+            rows: chunk.rows.into(),
+            head: chunk.head.into(),
         }
     }
 }
