@@ -373,13 +373,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_file_database_writes_through_one_connection() {
+        let dir = std::env::temp_dir().join(format!("roster-pool-one-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("one.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect(options, false, 4, Duration::from_millis(200), false)
+            .await
+            .unwrap();
+        assert!(pool.reads().is_some(), "a file has read connections");
+        let first = pool.acquire().await.unwrap();
+        // A second writer waits for the first rather than opening another
+        // connection that would nap in SQLite's busy handler.
+        let second = pool.acquire().await;
+        assert!(
+            matches!(second, Err(sqlx::Error::PoolTimedOut)),
+            "{:?}",
+            second.err()
+        );
+        drop(first);
+        pool.acquire().await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_transaction_that_sqlite_ended_itself_does_not_spoil_the_connection() {
         let dir = std::env::temp_dir().join(format!("roster-pool-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let options = SqliteConnectOptions::new()
             .filename(dir.join("t.db"))
             .create_if_missing(true);
-        let pool = SqlitePool::connect(options, true, 1, Duration::from_millis(200), false)
+        let pool = SqlitePool::connect(options, false, 1, Duration::from_millis(200), false)
             .await
             .unwrap();
         let mut conn = pool.acquire().await.unwrap();
