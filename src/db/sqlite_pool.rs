@@ -317,6 +317,19 @@ mod tests {
             .unwrap()
     }
 
+    /// A pool on a new file in a folder of its own (removed by the caller).
+    async fn file_pool(name: &str, max: u32) -> (SqlitePool, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("roster-pool-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("t.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect(options, false, max, Duration::from_millis(200), false)
+            .await
+            .unwrap();
+        (pool, dir)
+    }
+
     #[tokio::test]
     async fn connections_are_reused_and_bounded() {
         let pool = pool(2).await;
@@ -374,14 +387,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_database_writes_through_one_connection() {
-        let dir = std::env::temp_dir().join(format!("roster-pool-one-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let options = SqliteConnectOptions::new()
-            .filename(dir.join("one.db"))
-            .create_if_missing(true);
-        let pool = SqlitePool::connect(options, false, 4, Duration::from_millis(200), false)
-            .await
-            .unwrap();
+        let (pool, dir) = file_pool("one", 4).await;
         assert!(pool.reads().is_some(), "a file has read connections");
         let first = pool.acquire().await.unwrap();
         // A second writer waits for the first rather than opening another
@@ -394,18 +400,13 @@ mod tests {
         );
         drop(first);
         pool.acquire().await.unwrap();
+        pool.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[tokio::test]
     async fn a_transaction_that_sqlite_ended_itself_does_not_spoil_the_connection() {
-        let dir = std::env::temp_dir().join(format!("roster-pool-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let options = SqliteConnectOptions::new()
-            .filename(dir.join("t.db"))
-            .create_if_missing(true);
-        let pool = SqlitePool::connect(options, false, 1, Duration::from_millis(200), false)
-            .await
-            .unwrap();
+        let (pool, dir) = file_pool("ended", 1).await;
         let mut conn = pool.acquire().await.unwrap();
         exec(&mut conn, "CREATE TABLE t (x)").await;
         {
