@@ -10,12 +10,11 @@
 //! one deflate state and resets it between answers, so a page costs no
 //! allocation but its output.
 //!
-//! Not brotli: its encoder cannot be reused, and its tables (about a
-//! megabyte at a low quality) were allocated, zeroed and freed for every
-//! page. Under load that was most of the server's peak memory and a sixth
-//! of a compressed page's time, for 4 KB instead of 5 on a 100-row page.
-//! Every browser takes gzip; a client that takes only brotli gets the
-//! page as it is.
+//! Not brotli: its encoder cannot be reused, and its tables were
+//! allocated, zeroed and freed for every page. Under load that was most of
+//! the server's peak memory and a good part of a compressed page's time,
+//! for pages only slightly smaller. Every browser takes gzip; a client that
+//! takes only brotli gets the page as it is.
 
 use axum::body::Body;
 use axum::extract::Request;
