@@ -22,6 +22,24 @@ if [ "${CI:-}" = true ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
 fi
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
+# Cargo never deletes old artefacts: every clone path and every change leaves
+# test binaries and incremental state behind, until the disk fills and a build
+# fails half-way. Bound the build output: past its limit (or when the disk runs
+# low) the debug build starts afresh, which costs one cold build.
+cache_limit_gb="${ROSTER_TARGET_LIMIT_GB:-20}"
+mkdir -p "$target_dir"
+free_gb() { echo $(( $(df -Pk "$target_dir" | awk 'NR==2 {print $4}') / 1048576 )); }
+if [ -d "$target_dir/debug" ]; then
+  used_gb=$(( $(du -sk "$target_dir" | cut -f1) / 1048576 ))
+  if [ "$used_gb" -ge "$cache_limit_gb" ] || [ "$(free_gb)" -lt 8 ]; then
+    say "build output at $used_gb GB with $(free_gb) GB free: clearing $target_dir/debug"
+    rm -rf "$target_dir/debug"
+  fi
+fi
+if [ "$(free_gb)" -lt 8 ]; then
+  echo "warning: $(free_gb) GB free for $target_dir; a full test build takes about 8 GB" >&2
+fi
+
 say "cargo fmt --check"
 if cargo fmt --version >/dev/null 2>&1; then
   cargo fmt --all -- --check
