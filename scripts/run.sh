@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/toolchain.sh
-roster_release_wasm_flags
 bin="${CARGO_TARGET_DIR:-target}/release/roster"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 
@@ -19,6 +18,7 @@ build_state() {
   git rev-parse --git-dir >/dev/null 2>&1 || return 1
   (
     rustc --version
+    wasm-opt --version
     git ls-files -co --exclude-standard -z | xargs -0 sha256sum
     find "$LEPTOS_SITE_ROOT" -type f -printf '%P %s %T@\n' | sort
     sha256sum "$bin"
@@ -28,7 +28,7 @@ if [ -x "$bin" ] && [ -d "$LEPTOS_SITE_ROOT/pkg" ] && [ -f "$stamp" ] &&
   [ "$(build_state || true)" = "$(cat "$stamp")" ]; then
   printf '\033[1m==> %s\033[0m\n' "nothing changed since the last build"
 else
-  cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}"
+  roster_release_build
   build_state >"$stamp" || rm -f "$stamp"
 fi
 exec "$bin" "$@"

@@ -96,23 +96,35 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\b"; then
   step_done
 fi
 
-# wasm-opt, for release builds: Debian's binaryen where apt is (a native
-# build: the release bundle's optimisation takes seconds), else npm's.
-if ! command -v wasm-opt >/dev/null && command -v apt-get >/dev/null; then
-  apt_install binaryen
-fi
-if ! command -v wasm-opt >/dev/null; then
-  say "npm install binaryen (wasm-opt)"
+# wasm-opt (binaryen), for release builds, at exactly the version known to
+# work with the wasm-bindgen above: binaryen rewrites the tables wasm-bindgen
+# sets up, and Debian bookworm's binaryen 108 produced a bundle that failed
+# at start in the browser (`WebAssembly.Table.set(): Argument 1 is invalid`).
+# npm's package is the one source of a pinned binaryen here (a wasm build of
+# it, run by Node.js); toolchain.sh puts it first on PATH.
+BINARYEN_VERSION=132
+if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION\b"; then
+  step "installing wasm-opt (binaryen $BINARYEN_VERSION from npm; found: $(wasm-opt --version 2>/dev/null || echo none))"
+  command -v npm >/dev/null || apt_install npm
   mkdir -p "$HOME/.cache/roster/tools"
-  npm install --prefix "$HOME/.cache/roster/tools" --no-audit --no-fund --silent binaryen@132
+  npm install --prefix "$HOME/.cache/roster/tools" --no-audit --no-fund --silent --save-exact \
+    "binaryen@$BINARYEN_VERSION.0.0"
+  wasm-opt --version | grep -q "version $BINARYEN_VERSION\b" || {
+    echo "setup.sh: wasm-opt on PATH is $(command -v wasm-opt): $(wasm-opt --version), not $BINARYEN_VERSION" >&2
+    exit 1
+  }
+  step_done
 fi
 
 # --- Test and benchmark tools -------------------------------------------------
 if [ "$want_test" = true ]; then
   apt_install chromium postgresql
-  if [ ! -x end2end/node_modules/.bin/playwright ]; then
-    say "npm ci (Playwright, no browser download)"
+  # Again whenever the lock file changed since the last install.
+  lock_sum="$(sha256sum end2end/package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat end2end/node_modules/.roster-lock 2>/dev/null)" != "$lock_sum" ]; then
+    say "npm ci (Playwright and axe-core, no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+    echo "$lock_sum" >end2end/node_modules/.roster-lock
   fi
 fi
 if [ "$want_bench" = true ]; then

@@ -34,5 +34,17 @@ roster_release_wasm_flags() {
 }
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$ROSTER_TOOLCHAIN" = debian ]; then export PATH="/usr/bin:$PATH"; fi
-# wasm-opt: Debian's binaryen (in /usr/bin) or, without apt, npm's (setup.sh).
-export PATH="$PATH:$HOME/.cache/roster/tools/node_modules/.bin"
+# wasm-opt at the version setup.sh pins, ahead of any other on the machine
+# (Debian's binaryen 108 breaks the bundle).
+export PATH="$HOME/.cache/roster/tools/node_modules/.bin:$PATH"
+
+# The release build, as users run it (run.sh, test.sh, bench.sh): one wasm
+# bundle (no --split: a first visit is a handful of requests, not a
+# waterfall of chunks), optimised, precompressed. In a subshell, so that the
+# release wasm flags do not reach later debug builds.
+roster_release_build() {
+  (
+    roster_release_wasm_flags
+    cargo leptos build --release --precompress "${ROSTER_LIB_CARGO_ARGS[@]}" "$@"
+  )
+}
