@@ -8,7 +8,8 @@
 # (../shared/peers/flask-students), which renders every row it has: 100
 # rows there against 100-row pages here, taking turns in one run (this
 # machine's speed drifts too much for runs one after another), with and
-# without compression. Part 2 is Roster alone on large databases.
+# without compression; then first and repeat visits in Chromium on an
+# emulated slow network. Part 2 is Roster alone on large databases.
 #
 # Figures, not pass/fail: compare them with the targets in the README.
 set -euo pipefail
@@ -29,14 +30,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-bash scripts/setup.sh --bench
+bash scripts/setup.sh --test --bench
 source scripts/toolchain.sh
-roster_release_wasm_flags
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 if [ "$build" = true ]; then
   echo "==> cargo leptos build --release"
-  cargo leptos build --release --precompress --split "${ROSTER_LIB_CARGO_ARGS[@]}" 2>&1 | tail -n 3
+  roster_release_build 2>&1 | tail -n 3
 fi
 bin="$target_dir/release/roster"
 site="$root/target/site"
@@ -233,6 +233,13 @@ css_path="/pkg/roster${css:+.$css}.css"
 run "$css_path (br)" -H "Accept-Encoding: gzip, br" "$url$css_path"
 page_rss_kb=$peak_rss_kb
 
+# How soon pages answer a person on a slow network (Chromium, 100 ms round
+# trip, 12 Mbit/s): a first visit (cache disabled) and a repeat visit, from
+# navigation to the hydration marker, with the requests and bytes.
+echo
+echo "==> first and repeat visits in Chromium (100 ms round trip, 12 Mbit/s; median of 5)"
+(cd end2end && node bench/first-visit.mjs "$url" bench "$password" 5)
+
 # --- Part 2: large databases --------------------------------------------------
 db_large="$work/large.db"
 echo
@@ -288,10 +295,4 @@ size_of() { # $1: files; prints raw, gzip and brotli KB
 }
 # The newest build's files only: older hashed files stay in the folder.
 wasm="$(ls -t "$site"/pkg/roster.*.wasm | head -1)"
-printf 'hydration wasm %s: %s\n' "$(basename "$wasm")" "$(size_of "$wasm")"
-chunks="$(find "$site/pkg" -maxdepth 1 \( -name 'chunk_*.wasm' -o -name 'split_*.wasm' \) \
-  -newermt "@$(( $(stat -c %Y "$wasm") - 300 ))" | sort)"
-if [ -n "$chunks" ]; then
-  printf 'lazy chunks (%d files, loaded with the pages that need them): %s\n' \
-    "$(wc -w <<<"$chunks")" "$(size_of "$chunks")"
-fi
+printf 'wasm bundle (every page) %s: %s\n' "$(basename "$wasm")" "$(size_of "$wasm")"

@@ -28,12 +28,18 @@ pub mod urls;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode};
+use leptos_router::SsrMode;
 use roster_core::domain::NoFields;
 
+use accounts::{AccountPage, LoginPage, RegisterPage, SettingsPage, UsersPage};
 use components::nav::Nav;
-use pages::lazy::*;
+use messages::{ContactPage, MessagePage, MessagesPage, ThanksPage};
+use pages::about::AboutPage;
 use pages::not_found::NotFound;
+use record::page::{create_page, delete_page, detail_page, edit_page, list_page};
+use roster_core::domain::{
+    Course, CourseList, Handler, HandlerList, Pet, PetList, Student, StudentList,
+};
 use urls::RoutePath;
 
 pub use components::picker::FIND_FIELD;
@@ -149,36 +155,36 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <RefusedNotice/>
                 <Routes fallback=NotFound>
-                    <Route path=RoutePath(urls::STUDENTS) view={Lazy::<StudentsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_CREATE) view={Lazy::<StudentCreateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLERS) view={Lazy::<HandlersRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_CREATE) view={Lazy::<HandlerCreateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER) view={Lazy::<HandlerRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_EDIT) view={Lazy::<HandlerEditRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_DELETE) view={Lazy::<HandlerDeleteRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PETS) view={Lazy::<PetsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_CREATE) view={Lazy::<PetCreateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET) view={Lazy::<PetRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_EDIT) view={Lazy::<PetEditRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_DELETE) view={Lazy::<PetDeleteRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSES) view={Lazy::<CoursesRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_CREATE) view={Lazy::<CourseCreateRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE) view={Lazy::<CourseRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_EDIT) view={Lazy::<CourseEditRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_DELETE) view={Lazy::<CourseDeleteRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::ACCOUNT) view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::USERS) view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::CONTACT) view={Lazy::<ContactRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::CONTACT_THANKS) view={Lazy::<ThanksRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::MESSAGES) view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::MESSAGE) view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::ABOUT) view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::LOGIN) view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::REGISTER) view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::SETTINGS) view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT) view={Lazy::<StudentRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_EDIT) view={Lazy::<StudentEditRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_DELETE) view={Lazy::<StudentDeleteRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENTS) view={list_page::<StudentList>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_CREATE) view={create_page::<Student>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLERS) view={list_page::<HandlerList>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_CREATE) view={create_page::<Handler>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER) view={detail_page::<Handler>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_EDIT) view={edit_page::<Handler>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::HANDLER_DELETE) view={delete_page::<Handler>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PETS) view={list_page::<PetList>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_CREATE) view={create_page::<Pet>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET) view={detail_page::<Pet>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_EDIT) view={edit_page::<Pet>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::PET_DELETE) view={delete_page::<Pet>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSES) view={list_page::<CourseList>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_CREATE) view={create_page::<Course>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE) view={detail_page::<Course>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_EDIT) view={edit_page::<Course>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::COURSE_DELETE) view={delete_page::<Course>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::ACCOUNT) view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::USERS) view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::CONTACT) view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::CONTACT_THANKS) view=ThanksPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::MESSAGES) view=MessagesPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::MESSAGE) view=MessagePage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::ABOUT) view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::LOGIN) view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT) view={detail_page::<Student>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_EDIT) view={edit_page::<Student>} ssr=SsrMode::Async/>
+                    <Route path=RoutePath(urls::STUDENT_DELETE) view={delete_page::<Student>} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

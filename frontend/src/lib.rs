@@ -6,10 +6,9 @@ pub fn hydrate() {
     // aborts on panic without formatting anything, which keeps the bundle small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    // Hydration is asynchronous: a lazily loaded page (see
-    // roster_app::pages::lazy) has its wasm chunk fetched first. Once the
-    // whole page is live, `body[data-hydrated]` says so (browser tests wait
-    // for it).
+    // Hydrated asynchronously: the marker `body[data-hydrated]` (which the
+    // browser tests and scripts/bench.sh wait for) is set only once every
+    // part of the page, Suspense bodies included, is live.
     let _ = any_spawner::Executor::init_wasm_bindgen();
     leptos::task::spawn_local(async {
         let Some(body) = leptos::prelude::document().body() else {

@@ -49,11 +49,9 @@ pub struct Assets {
 impl Assets {
     /// Finds every file under `root`. Files whose names contain one of
     /// `hashes` (cargo-leptos's content hashes: this build's bundle, which
-    /// every page loads) are read now; the rest when first asked for. The
-    /// site folder keeps every earlier build's files too, and the lazily
-    /// loaded wasm chunks are asked for only by the pages that need them:
-    /// neither should sit in memory unused. Hashed names and chunks are
-    /// cached for a year. A missing root gives an empty set: the pages
+    /// every page loads) are read now and cached for a year; the rest when
+    /// first asked for: the site folder keeps every earlier build's files
+    /// too, which should not sit in memory unused. A missing root gives an empty set: the pages
     /// still work, unstyled and without JavaScript, and a warning says why.
     pub fn load(root: &Path, hashes: &[String]) -> std::io::Result<Self> {
         let mut assets = Assets::default();
@@ -77,7 +75,7 @@ impl Assets {
             let asset = Arc::new(Asset {
                 content_type,
                 compressible,
-                cache_control: HeaderValue::from_static(if current || is_split_chunk(name) {
+                cache_control: HeaderValue::from_static(if current {
                     IMMUTABLE
                 } else {
                     REVALIDATE
@@ -295,23 +293,6 @@ fn brotli(data: &[u8]) -> Option<Bytes> {
     Some(Bytes::from(out))
 }
 
-/// The lazily loaded wasm chunks of `cargo leptos build --split`
-/// (`chunk_8.<hash>.wasm`, `split_<name>.<hash>.wasm`): their content hash is
-/// in the name but not in `hash.txt`.
-fn is_split_chunk(name: &str) -> bool {
-    let mut parts = name.split('.');
-    let (Some(stem), Some(hash), Some("wasm"), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    (stem.starts_with("chunk_") || stem.starts_with("split_"))
-        && hash.len() >= 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,16 +314,5 @@ mod tests {
         assert!(etag_matches(&t, &tag));
         assert!(etag_matches(&format!("W/{t}, \"other\""), &tag));
         assert!(!etag_matches("\"other\"", &tag));
-    }
-
-    #[test]
-    fn recognises_fingerprinted_chunks_only() {
-        assert!(is_split_chunk("chunk_10.8Sb14Z99MDyM89RsYjk4xg.wasm"));
-        assert!(is_split_chunk(
-            "split___login_route_view_10858805666335504619.xUr4vXozkZU36tLYy0JFdw.wasm"
-        ));
-        assert!(!is_split_chunk("chunk_10.wasm"));
-        assert!(!is_split_chunk("roster.wasm"));
-        assert!(!is_split_chunk("chunk_1.abc.wasm"));
     }
 }

@@ -1,5 +1,4 @@
-//! Pages that belong to no record type, and the routes loaded on demand.
+//! Pages that belong to no record type.
 
 pub mod about;
-pub mod lazy;
 pub mod not_found;
