@@ -394,7 +394,7 @@ impl ListView for AccountList {
         Column::plain("Role", "role"),
         Column::plain("Status", "status"),
         Column::sorted("Joined", "date", AccountSort::Oldest, AccountSort::Newest),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Username, name or email";
 

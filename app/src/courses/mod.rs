@@ -101,7 +101,7 @@ impl ListView for CourseList {
             CourseSort::FewestEnrolled,
             CourseSort::MostEnrolled,
         ),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Code or title";
 

@@ -427,13 +427,13 @@ fn course_picker(field: FieldCtx) -> AnyView {
 // same complete input as the server (which takes the id from the path).
 const COURSE_SIDE_FIELDS: &[FieldSpec] = &[
     FieldSpec::hidden("course_id"),
-    FieldSpec::new("student_id", "Student", Widget::Custom(student_picker)),
+    FieldSpec::new("student_id", "Student", Widget::Group(student_picker)),
     FieldSpec::new("enrolled_on", "Enrolled on (optional)", Widget::Date).hint("Empty: today."),
 ];
 
 const STUDENT_SIDE_FIELDS: &[FieldSpec] = &[
     FieldSpec::hidden("student_id"),
-    FieldSpec::new("course_id", "Course", Widget::Custom(course_picker)),
+    FieldSpec::new("course_id", "Course", Widget::Group(course_picker)),
     FieldSpec::new("enrolled_on", "Enrolled on (optional)", Widget::Date).hint("Empty: today."),
 ];
 
@@ -616,7 +616,7 @@ impl ListView for CourseStudents {
             EnrolmentSort::GradeAsc,
             EnrolmentSort::GradeDesc,
         ),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Student's name or email";
 
@@ -683,7 +683,7 @@ impl ListView for StudentCourses {
             EnrolmentSort::GradeAsc,
             EnrolmentSort::GradeDesc,
         ),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Course code or title";
 

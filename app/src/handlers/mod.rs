@@ -116,11 +116,7 @@ impl RecordView for Handler {
     const DELETE_FIELDS: &'static [FieldSpec] = &[
         FieldSpec::hidden("version"),
         FieldSpec::hidden("seen"),
-        FieldSpec::new(
-            "move_to",
-            "Move its pets to",
-            Widget::Custom(handler_picker),
-        ),
+        FieldSpec::new("move_to", "Move its pets to", Widget::Group(handler_picker)),
     ];
 
     fn detail(self) -> AnyView {
@@ -208,7 +204,7 @@ impl ListView for HandlerList {
             HandlerSort::MostPets,
         ),
         Column::sorted("Added", "date", HandlerSort::Oldest, HandlerSort::Newest),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Name";
 

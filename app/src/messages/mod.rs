@@ -174,7 +174,7 @@ impl FormAction for DeleteMessage {
 /// A field people never see: only programs fill it in.
 fn honeypot(field: FieldCtx) -> AnyView {
     view! {
-        <input type="text" id=field.spec.name name=field.spec.name value="" tabindex="-1"
+        <input type="text" id=field.id() name=field.spec.name value="" tabindex="-1"
             autocomplete="off"/>
     }
     .into_any()
@@ -232,7 +232,7 @@ impl ListView for MessageList {
         Column::plain("From", "name"),
         Column::plain("Subject", "subject"),
         Column::sorted("Received", "date", MessageSort::Oldest, MessageSort::Newest),
-        Column::plain("", "status"),
+        Column::unlabelled("Status", "status"),
     ];
     const SEARCH_HINT: &'static str = "Sender or subject";
 

@@ -98,7 +98,7 @@ fn category_input(field: FieldCtx) -> AnyView {
     // `try_get`: see `record::list::changes`.
     let suggestions = Resource::new(move || typed.try_get().unwrap_or_default(), pet_categories);
     view! {
-        <input type="text" id="category" name="category" list="category-suggestions"
+        <input type="text" id=field.id() name="category" list="category-suggestions"
             value=field.value() maxlength=CATEGORY_MAX.to_string() autocomplete="off"
             aria-invalid=move || field.invalid() aria-describedby=field.described_by()
             on:input=move |ev| typed.set(event_target_value(&ev))/>
@@ -125,7 +125,7 @@ const FIELDS: &[FieldSpec] = &[
     .max(CATEGORY_MAX)
     .half()
     .hint("Dog, cat, parrot… Pick one in use or type a new one."),
-    FieldSpec::new("handler_id", "Handler", Widget::Custom(handler_picker)),
+    FieldSpec::new("handler_id", "Handler", Widget::Group(handler_picker)),
     FieldSpec::hidden("version"),
 ];
 
@@ -184,7 +184,7 @@ impl ListView for PetList {
         Column::plain("Handler", "handler"),
         Column::plain("Comments", "num"),
         Column::sorted("Added", "date", PetSort::Oldest, PetSort::Newest),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Pet's name";
     const HEAD: bool = true;

@@ -29,8 +29,13 @@ pub enum Widget {
         rows: u32,
     },
     Hidden,
-    /// Drawn by the record type itself (a picker, a list with suggestions).
+    /// Drawn by the record type itself (an input with suggestions), under the
+    /// field's `<label>`: the drawing gives its input [`FieldCtx::id`].
     Custom(fn(FieldCtx) -> AnyView),
+    /// Drawn by the record type itself as a group that names itself (a
+    /// `<fieldset>` with a `<legend>`: the pickers), so without a `<label>`,
+    /// which would name no element.
+    Group(fn(FieldCtx) -> AnyView),
 }
 
 /// One field of a form.
@@ -157,8 +162,14 @@ impl FieldCtx {
         format!("{}{}", self.form.prefix, self.spec.name)
     }
 
+    /// The ids of the field's error message and, where it has one, its hint:
+    /// every id named is on the page.
     pub fn described_by(&self) -> String {
-        format!("{0}-error {0}-hint", self.id())
+        if self.spec.hint.is_empty() {
+            format!("{}-error", self.id())
+        } else {
+            format!("{0}-error {0}-hint", self.id())
+        }
     }
 }
 
@@ -213,7 +224,7 @@ fn field_view(field: FieldCtx) -> AnyView {
             return view! { <input type="hidden" name=name value=value prop:value=value/> }
                 .into_any();
         }
-        Widget::Custom(draw) => draw(field),
+        Widget::Custom(draw) | Widget::Group(draw) => draw(field),
         Widget::Checkbox => {
             return view! {
                 <div class="field checkbox">
@@ -265,7 +276,9 @@ fn field_view(field: FieldCtx) -> AnyView {
     };
     view! {
         <div class="field" class:half=spec.half class:invalid=move || field.invalid() == "true">
-            <label for=id.clone()>{spec.label}</label>
+            {(!matches!(spec.widget, Widget::Group(_))).then(|| view! {
+                <label for=id.clone()>{spec.label}</label>
+            })}
             {input}
             {(!spec.hint.is_empty()).then(|| view! {
                 <p class="hint" id=format!("{id}-hint")>{spec.hint}</p>

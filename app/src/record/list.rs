@@ -28,6 +28,9 @@ pub struct Column<S: 'static> {
     pub label: &'static str,
     pub class: &'static str,
     pub sort: Option<(S, S)>,
+    /// Said to screen readers only (a column of buttons or of a mark needs a
+    /// name, not a visible heading).
+    pub hidden: bool,
 }
 
 impl<S> Column<S> {
@@ -36,7 +39,23 @@ impl<S> Column<S> {
             label,
             class,
             sort: None,
+            hidden: false,
         }
+    }
+
+    /// A column whose heading only screen readers hear.
+    pub const fn unlabelled(label: &'static str, class: &'static str) -> Self {
+        Self {
+            label,
+            class,
+            sort: None,
+            hidden: true,
+        }
+    }
+
+    /// The last column: each row's Edit and Delete.
+    pub const fn actions() -> Self {
+        Self::unlabelled("Actions", "row-actions")
     }
 
     pub const fn sorted(label: &'static str, class: &'static str, asc: S, desc: S) -> Self {
@@ -44,6 +63,7 @@ impl<S> Column<S> {
             label,
             class,
             sort: Some((asc, desc)),
+            hidden: false,
         }
     }
 }
@@ -357,6 +377,12 @@ fn header_cell<S: SortKey, F: ListFilter>(
     column: &'static Column<S>,
 ) -> AnyView {
     let Some((asc, desc)) = column.sort else {
+        if column.hidden {
+            return view! {
+                <th scope="col" class=column.class><span class="visually-hidden">{column.label}</span></th>
+            }
+            .into_any();
+        }
         return view! { <th scope="col" class=column.class>{column.label}</th> }.into_any();
     };
     let (aria, next, mark) = if query.sort == asc {

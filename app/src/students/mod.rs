@@ -113,7 +113,7 @@ impl ListView for StudentList {
             StudentSort::NewestFirst,
         ),
         Column::plain("Bio", "bio"),
-        Column::plain("", "row-actions"),
+        Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Name or email";
 
