@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 
-// The server is the real release or debug binary on a throwaway SQLite file
+// The server is the release binary (ROSTER_BIN) on a throwaway SQLite file
 // (see serve.sh). Chromium is Debian's: Playwright never downloads a browser.
 const port = process.env.ROSTER_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-bin="${ROSTER_BIN:-$root/target/debug/roster}"
+bin="${ROSTER_BIN:-$root/target/release/roster}"
 site="${LEPTOS_SITE_ROOT:-$root/target/site}"
 data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT

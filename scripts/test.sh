@@ -2,7 +2,8 @@
 # Every test Roster has, in the order that fails fastest:
 #   formatting and lints, unit and HTTP integration tests on SQLite, the same
 #   integration tests on PostgreSQL, then the browser tests (Playwright in
-#   Chromium, JavaScript on and off) against the real binary and wasm bundle.
+#   Chromium, JavaScript on and off, an accessibility audit of every page type)
+#   against the release build that scripts/run.sh makes.
 # Installs what it needs first (scripts/setup.sh --test). Exits non-zero on
 # the first failure.
 set -euo pipefail
@@ -47,14 +48,12 @@ else
   echo "rustfmt not installed: skipped"
 fi
 
-# The browser build comes first: cargo-leptos compiles the server with the
-# LEPTOS_* variables below, and the tests that follow reuse that build only
-# if they see the same values.
-say "cargo leptos build (server + wasm bundle)"
-cargo leptos build --split "${ROSTER_LIB_CARGO_ARGS[@]}"
-export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
-  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
+# cargo-leptos sets these while it builds; the same values here keep the
+# crates that read them at compile time (leptos_config) the same build.
+leptos_env=(LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend
+  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt)
+export "${leptos_env[@]}"
 
 say "cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
@@ -71,12 +70,17 @@ TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test \
   --test students --test accounts --test assets --test handlers --test pets --test comments \
   --test courses --test users --test messages --test outage --test fuzz --test stress
 
-say "browser tests (Chromium, JavaScript on and off)"
-# The server binary must be the one built with the wasm bundle (a no-op when
-# the test build above produced the same artefacts).
-cargo leptos build --split "${ROSTER_LIB_CARGO_ARGS[@]}"
-unset LEPTOS_SITE_ROOT LEPTOS_SITE_ADDR
-(cd end2end && ROSTER_BIN="$target_dir/debug/roster" LEPTOS_SITE_ROOT="$root/target/site" \
+# The browser tests run against what users run: the release build exactly as
+# scripts/run.sh makes it (optimised wasm bundle, wasm-opt, precompressed
+# files), so a bundle that does not hydrate fails here, not on a user's
+# machine. Every test fails on any error in the page or its console.
+say "release build (as scripts/run.sh makes it)"
+# cargo-leptos reads LEPTOS_* as settings: build with none, as run.sh does.
+unset "${leptos_env[@]%%=*}"
+roster_release_build
+
+say "browser tests on the release build (Chromium, JavaScript on and off)"
+(cd end2end && ROSTER_BIN="$target_dir/release/roster" LEPTOS_SITE_ROOT="$root/target/site" \
   ./node_modules/.bin/playwright test)
 
 say "all tests passed in $(( $(date +%s) - started )) s"

@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN, jsOn, open, uniqueEmail, uniqueUsername } from "./helpers";
 
 // Every test here starts signed out.
@@ -60,7 +61,8 @@ test("register, sign in, add a student, sign out", async ({ page }, info) => {
   expect(violations).toEqual([]);
 });
 
-test("a page asked for while signed out comes back after sign-in", async ({ page }, info) => {
+test("a page asked for while signed out comes back after sign-in", async ({ page, problems }, info) => {
+  problems.allowStatus(401); // the wrong password, with JavaScript
   await page.goto("/create/?from=test");
   await expect(page).toHaveURL(/\/login\/\?next=/);
   await expect(page.getByText("Please sign in to continue.")).toBeVisible();
@@ -81,7 +83,8 @@ test("a page asked for while signed out comes back after sign-in", async ({ page
   await expect(nav.getByRole("link", { name: "Settings" })).toBeVisible();
 });
 
-test("registration problems show at their fields, with the input kept", async ({ page }, info) => {
+test("registration problems show at their fields, with the input kept", async ({ page, problems }, info) => {
+  problems.allowStatus(422);
   await open(page, info, "/register/");
   await page.getByLabel("Username").fill(ADMIN.toUpperCase());
   await page.getByLabel("Email").fill("someone.new@example.com");

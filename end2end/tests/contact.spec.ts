@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { jsOn, open } from "./helpers";
 
 test("a message sent signed out is read by an administrator", async ({ browser, page, baseURL }, info) => {

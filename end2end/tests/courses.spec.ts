@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { createStudent, jsOn, open, uniqueEmail } from "./helpers";
 
 const uniqueCode = () => `T-${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e4)}`;

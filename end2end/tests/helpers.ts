@@ -50,3 +50,42 @@ export async function createStudent(page: Page, info: TestInfo, s: StudentFields
   expect(id).toMatch(/^\d+$/);
   return id!;
 }
+
+/**
+ * A page of every type, signed in. The sample records (`roster seed
+ * --sample`) give student, course, handler and pet 1; these pages only read,
+ * so tests running at once change nothing on them but rows.
+ */
+export const SIGNED_IN_PAGES = [
+  "/",
+  "/?q=zzzz-nothing-matches",
+  "/?page=999", // the pager, "Next" disabled
+  "/1/",
+  "/create/",
+  "/1/edit/",
+  "/1/delete/",
+  "/courses/",
+  "/courses/1/",
+  "/courses/create/",
+  "/courses/1/edit/",
+  "/courses/1/delete/",
+  "/handlers/",
+  "/handlers/1/",
+  "/handlers/create/",
+  "/handlers/1/edit/",
+  "/handlers/1/delete/",
+  "/pets/",
+  "/pets/1/",
+  "/pets/create/",
+  "/pets/1/edit/",
+  "/pets/1/delete/",
+  "/account/",
+  "/users/",
+  "/messages/",
+  "/settings/",
+  "/about/",
+  "/contact/",
+];
+
+/** Every page a visitor who is not signed in may open. */
+export const SIGNED_OUT_PAGES = ["/login/", "/register/", "/about/", "/contact/"];

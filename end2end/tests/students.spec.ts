@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { createStudent, fillStudent, jsOn, open, uniqueEmail } from "./helpers";
 
 test("the list shows the sample students in a table, with a nav bar", async ({ page }, info) => {
@@ -62,7 +62,8 @@ test("bad input gets a message at each field and keeps what was typed", async ({
   await expect(page.getByLabel("First name")).toHaveAttribute("aria-invalid", "true");
 });
 
-test("a taken email is refused whatever its case", async ({ page }, info) => {
+test("a taken email is refused whatever its case", async ({ page, problems }, info) => {
+  problems.allowStatus(422);
   await open(page, info, "/create/");
   await fillStudent(page, { firstname: "Jo", lastname: "Doe", email: "JD@EXAMPLE.com" });
   await page.getByRole("button", { name: "Add student" }).click();
@@ -130,7 +131,8 @@ test("search, sort and paging", async ({ page }, info) => {
   await expect(page.getByLabel("Per page")).toHaveValue("10");
 });
 
-test("an unknown student is a 404 page", async ({ page }, info) => {
+test("an unknown student is a 404 page", async ({ page, problems }, info) => {
+  problems.allowStatus(404);
   const response = await open(page, info, "/987654/");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Student not found" })).toBeVisible();
@@ -150,7 +152,8 @@ test("the submit button shows that the server is working", async ({ page }, info
   await expect(page.getByText("Added Pat Ience.")).toBeVisible();
 });
 
-test("two pages edit one student: the later save is refused, shows theirs, keeps yours", async ({ page, context }, info) => {
+test("two pages edit one student: the later save is refused, shows theirs, keeps yours", async ({ page, context, problems }, info) => {
+  problems.allowStatus(409);
   const email = uniqueEmail("grace");
   const id = await createStudent(page, info, { firstname: "Grace", lastname: "Hopper", email });
   // Two tabs open the edit form at the same version.
