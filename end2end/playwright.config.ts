@@ -40,6 +40,8 @@ export default defineConfig({
     {
       name: "js-off",
       dependencies: ["setup"],
+      // Hydration, and axe-core's audit, which runs inside the page, need JavaScript.
+      testIgnore: /(a11y|hydration)\.spec\.ts/,
       use: { javaScriptEnabled: false, storageState: "playwright/.auth/admin.json" },
     },
   ],

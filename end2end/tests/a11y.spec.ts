@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { jsOn, open, SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from "./helpers";
+import { open, SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from "./helpers";
 
 // An automated WCAG 2.1 A/AA audit (axe-core) of every page type, signed in
 // and signed out, hydrated. It cannot judge everything a person with a
@@ -10,7 +10,6 @@ import { jsOn, open, SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from "./helpers";
 // axe runs inside the page, so only with JavaScript; the markup it audits is
 // the server's, which a browser without JavaScript gets too.
 
-test.beforeEach(({}, info) => test.skip(!jsOn(info), "axe-core runs in the page: JavaScript on only"));
 
 // WCAG 2.1 A and AA, and axe's best practices (an empty header cell is one).
 const RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];

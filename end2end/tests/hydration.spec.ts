@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { jsOn, SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from "./helpers";
+import { SIGNED_IN_PAGES, SIGNED_OUT_PAGES } from "./helpers";
 
 // The wasm bundle starts on every page type: the hydration marker is set and
 // nothing fails in the page or its console (the fixture checks that). Run
@@ -16,7 +16,6 @@ async function hydrates(page: import("@playwright/test").Page, path: string) {
   expect(wasm[0]).toMatch(/^\/pkg\/roster\.[\w-]+\.wasm$/);
 }
 
-test.beforeEach(({}, info) => test.skip(!jsOn(info), "hydration needs JavaScript"));
 
 for (const path of SIGNED_IN_PAGES) {
   test(`signed in, ${path} hydrates from the one wasm bundle without an error`, async ({ page }) => {
