@@ -38,7 +38,7 @@ if [ -d "$target_dir/debug" ]; then
   fi
 fi
 if [ "$(free_gb)" -lt 8 ]; then
-  echo "warning: $(free_gb) GB free for $target_dir; a full test build takes about 10 GB" >&2
+  echo "warning: $(free_gb) GB free for $target_dir; a full test build takes 7 to 12 GB" >&2
 fi
 
 say "cargo fmt --check"
