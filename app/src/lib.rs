@@ -6,6 +6,8 @@
 //! `accounts`), each with its server functions, fields, columns and page
 //! body; `record` holds what they share.
 
+#![forbid(unsafe_code)]
+
 pub mod accounts;
 pub mod auth;
 pub mod comments;

@@ -1,5 +1,7 @@
 //! The browser entry point: hydrates the server-rendered page.
 
+#![forbid(unsafe_code)]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     // Readable panics in the console while developing; a release build

@@ -5,7 +5,7 @@
 //! which owns the cryptography and the clock.
 
 use super::list::{Arg, ListSql};
-use super::{retrying, with_pool, BeginWrite, Db, DbError};
+use super::{retrying, with_pool, BeginWrite, Db, DbError, SerialiseRule};
 use crate::domain::{
     Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind, Page, QueryOf, Timestamp,
 };
@@ -94,6 +94,7 @@ impl Db {
         let row = with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin_write().await?;
+            tx.serialise("first account").await?;
             let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
                 .fetch_one(&mut *tx)
                 .await?;
@@ -166,17 +167,16 @@ impl Db {
         if login.chars().any(char::is_control) {
             return Ok(None);
         }
-        let row: Option<LoginRow> = with_pool!(self, pool => {
-            sqlx::query_as(
+        let row: Option<LoginRow> = self
+            .first_as(
                 "SELECT u.id, u.username, d.display_name, u.is_admin, u.disabled, u.password_hash \
                  FROM users u JOIN user_details d ON d.user_id = u.id \
                  WHERE lower(u.username) = lower($1) OR lower(u.email) = lower($1) \
-                 ORDER BY u.id LIMIT 1",
+                 ORDER BY u.id LIMIT 1"
+                    .into(),
+                vec![Arg::Text(login.into())],
             )
-            .bind(login)
-            .fetch_optional(pool)
-            .await?
-        });
+            .await?;
         Ok(row.map(|r| LoginRecord {
             user: CurrentUser {
                 id: r.id,
@@ -192,18 +192,31 @@ impl Db {
 
     /// The stored password hash of `user_id`, for tests and audits.
     pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>, DbError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(pool)
-                .await?
-        }))
+        let row: Option<(String,)> = self
+            .first_as(
+                "SELECT password_hash FROM users WHERE id = $1".into(),
+                vec![Arg::Int(user_id)],
+            )
+            .await?;
+        Ok(row.map(|(hash,)| hash))
+    }
+
+    /// Sessions used since `since` (Unix seconds): the ones still open.
+    pub async fn count_sessions(&self, since: i64) -> Result<i64, DbError> {
+        let row: Option<(i64,)> = self
+            .first_as(
+                "SELECT COUNT(*) FROM sessions WHERE last_seen >= $1".into(),
+                vec![Arg::Int(since)],
+            )
+            .await?;
+        Ok(row.map_or(0, |(n,)| n))
     }
 
     pub async fn count_users(&self) -> Result<i64, DbError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?
-        }))
+        let row: Option<(i64,)> = self
+            .first_as("SELECT COUNT(*) FROM users".into(), vec![])
+            .await?;
+        Ok(row.map_or(0, |(n,)| n))
     }
 
     pub async fn create_session(
@@ -313,17 +326,15 @@ impl Db {
         since: i64,
         limit: i64,
     ) -> Result<Option<i64>, DbError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar(
+        let row: Option<(i64,)> = self
+            .first_as(
                 "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 \
-                 ORDER BY at DESC LIMIT 1 OFFSET $3",
+                 ORDER BY at DESC LIMIT 1 OFFSET $3"
+                    .into(),
+                vec![Arg::Text(key.into()), Arg::Int(since), Arg::Int(limit - 1)],
             )
-            .bind(key)
-            .bind(since)
-            .bind(limit - 1)
-            .fetch_optional(pool)
-            .await?
-        }))
+            .await?;
+        Ok(row.map(|(at,)| at))
     }
 
     /// Records one failed sign-in under each key, and forgets failures older
@@ -366,12 +377,13 @@ impl Db {
 
     /// Whether the administrators left registration open (the default).
     pub async fn registration_open(&self) -> Result<bool, DbError> {
-        let value: Option<String> = with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                .bind(OPEN_REGISTRATION)
-                .fetch_optional(pool)
-                .await?
-        });
+        let value: Option<(String,)> = self
+            .first_as(
+                "SELECT value FROM settings WHERE key = $1".into(),
+                vec![Arg::Text(OPEN_REGISTRATION.into())],
+            )
+            .await?;
+        let value = value.map(|(v,)| v);
         Ok(setting_is_open(value.as_deref()))
     }
 
@@ -442,9 +454,7 @@ fn account_order(sort: AccountSort) -> &'static str {
 impl Db {
     pub async fn get_account(&self, id: i64) -> Result<Option<Account>, DbError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, AccountRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<AccountRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Account::from))
     }
 
@@ -585,6 +595,7 @@ impl Db {
             with_pool!(self, pool => {
                 let mut conn = pool.acquire().await?;
                 let mut tx = conn.begin_write().await?;
+                tx.serialise("active administrators").await?;
                 let current: Option<(bool, bool, i64)> =
                     sqlx::query_as("SELECT is_admin, disabled, version FROM users WHERE id = $1")
                         .bind(user)

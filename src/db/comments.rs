@@ -57,9 +57,7 @@ impl Db {
 
     pub async fn get_comment(&self, id: i64) -> Result<Option<Comment>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, CommentRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<CommentRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Comment::from))
     }
 

@@ -294,9 +294,7 @@ impl Db {
 
     pub async fn get_enrolment(&self, id: i64) -> Result<Option<Enrolment>, DbError> {
         let sql = format!("SELECT {ENROLMENT_COLUMNS} FROM {ENROLMENT_FROM} WHERE e.id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, EnrolmentRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<EnrolmentRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Enrolment::from))
     }
 

@@ -12,6 +12,10 @@ use sqlx::{FromRow, Row};
 use super::{with_pool, Backend, Db, DbError};
 use crate::domain::Page;
 
+/// Pages that start further in than this many rows read (and skip) that
+/// many rows first: such a read runs off the async workers.
+const DEEP_OFFSET: i64 = 2_000;
+
 /// A value bound to a `?` of a filter.
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -33,8 +37,8 @@ pub(crate) struct ListSql {
     searching: bool,
 }
 
-/// A row type both drivers can decode, and the SQLite read path
-/// (`sqlite_read`, through serde).
+/// A row type both sqlx drivers can decode, and the SQLite read path
+/// (`sqlite_read`, through its serde `Deserialize`).
 pub(crate) trait AnyRow:
     for<'r> FromRow<'r, SqliteRow>
     + for<'r> FromRow<'r, PgRow>
@@ -166,7 +170,7 @@ impl ListSql {
         let limit = i64::from(per_page);
         if let Db::Sqlite(pool) = db {
             if let Some(reads) = pool.reads() {
-                let slow = self.searching;
+                let slow = self.searching || offset > DEEP_OFFSET;
                 let mut args = self.args.clone();
                 args.push(Arg::Int(limit));
                 args.push(Arg::Int(offset));

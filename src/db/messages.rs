@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::list::ListSql;
-use super::{with_pool, BeginWrite, Db, DbError};
+use super::list::{Arg, ListSql};
+use super::{with_pool, BeginWrite, Db, DbError, SerialiseRule};
 use crate::domain::{
     Kind, Message, MessageList, MessageSort, NewMessage, Page, QueryOf, Timestamp,
 };
@@ -55,6 +55,7 @@ impl Db {
         Ok(with_pool!(self, pool => {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin_write().await?;
+            tx.serialise(&format!("contact limit:{sender_key}")).await?;
             let recent: Vec<DateTime<Utc>> = sqlx::query_scalar(
                 "SELECT created_at FROM messages WHERE sender_key = $1 AND created_at >= $2 \
                  ORDER BY created_at ASC",
@@ -122,9 +123,7 @@ impl Db {
 
     pub async fn get_message(&self, id: i64) -> Result<Option<Message>, DbError> {
         let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = $1");
-        let row = with_pool!(self, pool => {
-            sqlx::query_as::<_, MessageRow>(&sql).bind(id).fetch_optional(pool).await?
-        });
+        let row: Option<MessageRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
         Ok(row.map(Message::from))
     }
 

@@ -16,6 +16,7 @@ mod pets;
 mod seed;
 mod sqlite_pool;
 mod sqlite_read;
+pub mod stats;
 mod students;
 
 use std::str::FromStr;
@@ -268,6 +269,37 @@ impl BeginWrite for PgConnection {
     }
 }
 
+/// A rule checked by reading before writing ("at least one active
+/// administrator", "the first account is an administrator", "five messages
+/// an hour") holds under concurrency only if the transactions that check it
+/// run one after another. On SQLite they do: every write transaction holds
+/// the write lock from its start (`BEGIN IMMEDIATE`). On PostgreSQL (READ
+/// COMMITTED) two can read the same state and both write; `serialise`
+/// takes a transaction-scoped advisory lock named `rule`, released at
+/// commit or rollback, so that the next one reads what the first wrote.
+pub(crate) trait SerialiseRule {
+    fn serialise(
+        &mut self,
+        rule: &str,
+    ) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
+}
+
+impl SerialiseRule for SqliteConnection {
+    async fn serialise(&mut self, _rule: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
+impl SerialiseRule for PgConnection {
+    async fn serialise(&mut self, rule: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("roster:{rule}"))
+            .execute(self)
+            .await
+            .map(drop)
+    }
+}
+
 /// Pool and timeout settings. `max_connections: None` picks per backend:
 /// on SQLite it counts the read connections (writes go through one, see
 /// `SqlitePool`), each with its own page cache, and more of them than
@@ -302,6 +334,15 @@ impl PoolSettings {
 }
 
 impl Db {
+    /// PostgreSQL's pool: connections open and of those idle (SQLite's
+    /// pools report their waits through [`stats`] instead).
+    pub fn pg_connections(&self) -> Option<(u32, usize)> {
+        match self {
+            Db::Postgres(pool) => Some((pool.size(), pool.num_idle())),
+            Db::Sqlite(_) => None,
+        }
+    }
+
     /// Connects (creating a SQLite file if needed). Errors name the problem
     /// and never repeat the URL, which may hold a password.
     pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {

@@ -26,6 +26,7 @@ use sqlx::{ConnectOptions, Connection, Describe, Either, Execute, Executor, Sqli
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use super::sqlite_read::ReadPool;
+use super::stats;
 
 /// Connections to one database file, opened on demand and kept open: for a
 /// file, one sqlx connection (writes and the odd read) beside up to `max`
@@ -110,11 +111,19 @@ impl SqlitePool {
     /// arrival order) up to the acquire timeout when all are in use.
     pub async fn acquire(&self) -> Result<PooledConnection, sqlx::Error> {
         let shared = &self.0;
+        let pool = if shared.reads.is_some() {
+            stats::Pool::SqliteWrite
+        } else {
+            // In memory: every connection reads and writes.
+            stats::Pool::SqliteRead
+        };
+        let start = std::time::Instant::now();
         // The uncontended path sets no timer.
         let permit = match shared.permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(TryAcquireError::Closed) => return Err(sqlx::Error::PoolClosed),
             Err(TryAcquireError::NoPermits) => {
+                let _queued = (pool == stats::Pool::SqliteWrite).then(stats::Queued::join);
                 let wait = shared.permits.clone().acquire_owned();
                 match tokio::time::timeout(shared.acquire_timeout, wait).await {
                     Ok(Ok(permit)) => permit,
@@ -123,6 +132,7 @@ impl SqlitePool {
                 }
             }
         };
+        stats::waited(pool, start);
         let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) if in_transaction(&conn) => sound_or_new(shared, conn).await?,

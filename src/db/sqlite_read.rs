@@ -1,27 +1,30 @@
-//! Reads on SQLite without a thread hop per query and a copy per value.
+//! Reads on SQLite without a thread hop per query, through rusqlite.
 //!
 //! sqlx runs each SQLite connection on a thread of its own: a query is a
 //! message to that thread, each row comes back over a channel with every
-//! value copied (`sqlite3_value_dup`) and later freed on another thread.
-//! Profiled on a 100-row list page that was over a third of the server's
-//! CPU time: the copies, cross-thread frees, wake-ups and per-value decoding,
-//! more than SQLite's own work. Reads here run on the calling thread, on
-//! connections of their own (WAL lets readers run beside the writer), with
-//! statements prepared once per connection, decoding each row straight
-//! from SQLite's buffers into the row type (through serde, so the row
-//! structs need no second decoder). Writes keep sqlx's connections, its
+//! value copied and later freed on another thread. Profiled on a 100-row
+//! list page that was over a third of the server's CPU time. Reads here
+//! run on rusqlite connections of their own (WAL lets readers run beside
+//! the writer), on the calling thread for short reads and on the blocking
+//! pool for reads that may scan, with statements prepared once per
+//! connection (rusqlite's statement cache) and rows decoded by the row
+//! types' serde `Deserialize` (serde_rusqlite), so no row type needs a
+//! decoder of its own for this path. Writes keep sqlx's connections, its
 //! transactions and `BEGIN IMMEDIATE`.
 //!
 //! The connections are opened with `query_only`, so nothing here can write.
+//!
+//! The pool around them is a semaphore and a list of idle connections,
+//! because the maintained ones do not fit: r2d2's `get` blocks the thread
+//! (an async worker, here) when the pool is empty, and deadpool-sqlite
+//! runs every read through `spawn_blocking`, the thread hop this module
+//! exists to avoid for short reads.
 
-use std::collections::HashMap;
-use std::ffi::{c_int, CStr, CString};
-use std::ptr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use libsqlite3_sys as ffi;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use rusqlite::{Connection, OpenFlags};
+use serde::de::DeserializeOwned;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::list::Arg;
@@ -36,7 +39,7 @@ const STATEMENT_CACHE: usize = 256;
 pub(crate) struct ReadPool(Arc<Shared>);
 
 struct Shared {
-    path: CString,
+    path: String,
     read_only: bool,
     permits: Arc<Semaphore>,
     /// Reads that scan run at most this many at once: on two cores more
@@ -44,7 +47,7 @@ struct Shared {
     /// pool with a page cache filling up (memory, for no speed).
     scans: Arc<Semaphore>,
     acquire_timeout: Duration,
-    idle: Mutex<Vec<Conn>>,
+    idle: Mutex<Vec<Connection>>,
 }
 
 /// A file path as the path of a `file:` URI: `%`, `?` and `#` escaped.
@@ -67,219 +70,68 @@ impl std::fmt::Debug for ReadPool {
     }
 }
 
-/// One raw connection and its prepared statements, each with its column
-/// names (copied: SQLite's own strings move when it re-prepares a
-/// statement, which a LIKE with a bound pattern does on its first step).
-struct Conn {
-    db: *mut ffi::sqlite3,
-    statements: HashMap<String, Prepared>,
+fn failure(error: rusqlite::Error) -> DbError {
+    DbError::Unavailable(format!("SQLite read failed: {error}"))
 }
 
-struct Prepared {
-    stmt: *mut ffi::sqlite3_stmt,
-    names: Vec<String>,
+fn open(path: &str, read_only: bool) -> Result<Connection, DbError> {
+    // A database that cannot be written (see `ReadPool::new`) is opened as
+    // a URI that says so. NO_MUTEX: the pool lends a connection to one
+    // user at a time.
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(failure)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Like the write connections: wait for locks, 1 MiB of page cache;
+    // and never write.
+    conn.execute_batch(
+        "PRAGMA busy_timeout = 5000; PRAGMA cache_size = -1024; PRAGMA query_only = ON;",
+    )
+    .map_err(failure)?;
+    Ok(conn)
 }
 
-// SQLite's "multi-thread" mode (SQLITE_OPEN_NOMUTEX): a connection may move
-// between threads as long as no two use it at once, which the pool ensures.
-unsafe impl Send for Conn {}
-
-impl Drop for Conn {
-    fn drop(&mut self) {
-        unsafe {
-            for (_, prepared) in self.statements.drain() {
-                ffi::sqlite3_finalize(prepared.stmt);
-            }
-            ffi::sqlite3_close(self.db);
-        }
-    }
-}
-
-fn error_text(db: *mut ffi::sqlite3) -> String {
-    unsafe {
-        let message = ffi::sqlite3_errmsg(db);
-        if message.is_null() {
-            "unknown SQLite error".into()
-        } else {
-            CStr::from_ptr(message).to_string_lossy().into_owned()
-        }
-    }
-}
-
-fn failure(db: *mut ffi::sqlite3, code: c_int) -> DbError {
-    DbError::Unavailable(format!("SQLite read failed ({code}): {}", error_text(db)))
-}
-
-impl Conn {
-    fn open(path: &CStr, read_only: bool) -> Result<Self, DbError> {
-        let mut db = ptr::null_mut();
-        // A database that cannot be written (see `ReadPool::new`) is opened
-        // as a URI that says so.
-        let flags = if read_only {
-            ffi::SQLITE_OPEN_READONLY | ffi::SQLITE_OPEN_URI | ffi::SQLITE_OPEN_NOMUTEX
-        } else {
-            ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_NOMUTEX
+/// Runs `sql` with `args` bound to `$1`, `$2`… (those it names) and hands
+/// each row with the statement's column names to `row`, until it returns
+/// false or the rows end.
+fn each(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    mut row: impl FnMut(&rusqlite::Row<'_>, &[String]) -> Result<bool, DbError>,
+) -> Result<(), DbError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(failure)?;
+    let names = serde_rusqlite::columns_from_statement(&stmt);
+    for (i, arg) in args.iter().enumerate() {
+        let Some(index) = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .map_err(failure)?
+        else {
+            continue;
         };
-        let code = unsafe { ffi::sqlite3_open_v2(path.as_ptr(), &mut db, flags, ptr::null()) };
-        let conn = Conn {
-            db,
-            statements: HashMap::new(),
-        };
-        if code != ffi::SQLITE_OK {
-            return Err(failure(db, code));
+        match arg {
+            Arg::Int(v) => stmt.raw_bind_parameter(index, v),
+            Arg::Text(s) => stmt.raw_bind_parameter(index, s.as_str()),
         }
-        // Like the write connections: wait for locks, 1 MiB of page cache;
-        // and never write.
-        for pragma in [
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA cache_size = -1024",
-            "PRAGMA query_only = ON",
-        ] {
-            let sql = CString::new(pragma).unwrap_or_default();
-            let code = unsafe {
-                ffi::sqlite3_exec(db, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut())
-            };
-            if code != ffi::SQLITE_OK {
-                return Err(failure(db, code));
-            }
-        }
-        Ok(conn)
+        .map_err(failure)?;
     }
-
-    fn statement(&mut self, sql: &str) -> Result<&Prepared, DbError> {
-        if self.statements.contains_key(sql) {
-            return Ok(&self.statements[sql]);
-        }
-        if self.statements.len() >= STATEMENT_CACHE {
-            for (_, prepared) in self.statements.drain() {
-                unsafe { ffi::sqlite3_finalize(prepared.stmt) };
-            }
-        }
-        let mut stmt = ptr::null_mut();
-        let code = unsafe {
-            ffi::sqlite3_prepare_v3(
-                self.db,
-                sql.as_ptr().cast(),
-                sql.len() as c_int,
-                ffi::SQLITE_PREPARE_PERSISTENT,
-                &mut stmt,
-                ptr::null_mut(),
-            )
-        };
-        if code != ffi::SQLITE_OK || stmt.is_null() {
-            return Err(DbError::Unavailable(format!(
-                "cannot prepare a read: {}",
-                error_text(self.db)
-            )));
-        }
-        let columns = unsafe { ffi::sqlite3_column_count(stmt) };
-        let names = (0..columns)
-            .map(|i| unsafe {
-                let name = ffi::sqlite3_column_name(stmt, i);
-                if name.is_null() {
-                    String::new()
-                } else {
-                    CStr::from_ptr(name).to_string_lossy().into_owned()
-                }
-            })
-            .collect();
-        Ok(self
-            .statements
-            .entry(sql.to_owned())
-            .or_insert(Prepared { stmt, names }))
-    }
-
-    /// Runs `sql` with `args` bound to `$1`, `$2`… and hands each row to
-    /// `row`, until it returns false or the rows end.
-    fn each(
-        &mut self,
-        sql: &str,
-        args: &[Arg],
-        mut row: impl FnMut(&Row<'_>) -> Result<bool, DbError>,
-    ) -> Result<(), DbError> {
-        let db = self.db;
-        let prepared = self.statement(sql)?;
-        let stmt = prepared.stmt;
-        // Whatever happens, the statement is ready for its next use.
-        struct Reset(*mut ffi::sqlite3_stmt);
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                unsafe {
-                    ffi::sqlite3_reset(self.0);
-                    ffi::sqlite3_clear_bindings(self.0);
-                }
-            }
-        }
-        let _reset = Reset(stmt);
-        for (i, arg) in args.iter().enumerate() {
-            let name = CString::new(format!("${}", i + 1)).unwrap_or_default();
-            let index = unsafe { ffi::sqlite3_bind_parameter_index(stmt, name.as_ptr()) };
-            if index == 0 {
-                continue;
-            }
-            let code = unsafe {
-                match arg {
-                    Arg::Int(v) => ffi::sqlite3_bind_int64(stmt, index, *v),
-                    Arg::Text(s) => ffi::sqlite3_bind_text(
-                        stmt,
-                        index,
-                        s.as_ptr().cast(),
-                        s.len() as c_int,
-                        ffi::SQLITE_TRANSIENT(),
-                    ),
-                }
-            };
-            if code != ffi::SQLITE_OK {
-                return Err(failure(db, code));
-            }
-        }
-        let names = &prepared.names;
-        loop {
-            match unsafe { ffi::sqlite3_step(stmt) } {
-                ffi::SQLITE_ROW => {
-                    if !row(&Row { stmt, names })? {
-                        return Ok(());
-                    }
-                }
-                ffi::SQLITE_DONE => return Ok(()),
-                code => return Err(failure(db, code)),
-            }
+    // Dropping the rows resets the statement; the cache clears its
+    // bindings when it takes it back.
+    let mut rows = stmt.raw_query();
+    while let Some(found) = rows.next().map_err(failure)? {
+        if !row(found, &names)? {
+            break;
         }
     }
+    Ok(())
 }
 
-/// The current row of a statement.
-pub(crate) struct Row<'a> {
-    stmt: *mut ffi::sqlite3_stmt,
-    names: &'a [String],
-}
-
-impl Row<'_> {
-    /// The row as `T`, its fields matched to the columns by name (columns
-    /// `T` does not have are skipped).
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, DbError> {
-        T::deserialize(RowDe { row: self })
-            .map_err(|e| DbError::Unavailable(format!("a row did not decode: {e}")))
-    }
-
-    pub fn int(&self, column: usize) -> i64 {
-        unsafe { ffi::sqlite3_column_int64(self.stmt, column as c_int) }
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    fn text(&self, column: c_int) -> &str {
-        unsafe {
-            let bytes = ffi::sqlite3_column_text(self.stmt, column);
-            if bytes.is_null() {
-                return "";
-            }
-            let len = ffi::sqlite3_column_bytes(self.stmt, column) as usize;
-            std::str::from_utf8(std::slice::from_raw_parts(bytes, len)).unwrap_or("")
-        }
-    }
+fn decode<T: DeserializeOwned>(row: &rusqlite::Row<'_>, names: &[String]) -> Result<T, DbError> {
+    serde_rusqlite::from_row_with_columns(row, names)
+        .map_err(|e| DbError::Unavailable(format!("a row did not decode: {e}")))
 }
 
 impl ReadPool {
@@ -293,7 +145,7 @@ impl ReadPool {
         read_only: bool,
     ) -> Option<Self> {
         let path = filename.to_str()?;
-        if in_memory || path.is_empty() || path.starts_with(':') {
+        if in_memory || path.is_empty() || path.starts_with(':') || path.contains('\0') {
             return None;
         }
         // A file on a read-only disk: `immutable` tells SQLite that nobody
@@ -305,7 +157,7 @@ impl ReadPool {
             path.to_owned()
         };
         Some(Self(Arc::new(Shared {
-            path: CString::new(path).ok()?,
+            path,
             read_only,
             permits: Arc::new(Semaphore::new(max.max(1) as usize)),
             scans: Arc::new(Semaphore::new((max / 2).max(1) as usize)),
@@ -314,13 +166,15 @@ impl ReadPool {
         })))
     }
 
-    async fn acquire(&self) -> Result<(Conn, OwnedSemaphorePermit), DbError> {
+    async fn acquire(&self) -> Result<(Connection, OwnedSemaphorePermit), DbError> {
         let shared = &self.0;
+        let start = std::time::Instant::now();
         let permit = Self::permit(&shared.permits, shared.acquire_timeout).await?;
+        super::stats::waited(super::stats::Pool::SqliteRead, start);
         let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => Conn::open(&shared.path, shared.read_only)?,
+            None => open(&shared.path, shared.read_only)?,
         };
         Ok((conn, permit))
     }
@@ -338,7 +192,7 @@ impl ReadPool {
         }
     }
 
-    fn release(&self, conn: Conn) {
+    fn release(&self, conn: Connection) {
         self.0
             .idle
             .lock()
@@ -391,7 +245,7 @@ impl ReadPool {
 }
 
 /// A read connection on loan.
-pub(crate) struct ReadConn(Conn);
+pub(crate) struct ReadConn(Connection);
 
 impl ReadConn {
     /// Every row of `sql` as `T`, and the last column's integer of the
@@ -403,11 +257,14 @@ impl ReadConn {
     ) -> Result<(Vec<T>, Option<i64>), DbError> {
         let mut rows = Vec::new();
         let mut total = None;
-        self.0.each(sql, args, |row| {
+        each(&self.0, sql, args, |row, names| {
             if total.is_none() {
-                total = Some(row.int(row.len().saturating_sub(1)));
+                total = Some(
+                    row.get::<_, i64>(names.len().saturating_sub(1))
+                        .map_err(failure)?,
+                );
             }
-            rows.push(row.decode()?);
+            rows.push(decode(row, names)?);
             Ok(true)
         })?;
         Ok((rows, total))
@@ -416,8 +273,8 @@ impl ReadConn {
     /// Every row of `sql` as `T`.
     pub fn all<T: DeserializeOwned>(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<T>, DbError> {
         let mut rows = Vec::new();
-        self.0.each(sql, args, |row| {
-            rows.push(row.decode()?);
+        each(&self.0, sql, args, |row, names| {
+            rows.push(decode(row, names)?);
             Ok(true)
         })?;
         Ok(rows)
@@ -426,136 +283,11 @@ impl ReadConn {
     /// The first column of the first row, as an integer.
     pub fn scalar(&mut self, sql: &str, args: &[Arg]) -> Result<Option<i64>, DbError> {
         let mut found = None;
-        self.0.each(sql, args, |row| {
-            found = Some(row.int(0));
+        each(&self.0, sql, args, |row, _| {
+            found = Some(row.get::<_, i64>(0).map_err(failure)?);
             Ok(false)
         })?;
         Ok(found)
-    }
-}
-
-/// serde's view of a row: a map from column names to values.
-struct RowDe<'a, 'r> {
-    row: &'a Row<'r>,
-}
-
-#[derive(Debug)]
-struct DecodeError(String);
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-impl de::Error for DecodeError {
-    fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        DecodeError(msg.to_string())
-    }
-}
-
-impl<'de> de::Deserializer<'de> for RowDe<'_, '_> {
-    type Error = DecodeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        visitor.visit_map(Columns {
-            row: self.row,
-            next: 0,
-        })
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
-        struct enum identifier ignored_any
-    }
-}
-
-struct Columns<'a, 'r> {
-    row: &'a Row<'r>,
-    next: usize,
-}
-
-impl<'de> MapAccess<'de> for Columns<'_, '_> {
-    type Error = DecodeError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DecodeError> {
-        match self.row.names.get(self.next) {
-            Some(name) => seed
-                .deserialize(name.as_str().into_deserializer())
-                .map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, DecodeError> {
-        let column = self.next as c_int;
-        self.next += 1;
-        seed.deserialize(Value {
-            row: self.row,
-            column,
-        })
-    }
-}
-
-/// One column's value.
-struct Value<'a, 'r> {
-    row: &'a Row<'r>,
-    column: c_int,
-}
-
-impl Value<'_, '_> {
-    fn kind(&self) -> c_int {
-        unsafe { ffi::sqlite3_column_type(self.row.stmt, self.column) }
-    }
-}
-
-impl<'de> de::Deserializer<'de> for Value<'_, '_> {
-    type Error = DecodeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        let stmt = self.row.stmt;
-        match self.kind() {
-            ffi::SQLITE_INTEGER => {
-                visitor.visit_i64(unsafe { ffi::sqlite3_column_int64(stmt, self.column) })
-            }
-            ffi::SQLITE_FLOAT => {
-                visitor.visit_f64(unsafe { ffi::sqlite3_column_double(stmt, self.column) })
-            }
-            ffi::SQLITE_NULL => visitor.visit_none(),
-            _ => visitor.visit_str(self.row.text(self.column)),
-        }
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        if self.kind() == ffi::SQLITE_NULL {
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
-        }
-    }
-
-    /// SQLite keeps booleans as 0 and 1.
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        match self.kind() {
-            ffi::SQLITE_INTEGER => visitor
-                .visit_bool(unsafe { ffi::sqlite3_column_int64(self.row.stmt, self.column) } != 0),
-            _ => self.deserialize_any(visitor),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map
-        struct enum identifier ignored_any
     }
 }
 

@@ -85,13 +85,13 @@ impl Db {
 
     /// A `record_counts` total.
     pub(crate) async fn counted(&self, name: &str) -> Result<i64, DbError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT total FROM record_counts WHERE name = $1")
-                .bind(name)
-                .fetch_optional(pool)
-                .await?
-                .unwrap_or(0)
-        }))
+        let row: Option<(i64,)> = self
+            .first_as(
+                "SELECT total FROM record_counts WHERE name = $1".into(),
+                vec![Arg::Text(name.into())],
+            )
+            .await?;
+        Ok(row.map_or(0, |(n,)| n))
     }
 
     pub async fn get_student(&self, id: i64) -> Result<Option<Student>, DbError> {
