@@ -37,6 +37,7 @@ fn is_public(path: &str) -> bool {
             | "/contact"
             | "/contact/thanks/"
             | "/healthz"
+            | "/metrics"
             | "/api/about"
             | "/api/contact/send"
     ) || path.starts_with("/api/auth/")
@@ -117,6 +118,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     req.extensions_mut().insert(client);
     let signed_in = session.is_some();
     if let Some(session) = session {
+        crate::observe::record_user(session.user.id);
         req.extensions_mut().insert(session);
     }
     let mut response = if signed_in || is_public(&path) {

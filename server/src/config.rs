@@ -30,6 +30,28 @@ pub struct Config {
     /// Behind a reverse proxy: take the client address from the last
     /// `X-Forwarded-For` entry (the one the proxy added).
     pub trust_proxy: bool,
+    /// `ROSTER_METRICS_TOKEN`: lets a scraper read `/metrics` without a session.
+    pub metrics_token: Option<Secret>,
+}
+
+/// A value that must never reach a log: its `Debug` shows no character of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 impl Config {
@@ -86,8 +108,17 @@ impl Config {
                 ))
             }
         };
+        let metrics_token =
+            match non_empty("ROSTER_METRICS_TOKEN") {
+                Some(token) if token.trim().len() < 16 || token.trim() != token => return Err(
+                    "ROSTER_METRICS_TOKEN must be at least 16 characters, without spaces around it"
+                        .into(),
+                ),
+                token => token.map(Secret),
+            };
         Ok(Self {
             auth,
+            metrics_token,
             secure_cookie,
             trust_proxy: flag("ROSTER_TRUST_PROXY")?.unwrap_or(false),
             database_url: non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -129,6 +160,9 @@ mod tests {
         let err = Config::from_lookup(|k| (k == "ROSTER_SESSION_IDLE_DAYS").then(|| "0".into()))
             .unwrap_err();
         assert!(err.contains("ROSTER_SESSION_IDLE_DAYS"), "{err}");
+        let err = Config::from_lookup(|k| (k == "ROSTER_METRICS_TOKEN").then(|| "short".into()))
+            .unwrap_err();
+        assert!(err.contains("ROSTER_METRICS_TOKEN"), "{err}");
     }
 
     #[test]

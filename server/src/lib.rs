@@ -2,12 +2,15 @@
 //! command line. Pages and server functions live in `roster-app`, SQL in
 //! `roster-core`.
 
+#![forbid(unsafe_code)]
+
 pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod compress;
 pub mod config;
 pub mod forms;
+pub mod observe;
 pub mod outage;
 pub mod render;
 pub mod security;
@@ -15,5 +18,5 @@ pub mod startup;
 pub mod state;
 
 pub use config::Config;
-pub use startup::{build_router, serve};
+pub use startup::{build_router, build_router_with, serve};
 pub use state::AppState;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use roster::cli;
@@ -13,10 +15,24 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .init();
+    // One JSON object per line for log shippers; else lines for people.
+    match std::env::var("ROSTER_LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+        Ok("" | "text") | Err(_) => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .init(),
+        Ok(other) => {
+            eprintln!("roster: ROSTER_LOG_FORMAT must be text or json (got {other:?})");
+            return ExitCode::from(2);
+        }
+    }
+    roster::observe::log_panics();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match cli::parse(&args) {

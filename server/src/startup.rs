@@ -18,7 +18,7 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::render::{provide_app_context, render_page};
 use crate::state::{AppState, Shared, BODY_LIMIT};
-use crate::{auth, forms, security};
+use crate::{auth, forms, observe, security};
 
 /// The content hashes cargo-leptos put in the asset file names, from the
 /// `hash.txt` it writes next to the server binary (lines like `js: abc123`).
@@ -52,6 +52,17 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole application as an axum router, on an already migrated database.
 pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
+    build_router_with(config, db, |router| router)
+}
+
+/// [`build_router`] with routes of the caller's (`extra`) inside the same
+/// layers: the tests add a handler that panics.
+pub fn build_router_with(
+    config: &Config,
+    db: Db,
+    extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+) -> std::io::Result<Router> {
+    observe::init_executor();
     let hashes = asset_hashes(config);
     let options = leptos_options(config);
     let hash_values: Vec<String> = hashes.iter().map(|(_, hash)| hash.clone()).collect();
@@ -66,6 +77,7 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
         auth: config.auth.clone(),
         secure_cookie: config.secure_cookie,
         trust_proxy: config.trust_proxy,
+        metrics_token: config.metrics_token.clone(),
         probe: Default::default(),
     }));
     // Generated once per process: leptos marks the whole process as "route
@@ -87,9 +99,18 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
             shell(shell_urls.clone())
         });
     // The same URLs accept plain form POSTs, for browsers without JavaScript.
-    let router = forms::routes(router)
+    let router = extra(forms::routes(router))
         .route("/healthz", get(health))
-        .fallback(fallback)
+        .route("/metrics", get(observe::metrics))
+        .fallback(fallback);
+    Ok(layers(router, state))
+}
+
+/// Every request's way in, outermost first: its id and span, compression,
+/// security headers, the panic guard, cross-site refusal, the outage
+/// check, the session, and the body limit.
+fn layers(router: Router<AppState>, state: AppState) -> Router {
+    let router = router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(undecodable_arguments_are_400))
         .layer(axum::middleware::from_fn_with_state(
@@ -100,13 +121,13 @@ pub fn build_router(config: &Config, db: Db) -> std::io::Result<Router> {
             state.clone(),
             crate::outage::unless_database_gone,
         ))
-        .layer(axum::middleware::from_fn(security::reject_cross_site))
+        .layer(axum::middleware::from_fn(security::reject_cross_site));
+    let router = observe::inner_layers(router)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(
             crate::compress::compress_responses,
-        ))
-        .with_state(state);
-    Ok(router)
+        ));
+    observe::outer_layers(router).with_state(state)
 }
 
 /// Server functions leptos does not know (the known ones are routed by

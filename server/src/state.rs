@@ -27,6 +27,7 @@ pub struct Shared {
     pub auth: AuthSettings,
     pub secure_cookie: SecureCookie,
     pub trust_proxy: bool,
+    pub metrics_token: Option<crate::config::Secret>,
     /// Whether the database answers, asked when a request is slow.
     pub probe: crate::outage::Probe,
 }

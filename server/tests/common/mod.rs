@@ -10,7 +10,11 @@ pub mod process;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use roster::{build_router, serve, Config};
+use roster::AppState;
+use roster::{build_router_with, serve, Config};
+
+/// Routes a test adds to the app's own, inside its layers.
+pub type Routes = fn(axum::Router<AppState>) -> axum::Router<AppState>;
 use roster_core::db::{Db, PoolSettings};
 use sqlx::Connection;
 
@@ -153,20 +157,29 @@ pub async fn spawn_anonymous_app() -> TestApp {
 
 /// Like [`spawn_anonymous_app`], with the configuration changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_routed(adjust, |router| router).await
+}
+
+/// Like [`spawn_app_with`], with `extra` routes inside the app's layers.
+pub async fn spawn_app_routed(adjust: impl FnOnce(&mut Config), extra: Routes) -> TestApp {
     let dir = std::env::temp_dir().join(unique_name());
     std::fs::create_dir_all(&dir).unwrap();
     let (database_url, pg) = fresh_database(&dir).await;
-    spawn_app_on(database_url, Guard { dir, pg }, adjust).await
+    spawn_app_on(database_url, Guard { dir, pg }, adjust, extra).await
 }
 
 /// Connects, migrates and serves `config` on a free port: one server
 /// process's worth of Roster. Returns its address and database pool.
 async fn start(config: &Config) -> (String, Db) {
+    start_with(config, |router| router).await
+}
+
+async fn start_with(config: &Config, extra: Routes) -> (String, Db) {
     let db = Db::connect(&config.database_url, &config.pool)
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let router = build_router(config, db.clone()).expect("router");
+    let router = build_router_with(config, db.clone(), extra).expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, router, std::future::pending()));
@@ -184,6 +197,7 @@ fn config(database_url: &str, site_root: &std::path::Path, hash_file: Option<Pat
         auth: Default::default(),
         secure_cookie: roster::config::SecureCookie::Auto,
         trust_proxy: false,
+        metrics_token: None,
     }
 }
 
@@ -191,12 +205,13 @@ async fn spawn_app_on(
     database_url: String,
     guard: Guard,
     adjust: impl FnOnce(&mut Config),
+    extra: Routes,
 ) -> TestApp {
     let site_root = write_site(&guard.dir);
     let hash_file = Some(guard.dir.join("hash.txt"));
     let mut config = config(&database_url, &site_root, hash_file);
     adjust(&mut config);
-    let (address, db) = start(&config).await;
+    let (address, db) = start_with(&config, extra).await;
     let client = browser(&address, None);
     TestApp {
         address,

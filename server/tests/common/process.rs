@@ -89,6 +89,17 @@ impl Server {
     /// running the program given after it, like `unshare`), and waits until
     /// it answers.
     pub async fn start(dir: &Path, database_url: &str, wrapper: &[&str]) -> Server {
+        Self::start_with(dir, database_url, wrapper, &[]).await
+    }
+
+    /// [`Server::start`] with environment variables of the caller's
+    /// (`RUST_LOG` among them, over the default).
+    pub async fn start_with(
+        dir: &Path,
+        database_url: &str,
+        wrapper: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = free_port();
         let log = dir.join(format!("server-{port}.log"));
         let bin = env!("CARGO_BIN_EXE_roster");
@@ -106,6 +117,7 @@ impl Server {
             .env("LEPTOS_SITE_ROOT", dir.join("site"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "info,sqlx=warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&log).unwrap())
             .stderr(std::fs::File::options().append(true).open(&log).unwrap());
