@@ -45,11 +45,14 @@ Environment:
   DATABASE_URL              sqlite://roster.db (default) or postgres://user:password@host/db
   LEPTOS_SITE_ADDR          address to listen on (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT          folder with the built site (default target/site)
+  ROSTER_DB_MAX_CONNECTIONS database connections (default 4 on SQLite, 10 on PostgreSQL)
   ROSTER_OPEN_REGISTRATION  true/false: overrides the administrators' setting
   ROSTER_SESSION_IDLE_DAYS  sessions end after this many idle days (default 7)
   ROSTER_SECURE_COOKIE      auto (default: when X-Forwarded-Proto is https), true, false
   ROSTER_TRUST_PROXY        true: client address from X-Forwarded-For (behind a proxy)
-  RUST_LOG                  log filter (default info)";
+  ROSTER_METRICS_TOKEN      lets a scraper read /metrics as `Authorization: Bearer TOKEN`
+  ROSTER_LOG_FORMAT         text (default) or json (one object per line)
+  RUST_LOG                  log filter (default info,sqlx=warn)";
 
 /// Upper bound for `seed --count`, to catch a slip of the finger.
 const MAX_SEED: u64 = 10_000_000;

@@ -353,3 +353,72 @@ fn operators_change_accounts_without_the_web_page() {
     });
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `roster --help` and the README's "Command line" and "Configuration"
+/// sections name the same commands and the same variables.
+#[test]
+fn help_and_readme_name_the_same_commands_and_variables() {
+    let (code, help, _) = roster(&["--help"], "sqlite::memory:");
+    assert_eq!(code, 0);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = |title: &str| {
+        let start = readme.find(title).unwrap_or_else(|| panic!("no {title}"));
+        let rest = &readme[start + title.len()..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+    };
+    // Commands: the first word or two after "roster " in the README, the
+    // indented command lines of the help.
+    let readme_commands: std::collections::BTreeSet<String> = section("### Command line")
+        .lines()
+        .filter_map(|line| line.strip_prefix("roster "))
+        .map(|rest| match rest.strip_prefix("[serve]") {
+            Some(_) => "serve".to_owned(),
+            None => command_words(rest),
+        })
+        .collect();
+    let help_commands: std::collections::BTreeSet<String> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("Environment:")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .map(|line| command_words(line.trim()))
+        .collect();
+    assert_eq!(readme_commands, help_commands);
+    // Variables: every one in the help's list is in the README's table,
+    // and the other way round.
+    let names = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+            .filter(|w| {
+                (w.starts_with("ROSTER_") || w.starts_with("LEPTOS_SITE_"))
+                    || *w == "DATABASE_URL"
+                    || *w == "RUST_LOG"
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let help_vars = names(help.split("Environment:").nth(1).unwrap());
+    let readme_vars = names(&section("## Configuration"));
+    assert_eq!(help_vars, readme_vars);
+}
+
+/// A command's words (`user make-admin|remove-admin…`, `seed`, `backup`):
+/// before the description (two spaces), up to the first option or
+/// placeholder.
+fn command_words(line: &str) -> String {
+    let head = line.split("  ").next().unwrap_or("");
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .take_while(|w| {
+            !w.starts_with('-')
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '|')
+        })
+        .take(2)
+        .collect();
+    words.join(" ")
+}

@@ -44,10 +44,11 @@ async fn kill_9_during_writes_five_times_loses_nothing_acknowledged() {
             address: server.address.clone(),
             cookie: cookie.clone(),
         };
-        let load = start(target, 12, 1800, &format!("k{round}"));
-        tokio::time::sleep(Duration::from_millis(900)).await;
+        let load = start(target, 12, 30_000, &format!("k{round}"));
+        load.acknowledged(20).await;
         server.kill_hard();
-        let report = load.await.unwrap();
+        // The clients find the server gone for a while, then stop.
+        let report = load.finish_after(Duration::from_millis(500)).await;
         assert!(
             !report.acks.is_empty(),
             "round {round}: no writes went through"
@@ -82,8 +83,8 @@ async fn sigterm_under_load_finishes_what_it_took_and_exits_0() {
         address: server.address.clone(),
         cookie: sign_in(&server.address, "clerk", PASSWORD).await,
     };
-    let load = start(target, 16, 2500, "term");
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let load = start(target, 16, 60_000, "term");
+    load.acknowledged(20).await;
     let stopping = Instant::now();
     server.terminate();
     let status = server
@@ -92,7 +93,7 @@ async fn sigterm_under_load_finishes_what_it_took_and_exits_0() {
         .expect("still running 12 s after SIGTERM");
     assert!(status.success(), "exit status {status}");
     assert!(stopping.elapsed() < Duration::from_secs(11));
-    let report = load.await.unwrap();
+    let report = load.finish_after(Duration::from_millis(300)).await;
     // Every request the server took got its whole answer; after the
     // signal, new connections are refused (unanswered), never cut.
     assert_eq!(report.cut, 0, "{}", report.summary());
@@ -119,8 +120,8 @@ async fn a_backup_under_write_load_holds_everything_acknowledged_before_it() {
         address: server.address.clone(),
         cookie: sign_in(&server.address, "clerk", PASSWORD).await,
     };
-    let load = start(target, 12, 2500, "backup");
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let load = start(target, 12, 60_000, "backup");
+    load.acknowledged(20).await;
     let backup = dir.join("backup.db");
     let started = Instant::now();
     let out = {
@@ -130,7 +131,7 @@ async fn a_backup_under_write_load_holds_everything_acknowledged_before_it() {
             .unwrap()
     };
     assert!(out.contains("Backed up"), "{out}");
-    let report = load.await.unwrap();
+    let report = load.finish_after(Duration::from_millis(300)).await;
     assert_eq!(report.five_hundreds(), 0, "{:?}", report.server_errors);
     let before: Vec<_> = report
         .expected()

@@ -260,11 +260,9 @@ mod relay {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: TEST_DATABASE_URL=postgres://… and --include-ignored (scripts/test.sh runs it so)"]
 async fn postgres_stopping_answers_503_within_two_seconds_and_roster_recovers() {
-    if !using_postgres() {
-        eprintln!("needs TEST_DATABASE_URL=postgres://… (scripts/test.sh runs it so)");
-        return;
-    }
+    assert!(using_postgres(), "needs TEST_DATABASE_URL=postgres://…");
     let admin = url::Url::parse(&std::env::var("TEST_DATABASE_URL").unwrap()).unwrap();
     let target = format!(
         "{}:{}",

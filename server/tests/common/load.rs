@@ -134,7 +134,23 @@ struct Known {
 struct Shared {
     known: Mutex<Known>,
     counter: AtomicU64,
+    /// Writes acknowledged so far, by every client.
+    acked: AtomicU64,
+    /// Set to end the load before its time.
+    stop: std::sync::atomic::AtomicBool,
     tag: String,
+}
+
+impl Shared {
+    fn new(tag: &str) -> Arc<Self> {
+        Arc::new(Shared {
+            known: Mutex::default(),
+            counter: AtomicU64::new(0),
+            acked: AtomicU64::new(0),
+            stop: Default::default(),
+            tag: tag.to_owned(),
+        })
+    }
 }
 
 /// A small deterministic generator (xorshift): no `rand` needed.
@@ -261,6 +277,7 @@ impl Client {
     }
 
     fn ack(&mut self, kind: &'static str, marker: String, parent: Option<(&'static str, String)>) {
+        self.shared.acked.fetch_add(1, Ordering::Relaxed);
         self.report.acks.push(Ack {
             kind,
             marker,
@@ -588,29 +605,53 @@ async fn prepare(target: &Target, shared: &Shared) {
 /// `plan.duration`, after making a few courses and handlers on the first
 /// [`run`] in a task of its own: the load goes on while the test does
 /// things to the server.
-pub fn start(
-    target: Target,
-    clients: usize,
-    millis: u64,
-    tag: &str,
-) -> tokio::task::JoinHandle<Report> {
-    let tag = tag.to_owned();
-    tokio::spawn(async move {
-        let plan = Plan {
-            clients,
-            duration: Duration::from_millis(millis),
-        };
-        run(&[target], plan, &tag).await
-    })
+pub fn start(target: Target, clients: usize, millis: u64, tag: &str) -> Running {
+    let shared = Shared::new(tag);
+    let plan = Plan {
+        clients,
+        duration: Duration::from_millis(millis),
+    };
+    let task = tokio::spawn(run_shared(vec![target], plan, shared.clone()));
+    Running { task, shared }
+}
+
+/// A load started by [`start`], still running.
+pub struct Running {
+    task: tokio::task::JoinHandle<Report>,
+    shared: Arc<Shared>,
+}
+
+impl Running {
+    /// Waits until the server has acknowledged `writes` writes (instead of
+    /// sleeping and hoping it did); panics after 30 s.
+    pub async fn acknowledged(&self, writes: u64) {
+        let started = Instant::now();
+        while self.shared.acked.load(Ordering::Relaxed) < writes {
+            assert!(
+                started.elapsed() < Duration::from_secs(30) && !self.task.is_finished(),
+                "only {} writes acknowledged",
+                self.shared.acked.load(Ordering::Relaxed)
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Lets the load go on for `more`, then stops it; its report.
+    pub async fn finish_after(self, more: Duration) -> Report {
+        tokio::time::sleep(more).await;
+        self.shared.stop.store(true, Ordering::Relaxed);
+        self.task.await.expect("the load panicked")
+    }
 }
 
 /// target. `tag` keeps markers apart from other runs on the same database.
 pub async fn run(targets: &[Target], plan: Plan, tag: &str) -> Report {
-    let shared = Arc::new(Shared {
-        known: Mutex::default(),
-        counter: AtomicU64::new(0),
-        tag: tag.to_owned(),
-    });
+    let shared = Shared::new(tag);
+    run_shared(targets.to_vec(), plan, shared).await
+}
+
+async fn run_shared(targets: Vec<Target>, plan: Plan, shared: Arc<Shared>) -> Report {
+    let targets = &targets[..];
     prepare(&targets[0], &shared).await;
     let deadline = Instant::now() + plan.duration;
     let https: Vec<reqwest::Client> = targets.iter().map(client).collect();
@@ -626,7 +667,7 @@ pub async fn run(targets: &[Target], plan: Plan, tag: &str) -> Report {
             mine: Vec::new(),
         };
         tasks.push(tokio::spawn(async move {
-            while Instant::now() < deadline {
+            while Instant::now() < deadline && !client.shared.stop.load(Ordering::Relaxed) {
                 let before = client.report.unanswered;
                 client.step().await;
                 if client.report.unanswered > before {
