@@ -5,7 +5,7 @@
 //! which owns the cryptography and the clock.
 
 use super::list::{Arg, ListSql};
-use super::{retrying, with_pool, BeginWrite, Db, DbError, SerialiseRule};
+use super::{write_tx, Db, DbError, SerialiseRule};
 use crate::domain::{
     Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind, Page, QueryOf, Timestamp,
 };
@@ -91,9 +91,7 @@ impl Db {
         new: &NewUser<'_>,
         origin: AccountOrigin,
     ) -> Result<CurrentUser, DbError> {
-        let row = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let row = write_tx!(self, tx => {
             tx.serialise("first account").await?;
             let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
                 .fetch_one(&mut *tx)
@@ -147,9 +145,8 @@ impl Db {
                 .bind(&row.username)
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
             row
-        });
+        })?;
         Ok(CurrentUser {
             id: row.id,
             display_name: row.username.clone(),
@@ -226,7 +223,7 @@ impl Db {
         csrf_token: &str,
         now: i64,
     ) -> Result<(), DbError> {
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query(
                 "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen) \
                  VALUES ($1, $2, $3, $4, $4)",
@@ -235,10 +232,10 @@ impl Db {
             .bind(user_id)
             .bind(csrf_token)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
                 .rows_affected()
-        });
+        })?;
         Ok(())
     }
 
@@ -284,37 +281,37 @@ impl Db {
 
     /// Records activity, which pushes the idle expiry back.
     pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<(), DbError> {
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query("UPDATE sessions SET last_seen = $2 WHERE id_hash = $1")
                 .bind(id_hash)
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         Ok(())
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), DbError> {
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(id_hash)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         Ok(())
     }
 
     /// Removes sessions idle since before `cutoff`; returns how many.
     pub async fn delete_idle_sessions(&self, cutoff: i64) -> Result<u64, DbError> {
-        Ok(with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query("DELETE FROM sessions WHERE last_seen < $1")
                 .bind(cutoff)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        }))
+        })
     }
 
     /// When the throttle on `key` lifts, if `limit` failures happened since
@@ -345,9 +342,7 @@ impl Db {
         now: i64,
         forget_before: i64,
     ) -> Result<(), DbError> {
-        with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(forget_before)
                 .execute(&mut *tx)
@@ -359,19 +354,17 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            tx.commit().await?
-        });
-        Ok(())
+        })
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query("DELETE FROM login_failures WHERE key = $1")
                 .bind(key)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         Ok(())
     }
 
@@ -389,17 +382,17 @@ impl Db {
 
     pub async fn set_registration_open(&self, open: bool) -> Result<(), DbError> {
         let value = if open { "true" } else { "false" };
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )
             .bind(OPEN_REGISTRATION)
             .bind(value)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
                 .rows_affected()
-        });
+        })?;
         Ok(())
     }
 }
@@ -460,12 +453,13 @@ impl Db {
 
     /// An account's id by its username (ignoring case), for the command line.
     pub async fn user_id(&self, username: &str) -> Result<Option<i64>, DbError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id FROM users WHERE lower(username) = lower($1)")
-                .bind(username)
-                .fetch_optional(pool)
-                .await?
-        }))
+        let row: Option<(i64,)> = self
+            .first_as(
+                "SELECT id FROM users WHERE lower(username) = lower($1)".into(),
+                vec![Arg::Text(username.into())],
+            )
+            .await?;
+        Ok(row.map(|(id,)| id))
     }
 
     pub async fn list_accounts(
@@ -492,9 +486,7 @@ impl Db {
         version: i64,
         details: &AccountDetails,
     ) -> Result<Account, DbError> {
-        with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             let done = sqlx::query(
                 "UPDATE user_details SET display_name = $1, job_title = $2, phone = $3, \
                  version = version + 1 WHERE user_id = $4 AND version = $5",
@@ -517,8 +509,7 @@ impl Db {
                     None => DbError::NotFound(Kind::Account),
                 });
             }
-            tx.commit().await?;
-        });
+        })?;
         self.get_account(user)
             .await?
             .ok_or(DbError::NotFound(Kind::Account))
@@ -527,9 +518,7 @@ impl Db {
     /// A new email for an account (unique ignoring case, like at
     /// registration).
     pub async fn change_email(&self, user: i64, email: &str) -> Result<(), DbError> {
-        with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1) AND id <> $2")
                     .bind(email)
@@ -544,9 +533,7 @@ impl Db {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
-        });
-        Ok(())
+        })
     }
 
     /// Stores a new password hash; every session of the account but
@@ -557,9 +544,7 @@ impl Db {
         hash: &str,
         keep: Option<&str>,
     ) -> Result<u64, DbError> {
-        Ok(with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             let done = sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
                 .bind(hash)
                 .bind(user)
@@ -574,9 +559,8 @@ impl Db {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            tx.commit().await?;
             ended
-        }))
+        })
     }
 
     /// Makes an account an administrator or not (`admin`), or disables it
@@ -591,54 +575,47 @@ impl Db {
         admin: Option<bool>,
         disabled: Option<bool>,
     ) -> Result<(), DbError> {
-        retrying(|| async {
-            with_pool!(self, pool => {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin_write().await?;
-                tx.serialise("active administrators").await?;
-                let current: Option<(bool, bool, i64)> =
-                    sqlx::query_as("SELECT is_admin, disabled, version FROM users WHERE id = $1")
-                        .bind(user)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some((is_admin, is_disabled, current_version)) = current else {
-                    return Err(DbError::NotFound(Kind::Account));
-                };
-                if version.is_some_and(|v| v != current_version) {
-                    return Err(DbError::Stale);
-                }
-                let admin = admin.unwrap_or(is_admin);
-                let disabled = disabled.unwrap_or(is_disabled);
-                let stays_active_admin = admin && !disabled;
-                if is_admin && !is_disabled && !stays_active_admin {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM users WHERE is_admin AND NOT disabled AND id <> $1",
-                    )
+        write_tx!(self, tx => {
+            tx.serialise("active administrators").await?;
+            let current: Option<(bool, bool, i64)> =
+                sqlx::query_as("SELECT is_admin, disabled, version FROM users WHERE id = $1")
                     .bind(user)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    if others == 0 {
-                        return Err(DbError::LastAdmin);
-                    }
-                }
-                sqlx::query(
-                    "UPDATE users SET is_admin = $1, disabled = $2, version = version + 1 WHERE id = $3",
+            let Some((is_admin, is_disabled, current_version)) = current else {
+                return Err(DbError::NotFound(Kind::Account));
+            };
+            if version.is_some_and(|v| v != current_version) {
+                return Err(DbError::Stale);
+            }
+            let admin = admin.unwrap_or(is_admin);
+            let disabled = disabled.unwrap_or(is_disabled);
+            let stays_active_admin = admin && !disabled;
+            if is_admin && !is_disabled && !stays_active_admin {
+                let others: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE is_admin AND NOT disabled AND id <> $1",
                 )
-                .bind(admin)
-                .bind(disabled)
                 .bind(user)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
-                if disabled {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user)
-                        .execute(&mut *tx)
-                        .await?;
+                if others == 0 {
+                    return Err(DbError::LastAdmin);
                 }
-                tx.commit().await?;
-            });
-            Ok(())
+            }
+            sqlx::query(
+                "UPDATE users SET is_admin = $1, disabled = $2, version = version + 1 WHERE id = $3",
+            )
+            .bind(admin)
+            .bind(disabled)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         })
-        .await
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{with_pool, BeginWrite, Db, DbError};
+use super::{write_tx, Db, DbError};
 use crate::domain::{Comment, CommentList, CommentText, Kind, Page, QueryOf, Timestamp};
 
 const COLUMNS: &str = "c.id, c.pet_id, c.author_id, \
@@ -69,9 +69,7 @@ impl Db {
         author: i64,
         body: &CommentText,
     ) -> Result<Comment, DbError> {
-        let id = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let id = write_tx!(self, tx => {
             let pet: Option<i64> = sqlx::query_scalar("SELECT id FROM pets WHERE id = $1")
                 .bind(pet_id)
                 .fetch_optional(&mut *tx)
@@ -87,22 +85,21 @@ impl Db {
             .bind(body.as_str())
             .fetch_one(&mut *tx)
             .await?;
-            tx.commit().await?;
             id
-        });
+        })?;
         self.get_comment(id)
             .await?
             .ok_or(DbError::NotFound(Kind::Comment))
     }
 
     pub async fn delete_comment(&self, id: i64) -> Result<(), DbError> {
-        let done = with_pool!(self, pool => {
+        let done = write_tx!(self, tx => {
             sqlx::query("DELETE FROM comments WHERE id = $1")
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Comment));
         }

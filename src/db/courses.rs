@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
+use super::{stale_or_missing, write_tx, Backend, Db, DbError};
 use crate::domain::{
     Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, Kind,
     NewCourse, NewEnrolment, Page, QueryOf, StudentCourses, Timestamp,
@@ -150,7 +150,7 @@ impl Db {
     }
 
     pub async fn create_course(&self, new: &NewCourse) -> Result<Course, DbError> {
-        retrying(|| self.save_course(None, new)).await
+        self.save_course(None, new).await
     }
 
     pub async fn update_course(
@@ -159,7 +159,7 @@ impl Db {
         version: i64,
         new: &NewCourse,
     ) -> Result<Course, DbError> {
-        retrying(|| self.save_course(Some((id, version)), new)).await
+        self.save_course(Some((id, version)), new).await
     }
 
     /// Insert or update; the code is checked in the transaction (the unique
@@ -181,9 +181,7 @@ impl Db {
             ),
         };
         let id = at.map(|(id, _)| id).unwrap_or(0);
-        let row = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let row = write_tx!(self, tx => {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM courses WHERE upper(code) = upper($1) AND id <> $2")
                     .bind(new.code.as_str())
@@ -214,9 +212,8 @@ impl Db {
             let Some(row) = query.fetch_optional(&mut *tx).await? else {
                 return Err(stale_or_missing!(&mut *tx, "courses", id, Kind::Course));
             };
-            tx.commit().await?;
             row
-        });
+        })?;
         Ok(row.into())
     }
 
@@ -307,64 +304,58 @@ impl Db {
             Backend::Sqlite => "SELECT capacity, enrolled FROM courses WHERE id = $1",
             Backend::Postgres => "SELECT capacity, enrolled FROM courses WHERE id = $1 FOR UPDATE",
         };
-        let id = retrying(|| async {
-            Ok(with_pool!(self, pool => {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin_write().await?;
-                let seats: Option<(Option<i64>, i64)> = sqlx::query_as(lock)
-                    .bind(new.course_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((capacity, enrolled)) = seats else {
-                    return Err(DbError::Constraint("enrolments_course_fkey".into()));
-                };
-                let student: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE id = $1")
-                    .bind(new.student_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if student.is_none() {
-                    return Err(DbError::Constraint("enrolments_student_fkey".into()));
-                }
-                let already: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM enrolments WHERE course_id = $1 AND student_id = $2",
-                )
+        let id = write_tx!(self, tx => {
+            let seats: Option<(Option<i64>, i64)> = sqlx::query_as(lock)
                 .bind(new.course_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((capacity, enrolled)) = seats else {
+                return Err(DbError::Constraint("enrolments_course_fkey".into()));
+            };
+            let student: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE id = $1")
                 .bind(new.student_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                if already.is_some() {
-                    return Err(DbError::Constraint("enrolments_pair_key".into()));
+            if student.is_none() {
+                return Err(DbError::Constraint("enrolments_student_fkey".into()));
+            }
+            let already: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM enrolments WHERE course_id = $1 AND student_id = $2",
+            )
+            .bind(new.course_id)
+            .bind(new.student_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if already.is_some() {
+                return Err(DbError::Constraint("enrolments_pair_key".into()));
+            }
+            if capacity.is_some_and(|capacity| enrolled >= capacity) {
+                return Err(DbError::Full);
+            }
+            let id: i64 = match new.enrolled_on {
+                Some(day) => {
+                    sqlx::query_scalar(
+                        "INSERT INTO enrolments (course_id, student_id, enrolled_on) \
+                         VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(new.course_id)
+                    .bind(new.student_id)
+                    .bind(naive(day))
+                    .fetch_one(&mut *tx)
+                    .await?
                 }
-                if capacity.is_some_and(|capacity| enrolled >= capacity) {
-                    return Err(DbError::Full);
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO enrolments (course_id, student_id) VALUES ($1, $2) RETURNING id",
+                    )
+                    .bind(new.course_id)
+                    .bind(new.student_id)
+                    .fetch_one(&mut *tx)
+                    .await?
                 }
-                let id: i64 = match new.enrolled_on {
-                    Some(day) => {
-                        sqlx::query_scalar(
-                            "INSERT INTO enrolments (course_id, student_id, enrolled_on) \
-                             VALUES ($1, $2, $3) RETURNING id",
-                        )
-                        .bind(new.course_id)
-                        .bind(new.student_id)
-                        .bind(naive(day))
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                    None => {
-                        sqlx::query_scalar(
-                            "INSERT INTO enrolments (course_id, student_id) VALUES ($1, $2) RETURNING id",
-                        )
-                        .bind(new.course_id)
-                        .bind(new.student_id)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                };
-                tx.commit().await?;
-                id
-            }))
-        })
-        .await?;
+            };
+            id
+        })?;
         self.get_enrolment(id)
             .await?
             .ok_or(DbError::NotFound(Kind::Enrolment))
@@ -377,9 +368,7 @@ impl Db {
         version: i64,
         grade: Option<i64>,
     ) -> Result<(), DbError> {
-        with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             let done = sqlx::query(
                 "UPDATE enrolments SET grade = $1, version = version + 1 WHERE id = $2 AND version = $3",
             )
@@ -391,20 +380,18 @@ impl Db {
             if done.rows_affected() == 0 {
                 return Err(stale_or_missing!(&mut *tx, "enrolments", id, Kind::Enrolment));
             }
-            tx.commit().await?;
-        });
-        Ok(())
+        })
     }
 
     /// Ends an enrolment (the student leaves the course).
     pub async fn unenrol(&self, id: i64) -> Result<(), DbError> {
-        let done = with_pool!(self, pool => {
+        let done = write_tx!(self, tx => {
             sqlx::query("DELETE FROM enrolments WHERE id = $1")
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Enrolment));
         }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{like_pattern, Arg, ListSql};
-use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
+use super::{stale_or_missing, write_tx, Backend, Db, DbError};
 use crate::domain::{
     Handler, HandlerChoice, HandlerList, HandlerSort, Kind, NewHandler, Page, QueryOf, Timestamp,
 };
@@ -115,14 +115,14 @@ impl Db {
         let sql = format!(
             "INSERT INTO handlers (name, email, phone) VALUES ($1, $2, $3) RETURNING {COLUMNS}"
         );
-        let row = with_pool!(self, pool => {
+        let row = write_tx!(self, tx => {
             sqlx::query_as::<_, HandlerRow>(&sql)
                 .bind(new.name.as_str())
                 .bind(new.email.as_ref().map(|e| e.as_str()))
                 .bind(new.phone.as_ref().map(|p| p.as_str()))
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await?
-        });
+        })?;
         Ok(row.into())
     }
 
@@ -136,27 +136,21 @@ impl Db {
             "UPDATE handlers SET name = $1, email = $2, phone = $3, version = version + 1 \
              WHERE id = $4 AND version = $5 RETURNING {COLUMNS}"
         );
-        retrying(|| async {
-            let row = with_pool!(self, pool => {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin_write().await?;
-                let row = sqlx::query_as::<_, HandlerRow>(&sql)
-                    .bind(new.name.as_str())
-                    .bind(new.email.as_ref().map(|e| e.as_str()))
-                    .bind(new.phone.as_ref().map(|p| p.as_str()))
-                    .bind(id)
-                    .bind(version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(row) = row else {
-                    return Err(stale_or_missing!(&mut *tx, "handlers", id, Kind::Handler));
-                };
-                tx.commit().await?;
-                row
-            });
-            Ok(Handler::from(row))
-        })
-        .await
+        let row = write_tx!(self, tx => {
+            let row = sqlx::query_as::<_, HandlerRow>(&sql)
+                .bind(new.name.as_str())
+                .bind(new.email.as_ref().map(|e| e.as_str()))
+                .bind(new.phone.as_ref().map(|p| p.as_str()))
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                return Err(stale_or_missing!(&mut *tx, "handlers", id, Kind::Handler));
+            };
+            row
+        })?;
+        Ok(Handler::from(row))
     }
 
     /// Deletes a handler still at `version`. With pets left it is refused
@@ -169,55 +163,48 @@ impl Db {
         version: i64,
         move_to: Option<i64>,
     ) -> Result<u64, DbError> {
-        retrying(|| async {
-            let moved = with_pool!(self, pool => {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin_write().await?;
-                let current: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM handlers WHERE id = $1")
-                        .bind(id)
+        write_tx!(self, tx => {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM handlers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match current {
+                None => return Err(DbError::NotFound(Kind::Handler)),
+                Some(v) if v != version => return Err(DbError::Stale),
+                Some(_) => {}
+            }
+            let mut moved = 0;
+            if let Some(target) = move_to.filter(|t| *t != id) {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM handlers WHERE id = $1")
+                        .bind(target)
                         .fetch_optional(&mut *tx)
                         .await?;
-                match current {
-                    None => return Err(DbError::NotFound(Kind::Handler)),
-                    Some(v) if v != version => return Err(DbError::Stale),
-                    Some(_) => {}
+                if exists.is_none() {
+                    return Err(DbError::Constraint("pets_handler_fkey".into()));
                 }
-                let mut moved = 0;
-                if let Some(target) = move_to.filter(|t| *t != id) {
-                    let exists: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM handlers WHERE id = $1")
-                            .bind(target)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if exists.is_none() {
-                        return Err(DbError::Constraint("pets_handler_fkey".into()));
-                    }
-                    moved = sqlx::query(
-                        "UPDATE pets SET handler_id = $1, version = version + 1 WHERE handler_id = $2",
-                    )
-                        .bind(target)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                }
-                let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pets WHERE handler_id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if left > 0 {
-                    return Err(DbError::InUse { children: Kind::Pet, count: left });
-                }
-                sqlx::query("DELETE FROM handlers WHERE id = $1")
+                moved = sqlx::query(
+                    "UPDATE pets SET handler_id = $1, version = version + 1 WHERE handler_id = $2",
+                )
+                    .bind(target)
                     .bind(id)
                     .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                moved
-            });
-            Ok(moved)
+                    .await?
+                    .rows_affected();
+            }
+            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pets WHERE handler_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if left > 0 {
+                return Err(DbError::InUse { children: Kind::Pet, count: left });
+            }
+            sqlx::query("DELETE FROM handlers WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            moved
         })
-        .await
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{with_pool, BeginWrite, Db, DbError, SerialiseRule};
+use super::{write_tx, Db, DbError, SerialiseRule};
 use crate::domain::{
     Kind, Message, MessageList, MessageSort, NewMessage, Page, QueryOf, Timestamp,
 };
@@ -52,9 +52,7 @@ impl Db {
     ) -> Result<Result<i64, i64>, DbError> {
         let now = Utc::now();
         let since = now - chrono::Duration::seconds(window_secs);
-        Ok(with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        write_tx!(self, tx => {
             tx.serialise(&format!("contact limit:{sender_key}")).await?;
             let recent: Vec<DateTime<Utc>> = sqlx::query_scalar(
                 "SELECT created_at FROM messages WHERE sender_key = $1 AND created_at >= $2 \
@@ -80,9 +78,8 @@ impl Db {
             .bind(sender_key)
             .fetch_one(&mut *tx)
             .await?;
-            tx.commit().await?;
             Ok(id)
-        }))
+        })
     }
 
     pub async fn list_messages(
@@ -111,13 +108,13 @@ impl Db {
 
     /// A message, marked read as it is opened (`now`: Unix seconds).
     pub async fn open_message(&self, id: i64, now: i64) -> Result<Option<Message>, DbError> {
-        with_pool!(self, pool => {
+        write_tx!(self, tx => {
             sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
                 .bind(now)
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
-        });
+        })?;
         self.get_message(id).await
     }
 
@@ -128,13 +125,13 @@ impl Db {
     }
 
     pub async fn mark_unread(&self, id: i64) -> Result<(), DbError> {
-        let done = with_pool!(self, pool => {
+        let done = write_tx!(self, tx => {
             sqlx::query("UPDATE messages SET read_at = NULL WHERE id = $1")
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
-        });
+        })?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Message));
         }
@@ -142,17 +139,14 @@ impl Db {
     }
 
     pub async fn delete_message(&self, id: i64) -> Result<(), DbError> {
-        let done = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let done = write_tx!(self, tx => {
             let done = sqlx::query("DELETE FROM messages WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            tx.commit().await?;
             done
-        });
+        })?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Message));
         }

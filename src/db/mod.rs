@@ -228,6 +228,30 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// The one way Roster writes: a connection from the pool, a transaction
+/// begun for writing (`BEGIN IMMEDIATE` on SQLite), `$body` with `$tx`
+/// bound to that transaction, the commit; and the whole of it run again
+/// when the database asks for that (deadlock, serialisation failure: see
+/// [`retrying`]). `$body` gives the result; `?` or `return Err(..)` in it
+/// rolls the transaction back. Compiled once per backend, like
+/// [`with_pool!`].
+macro_rules! write_tx {
+    ($db:expr, $tx:ident => $body:expr) => {
+        $crate::db::retrying(|| async {
+            $crate::db::with_pool!($db, pool => {
+                let mut conn = pool.acquire().await?;
+                #[allow(unused_mut)]
+                let mut $tx = $crate::db::BeginWrite::begin_write(&mut *conn).await?;
+                let out = $body;
+                $tx.commit().await?;
+                Ok(out)
+            })
+        })
+        .await
+    };
+}
+pub(crate) use write_tx;
+
 /// Why a write that named row `$id` of `$table` at some version touched
 /// nothing (inside its transaction `$conn`): the row is gone
 /// (`NotFound($kind)`), or it is there at another version (`Stale`).

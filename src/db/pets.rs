@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{retrying, stale_or_missing, with_pool, BeginWrite, Db, DbError};
+use super::{stale_or_missing, write_tx, Db, DbError};
 use crate::domain::{Kind, NewPet, Page, Pet, PetList, PetSort, QueryOf, Timestamp};
 
 /// A pet with its handler's name: one join, never a query per row.
@@ -114,11 +114,11 @@ impl Db {
     }
 
     pub async fn create_pet(&self, new: &NewPet) -> Result<Pet, DbError> {
-        retrying(|| self.save_pet(None, new)).await
+        self.save_pet(None, new).await
     }
 
     pub async fn update_pet(&self, id: i64, version: i64, new: &NewPet) -> Result<Pet, DbError> {
-        retrying(|| self.save_pet(Some((id, version)), new)).await
+        self.save_pet(Some((id, version)), new).await
     }
 
     /// Insert or update; the handler is checked in the same transaction
@@ -135,9 +135,7 @@ impl Db {
             }
         };
         let read = format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = $1");
-        let row = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let row = write_tx!(self, tx => {
             let handler: Option<i64> = sqlx::query_scalar("SELECT id FROM handlers WHERE id = $1")
                 .bind(new.handler_id)
                 .fetch_optional(&mut *tx)
@@ -160,9 +158,8 @@ impl Db {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-            tx.commit().await?;
             row
-        });
+        })?;
         Ok(row.into())
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{retrying, stale_or_missing, with_pool, Backend, BeginWrite, Db, DbError};
+use super::{stale_or_missing, write_tx, Backend, Db, DbError};
 use crate::domain::{
     Kind, NewStudent, Page, QueryOf, Student, StudentList, StudentSort, Timestamp,
 };
@@ -102,7 +102,7 @@ impl Db {
 
     /// Inserts a student.
     pub async fn create_student(&self, new: &NewStudent) -> Result<Student, DbError> {
-        retrying(|| self.save_student(None, new)).await
+        self.save_student(None, new).await
     }
 
     /// Replaces a student's editable fields if it is still at `version`:
@@ -113,7 +113,7 @@ impl Db {
         version: i64,
         new: &NewStudent,
     ) -> Result<Student, DbError> {
-        retrying(|| self.save_student(Some((id, version)), new)).await
+        self.save_student(Some((id, version)), new).await
     }
 
     /// Insert (`at` None) or update. The email check and the write run in one
@@ -135,9 +135,7 @@ impl Db {
             ),
         };
         let id = at.map(|(id, _)| id);
-        let row = with_pool!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin_write().await?;
+        let row = write_tx!(self, tx => {
             // Ids start at 1, so 0 excludes nobody when creating.
             let taken: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM students WHERE lower(email) = lower($1) AND id <> $2",
@@ -161,9 +159,8 @@ impl Db {
             let Some(row) = query.fetch_optional(&mut *tx).await? else {
                 return Err(stale_or_missing!(&mut *tx, "students", id.unwrap_or(0), Kind::Student));
             };
-            tx.commit().await?;
             row
-        });
+        })?;
         Ok(row.into())
     }
 
@@ -184,22 +181,15 @@ impl Db {
         version: i64,
     ) -> Result<(), DbError> {
         let sql = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
-        retrying(|| async {
-            with_pool!(self, pool => {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin_write().await?;
-                let done = sqlx::query(&sql)
-                    .bind(id)
-                    .bind(version)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(stale_or_missing!(&mut *tx, table, id, kind));
-                }
-                tx.commit().await?;
-            });
-            Ok(())
+        write_tx!(self, tx => {
+            let done = sqlx::query(&sql)
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(stale_or_missing!(&mut *tx, table, id, kind));
+            }
         })
-        .await
     }
 }
