@@ -1,0 +1,349 @@
+//! The command line's words, read into a [`Command`] (nothing runs here).
+
+use roster_core::db::SeedCounts;
+
+pub const USAGE: &str = "\
+Usage: roster [COMMAND]
+
+Commands:
+  serve             Run the web server (the default)
+  migrate           Apply database migrations, then exit
+  check             Check the database: SQLite's integrity and foreign keys,
+                    every kept count against a fresh one; exit 1 if not sound
+  backup PATH       Write a consistent copy of the SQLite database to the new
+                    file PATH, while Roster serves (PostgreSQL: use pg_dump)
+  restore PATH      Replace the SQLite database with the backup PATH, after
+                    checking it; refused while a Roster server uses the
+                    database. The replaced one is kept beside it.
+  seed --sample     Add the tutorials' sample records: three students (John Doe,
+                    Sammy Shark, Carl White), a few handlers, pets, comments,
+                    courses and enrolments
+  seed [--students N] [--handlers N] [--pets N] [--comments N] [--courses N] [--enrolments N]
+                    Add made-up records, for trying things out and benchmarks
+                    (--count N is --students N). Pets go to existing handlers,
+                    comments to existing pets, enrolments pair existing
+                    students with existing courses.
+  user create --username NAME --email EMAIL [--admin]
+                    Create an account (the first one is always an administrator).
+                    The password is asked for twice on a terminal, or read as
+                    one line from standard input when piped; never an argument.
+  user set-password --username NAME
+                    Give an account a new password (read like the above); its
+                    sessions end.
+  user make-admin|remove-admin|disable|enable --username NAME
+                    Change an account's role, or whether it may sign in (a
+                    disabled account's sessions end at once). Roster keeps at
+                    least one active administrator.
+
+Environment:
+  DATABASE_URL              sqlite://roster.db (default) or postgres://user:password@host/db
+  LEPTOS_SITE_ADDR          address to listen on (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT          folder with the built site (default target/site)
+  ROSTER_DB_MAX_CONNECTIONS database connections (default 4 on SQLite, 10 on PostgreSQL)
+  ROSTER_OPEN_REGISTRATION  true/false: overrides the administrators' setting
+  ROSTER_SESSION_IDLE_DAYS  sessions end after this many idle days (default 7)
+  ROSTER_SECURE_COOKIE      auto (default: when X-Forwarded-Proto is https), true, false
+  ROSTER_TRUST_PROXY        true: client address from X-Forwarded-For (behind a proxy)
+  ROSTER_METRICS_TOKEN      lets a scraper read /metrics as `Authorization: Bearer TOKEN`
+  ROSTER_LOG_FORMAT         text (default) or json (one object per line)
+  RUST_LOG                  log filter (default info,sqlx=warn)";
+
+/// Upper bound for `seed --count`, to catch a slip of the finger.
+const MAX_SEED: u64 = 10_000_000;
+
+/// What `roster user …` changes on an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    MakeAdmin,
+    RemoveAdmin,
+    Disable,
+    Enable,
+}
+
+impl AccountChange {
+    pub(super) fn flags(self) -> (Option<bool>, Option<bool>) {
+        match self {
+            AccountChange::MakeAdmin => (Some(true), None),
+            AccountChange::RemoveAdmin => (Some(false), None),
+            AccountChange::Disable => (None, Some(true)),
+            AccountChange::Enable => (None, Some(false)),
+        }
+    }
+
+    pub(super) fn done(self) -> &'static str {
+        match self {
+            AccountChange::MakeAdmin => "is now an administrator",
+            AccountChange::RemoveAdmin => "is no longer an administrator",
+            AccountChange::Disable => "is disabled; its sessions have ended",
+            AccountChange::Enable => "may sign in again",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Migrate,
+    Check,
+    Backup(std::path::PathBuf),
+    Restore(std::path::PathBuf),
+    SeedSample,
+    Seed(SeedCounts),
+    UserCreate {
+        username: String,
+        email: String,
+        admin: bool,
+    },
+    UserSetPassword {
+        username: String,
+    },
+    UserChange {
+        username: String,
+        change: AccountChange,
+    },
+    Help,
+    Version,
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => Ok(Command::Serve),
+        ["migrate"] => Ok(Command::Migrate),
+        ["check"] => Ok(Command::Check),
+        ["backup", path] => Ok(Command::Backup(path.into())),
+        ["restore", path] => Ok(Command::Restore(path.into())),
+        ["backup" | "restore", ..] => Err("backup and restore take one PATH".into()),
+        ["seed", "--sample"] => Ok(Command::SeedSample),
+        ["seed", rest @ ..] => parse_seed(rest),
+        ["user", "create", rest @ ..] => parse_user_create(rest),
+        ["user", "set-password", "--username", name] => Ok(Command::UserSetPassword {
+            username: name.to_string(),
+        }),
+        ["user", verb @ ("make-admin" | "remove-admin" | "disable" | "enable"), "--username", name] =>
+        {
+            let change = match *verb {
+                "make-admin" => AccountChange::MakeAdmin,
+                "remove-admin" => AccountChange::RemoveAdmin,
+                "disable" => AccountChange::Disable,
+                _ => AccountChange::Enable,
+            };
+            Ok(Command::UserChange {
+                username: name.to_string(),
+                change,
+            })
+        }
+        ["user", ..] => Err(
+            "user needs: create --username NAME --email EMAIL [--admin], or \
+             set-password|make-admin|remove-admin|disable|enable --username NAME"
+                .into(),
+        ),
+        ["-h" | "--help" | "help"] => Ok(Command::Help),
+        ["-V" | "--version"] => Ok(Command::Version),
+        [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
+    }
+}
+
+fn parse_user_create(args: &[&str]) -> Result<Command, String> {
+    let (mut username, mut email, mut admin) = (None, None, false);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--admin" => admin = true,
+            "--username" => username = args.next().map(|v| v.to_string()),
+            "--email" => email = args.next().map(|v| v.to_string()),
+            "--password" => {
+                return Err(
+                    "passwords are never taken as arguments (other users can see those); \
+                     type it when asked or pipe it on standard input"
+                        .into(),
+                )
+            }
+            other => return Err(format!("user create: unknown argument {other:?}")),
+        }
+    }
+    match (username, email) {
+        (Some(username), Some(email)) => Ok(Command::UserCreate {
+            username,
+            email,
+            admin,
+        }),
+        _ => Err("user create needs --username NAME and --email EMAIL".into()),
+    }
+}
+
+/// `seed --students N --handlers N --pets N --comments N --courses N
+/// --enrolments N` (any of them,
+/// `--flag=N` too; `--count` is `--students`).
+fn parse_seed(args: &[&str]) -> Result<Command, String> {
+    let mut counts = SeedCounts::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (flag, value) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (*arg, args.next().copied()),
+        };
+        let slot = match flag {
+            "--count" | "--students" => &mut counts.students,
+            "--handlers" => &mut counts.handlers,
+            "--pets" => &mut counts.pets,
+            "--comments" => &mut counts.comments,
+            "--courses" => &mut counts.courses,
+            "--enrolments" => &mut counts.enrolments,
+            other => {
+                return Err(format!(
+                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments/--courses/--enrolments N)"
+                ))
+            }
+        };
+        let value = value.unwrap_or("");
+        *slot = match value.parse::<u64>() {
+            Ok(n) if (1..=MAX_SEED).contains(&n) => n,
+            _ => {
+                return Err(format!(
+                    "{flag} takes a whole number from 1 to {MAX_SEED} (got {value:?})"
+                ))
+            }
+        };
+    }
+    if counts == SeedCounts::default() {
+        return Err(
+            "seed needs --sample, or one of --students/--handlers/--pets/--comments/--courses/--enrolments N".into(),
+        );
+    }
+    Ok(Command::Seed(counts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse(&args(&[])), Ok(Command::Serve));
+        assert_eq!(parse(&args(&["serve"])), Ok(Command::Serve));
+        assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
+        assert_eq!(parse(&args(&["seed", "--sample"])), Ok(Command::SeedSample));
+        assert_eq!(
+            parse(&args(&["seed", "--count", "100000"])),
+            Ok(Command::Seed(SeedCounts {
+                students: 100_000,
+                ..Default::default()
+            }))
+        );
+        assert_eq!(
+            parse(&args(&[
+                "seed",
+                "--handlers=5",
+                "--pets",
+                "50",
+                "--comments",
+                "7"
+            ])),
+            Ok(Command::Seed(SeedCounts {
+                handlers: 5,
+                pets: 50,
+                comments: 7,
+                ..Default::default()
+            }))
+        );
+        assert_eq!(
+            parse(&args(&[
+                "user",
+                "create",
+                "--admin",
+                "--username",
+                "ada",
+                "--email",
+                "a@b.c"
+            ])),
+            Ok(Command::UserCreate {
+                username: "ada".into(),
+                email: "a@b.c".into(),
+                admin: true
+            })
+        );
+    }
+
+    #[test]
+    fn parses_backup_and_restore() {
+        assert_eq!(
+            parse(&args(&["backup", "/tmp/copy.db"])),
+            Ok(Command::Backup("/tmp/copy.db".into()))
+        );
+        assert_eq!(
+            parse(&args(&["restore", "copy.db"])),
+            Ok(Command::Restore("copy.db".into()))
+        );
+        assert!(parse(&args(&["backup"])).unwrap_err().contains("one PATH"));
+        assert!(parse(&args(&["restore", "a", "b"]))
+            .unwrap_err()
+            .contains("one PATH"));
+    }
+
+    #[test]
+    fn parses_account_changes() {
+        assert_eq!(
+            parse(&args(&["user", "disable", "--username", "ada"])),
+            Ok(Command::UserChange {
+                username: "ada".into(),
+                change: AccountChange::Disable
+            })
+        );
+        assert_eq!(
+            parse(&args(&["user", "set-password", "--username", "ada"])),
+            Ok(Command::UserSetPassword {
+                username: "ada".into()
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_bad_arguments() {
+        assert!(parse(&args(&["seed"])).unwrap_err().contains("--sample"));
+        assert!(parse(&args(&["seed", "--count", "many"]))
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse(&args(&["seed", "--count", "0"])).is_err());
+        assert!(parse(&args(&["seed", "--pets"]))
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse(&args(&["seed", "--dogs", "3"]))
+            .unwrap_err()
+            .contains("--dogs"));
+        assert!(parse(&args(&["user", "create", "--username", "ada"]))
+            .unwrap_err()
+            .contains("--email"));
+        assert!(parse(&args(&[
+            "user",
+            "create",
+            "--username",
+            "a",
+            "--email",
+            "e",
+            "--password",
+            "p"
+        ]))
+        .unwrap_err()
+        .contains("never taken as arguments"));
+        assert!(parse(&args(&["user", "disable"]))
+            .unwrap_err()
+            .contains("--username"));
+        assert!(parse(&args(&[
+            "user",
+            "set-password",
+            "--username",
+            "a",
+            "--password",
+            "x"
+        ]))
+        .is_err());
+        assert!(parse(&args(&["frobnicate"]))
+            .unwrap_err()
+            .contains("frobnicate"));
+    }
+}
