@@ -9,30 +9,35 @@ mod backup;
 mod check;
 mod comments;
 mod courses;
+mod error;
 mod handlers;
 mod list;
 mod messages;
 mod pets;
 mod seed;
+mod sessions;
 mod sqlite_pool;
 mod sqlite_read;
 pub mod stats;
 mod students;
+mod write;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Connection, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
-use crate::domain::Kind;
-
-pub use accounts::{AccountOrigin, LoginRecord, NewUser, SessionRecord};
+pub use accounts::{AccountOrigin, LoginRecord, NewUser};
 pub use backup::{check_file, companion_files, latest_migration, sqlite_file, FileCheck};
 pub use check::{record_counts, row_checks, CheckReport};
+pub use error::DbError;
 pub use seed::{SeedCounts, SeedReport};
+pub use sessions::SessionRecord;
 pub use sqlite_pool::SqlitePool;
+pub(crate) use write::{
+    retrying, stale_or_missing, with_pool, write_tx, BeginWrite, SerialiseRule,
+};
 
 /// The URL used when `DATABASE_URL` is unset: a file next to where Roster runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://roster.db";
@@ -70,257 +75,6 @@ impl Backend {
                 scheme.chars().take(20).collect::<String>()
             ))),
         }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("{0}")]
-    Config(String),
-    /// The database could not be reached at start.
-    #[error("{0}")]
-    Unreachable(String),
-    /// The database stopped answering, or refuses writes, while serving.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// A unique, foreign-key or check constraint refused a write, by the
-    /// constraint's name (see `roster_core::domain::constraints`).
-    #[error("{}", constraint_text(.0))]
-    Constraint(String),
-    #[error("no such {}", .0.noun())]
-    NotFound(Kind),
-    /// The record changed since the version the write named.
-    #[error("the record changed meanwhile")]
-    Stale,
-    /// The record still has `count` records of kind `children` that depend
-    /// on it (a handler's pets).
-    #[error("still has {count} {}", children.plural())]
-    InUse { children: Kind, count: i64 },
-    /// Every place of the course is taken.
-    #[error("the course is full")]
-    Full,
-    /// The change would leave no active administrator.
-    #[error("it would leave no active administrator")]
-    LastAdmin,
-    #[error("registration is closed")]
-    RegistrationClosed,
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("database error: {0}")]
-    Sqlx(sqlx::Error),
-}
-
-/// What a violated constraint means, for messages outside forms (the
-/// command line, logs).
-fn constraint_text(name: &str) -> String {
-    match crate::domain::constraints::field_message(name) {
-        Some((field, message)) => format!("{field}: {message}"),
-        None => format!("constraint {name} refused the write"),
-    }
-}
-
-impl From<sqlx::Error> for DbError {
-    /// Sorts what went wrong: a constraint (the caller's data), the database
-    /// being away or read-only (try again later), or a fault.
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::Database(db) => {
-                if let Some(name) = constraint_name(db.as_ref()) {
-                    return DbError::Constraint(name);
-                }
-                let code = db.code().unwrap_or_default();
-                let message = db.message();
-                // PostgreSQL: read-only transaction (25006), shutting down
-                // or gone (57P0x), cannot connect now (08xxx). SQLite:
-                // read-only file, or a disk that refuses to write.
-                if code == "25006"
-                    || code.starts_with("57P")
-                    || code.starts_with("08")
-                    || message.contains("readonly database")
-                    || message.contains("disk I/O error")
-                    || message.contains("database or disk is full")
-                {
-                    return DbError::Unavailable(message.to_owned());
-                }
-                DbError::Sqlx(e)
-            }
-            sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => DbError::Unavailable(e.to_string()),
-            _ => DbError::Sqlx(e),
-        }
-    }
-}
-
-/// The name of the constraint a database error reports, if it is a
-/// constraint violation. PostgreSQL names it; SQLite says
-/// `UNIQUE constraint failed: index 'name'` for unique indexes (Roster names
-/// all of its own) and nothing for foreign keys, which is why writes check
-/// their references in their transaction before relying on the key.
-fn constraint_name(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
-    let violation =
-        db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation();
-    if !violation {
-        return None;
-    }
-    if let Some(name) = db.constraint() {
-        return Some(name.to_owned());
-    }
-    let message = db.message();
-    if let Some(rest) = message.split("index '").nth(1) {
-        return rest.split('\'').next().map(str::to_owned);
-    }
-    Some(if db.is_foreign_key_violation() {
-        "foreign key".to_owned()
-    } else {
-        message.rsplit(": ").next().unwrap_or(message).to_owned()
-    })
-}
-
-impl DbError {
-    /// Worth running the whole transaction again: PostgreSQL chose it as a
-    /// deadlock victim or serialization failure, or SQLite stayed busy past
-    /// its timeout.
-    fn is_transient(&self) -> bool {
-        match self {
-            DbError::Sqlx(sqlx::Error::Database(db)) => {
-                matches!(db.code().as_deref(), Some("40001" | "40P01"))
-                    || db.message().contains("database is locked")
-            }
-            _ => false,
-        }
-    }
-}
-
-/// Runs a write (a whole transaction) and runs it again, up to three times
-/// in all, when the database asks for that (deadlock, serialization
-/// failure). Two people moving pets between the same two handlers at once
-/// can deadlock on PostgreSQL; neither should see an error for it.
-pub(crate) async fn retrying<T, F, Fut>(mut write: F) -> Result<T, DbError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, DbError>>,
-{
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match write().await {
-            Err(e) if e.is_transient() && attempt < 3 => {
-                tracing::warn!(attempt, error = %e, "write retried");
-                tokio::time::sleep(Duration::from_millis(5 * attempt)).await;
-            }
-            other => return other,
-        }
-    }
-}
-
-/// Runs `$body` with `$pool` bound to the concrete pool: the body is compiled
-/// once per backend, so every query in it is checked against both drivers.
-macro_rules! with_pool {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
-        }
-    };
-}
-pub(crate) use with_pool;
-
-/// The one way Roster writes: a connection from the pool, a transaction
-/// begun for writing (`BEGIN IMMEDIATE` on SQLite), `$body` with `$tx`
-/// bound to that transaction, the commit; and the whole of it run again
-/// when the database asks for that (deadlock, serialisation failure: see
-/// [`retrying`]). `$body` gives the result; `?` or `return Err(..)` in it
-/// rolls the transaction back. Compiled once per backend, like
-/// [`with_pool!`].
-macro_rules! write_tx {
-    ($db:expr, $tx:ident => $body:expr) => {
-        $crate::db::retrying(|| async {
-            $crate::db::with_pool!($db, pool => {
-                let mut conn = pool.acquire().await?;
-                #[allow(unused_mut)]
-                let mut $tx = $crate::db::BeginWrite::begin_write(&mut *conn).await?;
-                let out = $body;
-                $tx.commit().await?;
-                Ok(out)
-            })
-        })
-        .await
-    };
-}
-pub(crate) use write_tx;
-
-/// Why a write that named row `$id` of `$table` at some version touched
-/// nothing (inside its transaction `$conn`): the row is gone
-/// (`NotFound($kind)`), or it is there at another version (`Stale`).
-macro_rules! stale_or_missing {
-    ($conn:expr, $table:expr, $id:expr, $kind:expr) => {{
-        let sql = format!("SELECT id FROM {} WHERE id = $1", $table);
-        match sqlx::query_scalar::<_, i64>(&sql)
-            .bind($id)
-            .fetch_optional($conn)
-            .await
-        {
-            Ok(Some(_)) => $crate::db::DbError::Stale,
-            Ok(None) => $crate::db::DbError::NotFound($kind),
-            Err(e) => e.into(),
-        }
-    }};
-}
-pub(crate) use stale_or_missing;
-
-/// Starting a transaction that will write, on a connection taken from the
-/// pool. On SQLite it must take the write lock up front (`BEGIN IMMEDIATE`):
-/// a deferred transaction that reads and then writes fails with SQLITE_BUSY
-/// instead of waiting when another writer got there first.
-pub(crate) trait BeginWrite: Connection {
-    fn begin_write(
-        &mut self,
-    ) -> impl std::future::Future<Output = Result<Transaction<'_, Self::Database>, sqlx::Error>> + Send;
-}
-
-impl BeginWrite for SqliteConnection {
-    async fn begin_write(&mut self) -> Result<Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
-    }
-}
-
-impl BeginWrite for PgConnection {
-    async fn begin_write(&mut self) -> Result<Transaction<'_, sqlx::Postgres>, sqlx::Error> {
-        self.begin().await
-    }
-}
-
-/// A rule checked by reading before writing ("at least one active
-/// administrator", "the first account is an administrator", "five messages
-/// an hour") holds under concurrency only if the transactions that check it
-/// run one after another. On SQLite they do: every write transaction holds
-/// the write lock from its start (`BEGIN IMMEDIATE`). On PostgreSQL (READ
-/// COMMITTED) two can read the same state and both write; `serialise`
-/// takes a transaction-scoped advisory lock named `rule`, released at
-/// commit or rollback, so that the next one reads what the first wrote.
-pub(crate) trait SerialiseRule {
-    fn serialise(
-        &mut self,
-        rule: &str,
-    ) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-impl SerialiseRule for SqliteConnection {
-    async fn serialise(&mut self, _rule: &str) -> Result<(), sqlx::Error> {
-        Ok(())
-    }
-}
-
-impl SerialiseRule for PgConnection {
-    async fn serialise(&mut self, rule: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("roster:{rule}"))
-            .execute(self)
-            .await
-            .map(drop)
     }
 }
 
