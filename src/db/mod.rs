@@ -14,6 +14,7 @@ mod handlers;
 mod list;
 mod messages;
 mod pets;
+mod row_de;
 mod seed;
 mod sessions;
 mod sqlite_pool;

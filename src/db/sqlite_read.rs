@@ -8,7 +8,7 @@
 //! the writer), on the calling thread for short reads and on the blocking
 //! pool for reads that may scan, with statements prepared once per
 //! connection (rusqlite's statement cache) and rows decoded by the row
-//! types' serde `Deserialize` (serde_rusqlite), so no row type needs a
+//! types' serde `Deserialize` (see `row_de`), so no row type needs a
 //! decoder of its own for this path. Writes keep sqlx's connections, its
 //! transactions and `BEGIN IMMEDIATE`.
 //!
@@ -104,7 +104,7 @@ fn each(
     mut row: impl FnMut(&rusqlite::Row<'_>, &[String]) -> Result<bool, DbError>,
 ) -> Result<(), DbError> {
     let mut stmt = conn.prepare_cached(sql).map_err(failure)?;
-    let names = serde_rusqlite::columns_from_statement(&stmt);
+    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
     for (i, arg) in args.iter().enumerate() {
         let Some(index) = stmt
             .parameter_index(&format!("${}", i + 1))
@@ -130,7 +130,7 @@ fn each(
 }
 
 fn decode<T: DeserializeOwned>(row: &rusqlite::Row<'_>, names: &[String]) -> Result<T, DbError> {
-    serde_rusqlite::from_row_with_columns(row, names)
+    T::deserialize(super::row_de::RowDe { row, names })
         .map_err(|e| DbError::Unavailable(format!("a row did not decode: {e}")))
 }
 
