@@ -12,6 +12,7 @@ pub mod config;
 pub mod forms;
 pub mod observe;
 pub mod outage;
+pub mod probe;
 pub mod render;
 pub mod security;
 pub mod startup;

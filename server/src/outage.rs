@@ -1,6 +1,6 @@
 //! A request that waits on the database does not hang while the database
 //! is gone. Once a request has taken [`PATIENCE`], the server asks whether
-//! the database answers a connection of its own ([`Db::reachable`]); if
+//! the database answers a connection of its own ([`Db::reachable`], see [`crate::probe`]); if
 //! not, the request is dropped (nothing it began can commit) and the
 //! client gets the readable 503 page at once. A database that is only busy
 //! answers the question, and its requests go on waiting their turn.
@@ -8,45 +8,17 @@
 //! One question at a time serves every slow request, and its answer is
 //! reused for [`FRESH`]: a hundred waiting requests cost one connection.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use roster_core::db::Db;
-use tokio::sync::Mutex;
 
 use crate::state::AppState;
 
 /// How long a request runs before the server asks about the database.
 pub const PATIENCE: Duration = Duration::from_millis(1000);
-/// How long the question may take (a healthy database answers in
-/// milliseconds, even when every pooled connection is busy).
-const ASK_LIMIT: Duration = Duration::from_millis(600);
-/// How long an answer stands for other slow requests.
-const FRESH: Duration = Duration::from_millis(500);
-
-/// The last answer to "does the database answer?".
-#[derive(Default)]
-pub struct Probe(Mutex<Option<(Instant, bool)>>);
-
-impl Probe {
-    pub async fn reachable(&self, db: &Db) -> bool {
-        let mut last = self.0.lock().await;
-        if let Some((at, answer)) = *last {
-            if at.elapsed() < FRESH {
-                return answer;
-            }
-        }
-        let answer = db.reachable(ASK_LIMIT).await;
-        if !answer {
-            tracing::warn!("the database does not answer: slow requests get 503");
-        }
-        *last = Some((Instant::now(), answer));
-        answer
-    }
-}
-
 /// Middleware: runs the request; past [`PATIENCE`], 503 if the database is gone.
 pub async fn unless_database_gone(
     State(state): State<AppState>,

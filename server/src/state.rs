@@ -29,7 +29,7 @@ pub struct Shared {
     pub trust_proxy: bool,
     pub metrics_token: Option<crate::config::Secret>,
     /// Whether the database answers, asked when a request is slow.
-    pub probe: crate::outage::Probe,
+    pub probe: crate::probe::Probe,
 }
 
 impl std::ops::Deref for AppState {

@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Marks the response of the page being rendered as "not found" (server only;
@@ -24,4 +25,10 @@ pub fn set_status(status: u16) {
 pub fn Notice(kind: &'static str, children: Children) -> impl IntoView {
     let role = if kind == "error" { "alert" } else { "status" };
     view! { <div class=format!("notice notice-{kind}") role=role>{children()}</div> }
+}
+
+/// A failure while loading, with its status.
+pub fn failed(error: AppError) -> AnyView {
+    set_status(error.status());
+    view! { <Notice kind="error">{error.to_string()}</Notice> }.into_any()
 }

@@ -298,7 +298,7 @@ impl<L: ListView> PreparedList<L> {
                     {move || Suspend::new(async move {
                         match data.await {
                             Ok(state) => list_body::<L>(query.try_get_untracked().unwrap_or_default(), state, empty, config.search),
-                            Err(e) => super::page::failed(e),
+                            Err(e) => crate::components::status::failed(e),
                         }
                     })}
                 </Transition>

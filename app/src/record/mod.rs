@@ -8,3 +8,4 @@ pub mod crud;
 pub mod form;
 pub mod list;
 pub mod page;
+pub mod view;

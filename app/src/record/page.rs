@@ -5,78 +5,17 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use leptos_router::params::ParamsMap;
 use roster_core::domain::urls::Pattern;
 use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record};
 
-use super::crud::{Calls, Create, Delete, Edit};
-use super::form::{action_form, FieldSpec, FormConfig, Then};
+use super::crud::{Create, Delete, Edit};
+use super::form::{action_form, FormConfig, Then};
 use super::list::{record_list, use_list_query, ListConfig, ListView};
+use super::view::Calls;
+pub use super::view::{RecordView, Related};
+pub use crate::components::status::failed;
 use crate::components::status::{set_status, Notice};
 use crate::error::AppError;
-
-/// What a record type's pages need to know about it. Its server functions
-/// come from [`crate::record_api!`]; its storage, on the server, from
-/// [`crate::service::Store`].
-pub trait RecordView: Record + Calls + ServerSide {
-    /// The record's own page (`/pets/{id}/`), the list it belongs to, and
-    /// the pages that add, edit and delete one.
-    const PAGE: Pattern;
-    const LIST: Pattern;
-    const CREATE: Pattern;
-    const EDIT: Pattern;
-    const DELETE: Pattern;
-    /// The create and edit form's fields.
-    const FIELDS: &'static [FieldSpec];
-    /// The delete confirmation's fields (by default the version, and the
-    /// record as the page showed it).
-    const DELETE_FIELDS: &'static [FieldSpec] =
-        &[FieldSpec::hidden("version"), FieldSpec::hidden("seen")];
-
-    /// Where the browser goes once a record was added.
-    fn created_href(id: i64) -> String {
-        format!("{}?created=1", Self::PAGE.fill(&[id]))
-    }
-
-    /// Where the browser goes once a record was deleted.
-    fn deleted_href(title: &str) -> String {
-        roster_core::domain::list::with_query(
-            &Self::LIST.fill(&[]),
-            &[("deleted", title.to_owned())],
-        )
-    }
-
-    /// The create form's first values (the page's query may preset some).
-    fn new_input(query: &ParamsMap) -> Self::Input {
-        let _ = query;
-        Default::default()
-    }
-
-    /// The body of the record's page, below its heading.
-    fn detail(self) -> AnyView;
-
-    /// The lists below the body (a pet's comments, a handler's pets), for
-    /// the record `id` names (see [`Related`]).
-    fn related(id: Memo<Option<i64>>) -> Option<Related<Self>> {
-        let _ = id;
-        None
-    }
-
-    /// What else goes when it is deleted ("Its 3 comments go with it.").
-    fn delete_note(&self) -> Option<String> {
-        None
-    }
-}
-
-/// On the server, a record type also says how it is stored.
-#[cfg(feature = "ssr")]
-pub use crate::service::Store as ServerSide;
-
-/// In the browser there is nothing more to say.
-#[cfg(not(feature = "ssr"))]
-pub trait ServerSide {}
-#[cfg(not(feature = "ssr"))]
-impl<T> ServerSide for T {}
 
 /// The `:name` of the current route, if it is a positive whole number.
 pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
@@ -89,13 +28,6 @@ pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
         })
     })
 }
-
-/// Draws what a record's page shows below the record itself, for the
-/// record shown. Made once where the page starts, with the resources its
-/// lists read: the record's Suspense runs its closure several times while
-/// it waits on the server, and resources made in there would each fetch
-/// (and be sent to the browser) as often.
-pub type Related<R> = std::sync::Arc<dyn Fn(&R) -> AnyView + Send + Sync>;
 
 /// The record `id` names (the route's `:id`).
 fn record_resource<R: RecordView>(id: Memo<Option<i64>>) -> Resource<Result<Option<R>, AppError>> {
@@ -121,12 +53,6 @@ pub fn missing(kind: Kind, list: Pattern) -> AnyView {
             <a href=list.fill(&[])>{format!("See all {}", kind.plural())}</a></p>
     }
     .into_any()
-}
-
-/// A failure while loading, with its status.
-pub fn failed(error: AppError) -> AnyView {
-    set_status(error.status());
-    view! { <Notice kind="error">{error.to_string()}</Notice> }.into_any()
 }
 
 /// Renders `found` for the route's record, or the not-found page.
