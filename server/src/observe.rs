@@ -251,7 +251,7 @@ fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".into());
     METRICS.panics.inc();
-    tracing::error!(panic = %message, "the request's handler panicked");
+    tracing::error!(panic = %message, "answered 500 for a panic in the handler");
     let text = AppError::Internal.to_string();
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -342,7 +342,8 @@ pub fn log_panics() {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        tracing::error!(panic = %message, %location, "panic");
+        // "panicked": what scripts/bench.sh counts in the server's log.
+        tracing::error!(panic = %message, %location, "panicked");
     }));
 }
 
