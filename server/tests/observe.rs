@@ -288,7 +288,12 @@ async fn logs_carry_the_request_span_and_no_secret() {
         .unwrap_or_else(|| panic!("no access line for the request:\n{log}"));
     let entry: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(entry["level"], "INFO");
-    assert_eq!(entry["fields"]["status"], 200);
+    assert_eq!(entry["fields"]["message"], "answered");
+    assert_eq!(entry["span"]["status"], 200);
+    assert!(
+        entry["span"]["ms"].as_f64().is_some_and(|ms| ms > 0.0),
+        "{line}"
+    );
     assert_eq!(entry["span"]["route"], "/");
     assert_eq!(entry["span"]["method"], "GET");
     assert!(entry["span"]["user"].is_i64(), "{line}");
