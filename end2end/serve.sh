@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Starts Roster for the browser tests on a fresh SQLite database.
 set -euo pipefail
+# With ROSTER_E2E_LOG, everything goes to that file, at debug level unless
+# RUST_LOG says otherwise: scripts/test.sh searches it for the passwords
+# the tests typed.
+if [ -n "${ROSTER_E2E_LOG:-}" ]; then
+  exec >>"$ROSTER_E2E_LOG" 2>&1
+  export RUST_LOG="${RUST_LOG:-debug}"
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bin="${ROSTER_BIN:-$root/target/release/roster}"

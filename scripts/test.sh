@@ -81,7 +81,20 @@ unset "${leptos_env[@]%%=*}"
 roster_release_build
 
 say "browser tests on the release build (Chromium, JavaScript on and off)"
+e2e_log="$target_dir/e2e-server.log"
+rm -f "$e2e_log"
 (cd end2end && ROSTER_BIN="$target_dir/release/roster" LEPTOS_SITE_ROOT="$root/target/site" \
-  ./node_modules/.bin/playwright test)
+  ROSTER_E2E_LOG="$e2e_log" ./node_modules/.bin/playwright test)
+
+say "no password the browser tests typed is in their server's debug-level log"
+grep -q 'answered' "$e2e_log" || { echo "no access lines in $e2e_log: the log is not the server's" >&2; exit 1; }
+# The passwords in end2end/tests (sign-in, registration, a wrong one).
+for secret in "e2e admin password" "a long enough password" "certainly not the password" "not the password"; do
+  if grep -qF "$secret" "$e2e_log"; then
+    echo "the server logged a password the tests typed (see $e2e_log)" >&2
+    exit 1
+  fi
+done
+echo "$(wc -l <"$e2e_log") log lines, none with a password"
 
 say "all tests passed in $(( $(date +%s) - started )) s"
