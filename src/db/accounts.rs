@@ -201,17 +201,12 @@ impl Db {
 
     pub async fn set_registration_open(&self, open: bool) -> Result<(), DbError> {
         let value = if open { "true" } else { "false" };
-        write_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(OPEN_REGISTRATION)
-            .bind(value)
-            .execute(&mut *tx)
-            .await?
-                .rows_affected()
-        })?;
+        self.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[Arg::Text(OPEN_REGISTRATION.into()), Arg::Text(value.into())],
+        )
+        .await?;
         Ok(())
     }
 }

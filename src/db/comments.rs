@@ -93,13 +93,9 @@ impl Db {
     }
 
     pub async fn delete_comment(&self, id: i64) -> Result<(), DbError> {
-        let done = write_tx!(self, tx => {
-            sqlx::query("DELETE FROM comments WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        let done = self
+            .execute("DELETE FROM comments WHERE id = $1", &[Arg::Int(id)])
+            .await?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Comment));
         }

@@ -385,13 +385,9 @@ impl Db {
 
     /// Ends an enrolment (the student leaves the course).
     pub async fn unenrol(&self, id: i64) -> Result<(), DbError> {
-        let done = write_tx!(self, tx => {
-            sqlx::query("DELETE FROM enrolments WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        let done = self
+            .execute("DELETE FROM enrolments WHERE id = $1", &[Arg::Int(id)])
+            .await?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Enrolment));
         }

@@ -108,13 +108,11 @@ impl Db {
 
     /// A message, marked read as it is opened (`now`: Unix seconds).
     pub async fn open_message(&self, id: i64, now: i64) -> Result<Option<Message>, DbError> {
-        write_tx!(self, tx => {
-            sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        })?;
+        self.execute(
+            "UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL",
+            &[Arg::Int(now), Arg::Int(id)],
+        )
+        .await?;
         self.get_message(id).await
     }
 
@@ -125,13 +123,12 @@ impl Db {
     }
 
     pub async fn mark_unread(&self, id: i64) -> Result<(), DbError> {
-        let done = write_tx!(self, tx => {
-            sqlx::query("UPDATE messages SET read_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        let done = self
+            .execute(
+                "UPDATE messages SET read_at = NULL WHERE id = $1",
+                &[Arg::Int(id)],
+            )
+            .await?;
         if done == 0 {
             return Err(DbError::NotFound(Kind::Message));
         }

@@ -45,19 +45,17 @@ impl Db {
         csrf_token: &str,
         now: i64,
     ) -> Result<(), DbError> {
-        write_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen) \
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(id_hash)
-            .bind(user_id)
-            .bind(csrf_token)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-                .rows_affected()
-        })?;
+        self.execute(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $4)",
+            &[
+                Arg::Text(id_hash.into()),
+                Arg::Int(user_id),
+                Arg::Text(csrf_token.into()),
+                Arg::Int(now),
+            ],
+        )
+        .await?;
         Ok(())
     }
 
@@ -103,37 +101,30 @@ impl Db {
 
     /// Records activity, which pushes the idle expiry back.
     pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<(), DbError> {
-        write_tx!(self, tx => {
-            sqlx::query("UPDATE sessions SET last_seen = $2 WHERE id_hash = $1")
-                .bind(id_hash)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        self.execute(
+            "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1",
+            &[Arg::Text(id_hash.into()), Arg::Int(now)],
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), DbError> {
-        write_tx!(self, tx => {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                .bind(id_hash)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        self.execute(
+            "DELETE FROM sessions WHERE id_hash = $1",
+            &[Arg::Text(id_hash.into())],
+        )
+        .await?;
         Ok(())
     }
 
     /// Removes sessions idle since before `cutoff`; returns how many.
     pub async fn delete_idle_sessions(&self, cutoff: i64) -> Result<u64, DbError> {
-        write_tx!(self, tx => {
-            sqlx::query("DELETE FROM sessions WHERE last_seen < $1")
-                .bind(cutoff)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })
+        self.execute(
+            "DELETE FROM sessions WHERE last_seen < $1",
+            &[Arg::Int(cutoff)],
+        )
+        .await
     }
 
     /// When the throttle on `key` lifts, if `limit` failures happened since
@@ -180,13 +171,11 @@ impl Db {
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), DbError> {
-        write_tx!(self, tx => {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        })?;
+        self.execute(
+            "DELETE FROM login_failures WHERE key = $1",
+            &[Arg::Text(key.into())],
+        )
+        .await?;
         Ok(())
     }
 }

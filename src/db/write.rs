@@ -139,3 +139,24 @@ impl SerialiseRule for PgConnection {
             .map(drop)
     }
 }
+
+impl super::Db {
+    /// One statement that writes (`$1`, `$2`… bound to `args`), through
+    /// [`write_tx!`]; how many rows it touched.
+    pub(crate) async fn execute(
+        &self,
+        sql: &str,
+        args: &[super::list::Arg],
+    ) -> Result<u64, DbError> {
+        write_tx!(self, tx => {
+            let mut query = sqlx::query(sql);
+            for arg in args {
+                query = match arg {
+                    super::list::Arg::Int(v) => query.bind(*v),
+                    super::list::Arg::Text(s) => query.bind(s.as_str()),
+                };
+            }
+            query.execute(&mut *tx).await?.rows_affected()
+        })
+    }
+}
