@@ -10,7 +10,6 @@
 //! and no header but the request id.
 
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -178,11 +177,10 @@ async fn drop_unplain_request_id(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn route_of(req: &Request) -> String {
+fn route_of(req: &Request) -> &str {
     req.extensions()
         .get::<MatchedPath>()
         .map_or(UNMATCHED, MatchedPath::as_str)
-        .to_owned()
 }
 
 fn request_span(req: &Request) -> Span {
@@ -222,7 +220,7 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 
 async fn account(req: Request, next: Next) -> Response {
     let method = method_label(req.method());
-    let route = route_of(&req);
+    let route = route_of(&req).to_owned();
     let start = std::time::Instant::now();
     let response = next.run(req).await;
     let elapsed = start.elapsed();
@@ -262,29 +260,25 @@ pub fn record_user(user_id: i64) {
 #[derive(Clone, Copy)]
 struct Panicked;
 
-fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let message = panic
+/// What a panic said, if it said it as text.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".into());
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     METRICS.panics.inc();
-    tracing::error!(panic = %message, "answered 500 for a panic in the handler");
-    let text = AppError::Internal.to_string();
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Something went wrong</title></head>\
-         <body><main id=\"main\"><h1>Something went wrong</h1>\
-         <p class=\"notice notice-error\" role=\"alert\">{text}</p>\
-         <p><a href=\"/\">Back to the start</a></p></main></body></html>"
+    tracing::error!(panic = %panic_message(&*panic), "answered 500 for a panic in the handler");
+    let page = crate::render::plain_page(
+        None,
+        "Something went wrong",
+        &AppError::Internal.to_string(),
+        ("/", "Back to the start"),
     );
-    let mut response = (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page,
-    )
-        .into_response();
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
     response.extensions_mut().insert(Panicked);
     response
 }
@@ -350,12 +344,7 @@ pub fn init_executor() {
 /// there is one) instead of printing it to stderr.
 pub fn log_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(no message)".into());
+        let message = panic_message(info.payload());
         let location = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
@@ -405,8 +394,8 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     }
     let metrics = &*METRICS;
     metrics.writers_waiting.set(stats::writers_waiting());
-    let now = chrono_now();
-    match state.db.count_sessions(now - state.auth.idle_secs).await {
+    let since = roster_app::service::accounts::now() - state.auth.idle_secs;
+    match state.db.count_sessions(since).await {
         Ok(open) => {
             metrics.sessions.set(open);
         }
@@ -432,13 +421,6 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
         Body::from(text),
     )
         .into_response()
-}
-
-fn chrono_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs() as i64
 }
 
 #[cfg(test)]

@@ -73,20 +73,33 @@ pub fn unavailable(css: &str, api: bool) -> Response {
         )
             .into_response();
     }
-    let message = roster_app::error::AppError::Unavailable.to_string();
-    let page = format!(
+    let page = plain_page(
+        Some(css),
+        "Roster is unavailable",
+        &roster_app::error::AppError::Unavailable.to_string(),
+        ("", "Try again"),
+    );
+    (StatusCode::SERVICE_UNAVAILABLE, retry, page).into_response()
+}
+
+/// A page that needs nothing but its text: for when the app cannot render
+/// (the database is away, a handler panicked). `link` is (href, text).
+pub fn plain_page(
+    css: Option<&str>,
+    title: &str,
+    message: &str,
+    link: (&str, &str),
+) -> axum::response::Html<String> {
+    let stylesheet = css
+        .map(|css| format!("<link rel=\"stylesheet\" href=\"{css}\">"))
+        .unwrap_or_default();
+    let (href, text) = link;
+    axum::response::Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Roster is unavailable</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
-         <body><main id=\"main\"><h1>Roster is unavailable</h1>\
+         <title>{title}</title>{stylesheet}</head>\
+         <body><main id=\"main\"><h1>{title}</h1>\
          <p class=\"notice notice-error\" role=\"alert\">{message}</p>\
-         <p><a href=\"\">Try again</a></p></main></body></html>"
-    );
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        retry,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page,
-    )
-        .into_response()
+         <p><a href=\"{href}\">{text}</a></p></main></body></html>"
+    ))
 }
