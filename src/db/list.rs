@@ -16,6 +16,21 @@ use crate::domain::Page;
 /// many rows first: such a read runs off the async workers.
 const DEEP_OFFSET: i64 = 2_000;
 
+/// `$query` (any sqlx query builder) with `$args` bound in order.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                $crate::db::list::Arg::Int(v) => query.bind(*v),
+                $crate::db::list::Arg::Text(s) => query.bind(s.as_str()),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_args;
+
 /// A value bound to a `?` of a filter.
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -191,13 +206,7 @@ impl ListSql {
         let mut rows: Vec<R> = Vec::new();
         let mut total: Option<i64> = None;
         with_pool!(db, pool => {
-            let mut query = sqlx::query(&sql);
-            for arg in &self.args {
-                query = match arg {
-                    Arg::Int(v) => query.bind(*v),
-                    Arg::Text(s) => query.bind(s.as_str()),
-                };
-            }
+            let query = bind_args!(sqlx::query(&sql), &self.args);
             let found = query.bind(limit).bind(offset).fetch_all(pool).await?;
             for row in &found {
                 total = Some(row.try_get("roster_total")?);
@@ -214,13 +223,7 @@ impl ListSql {
     async fn count(&self, db: &Db) -> Result<i64, DbError> {
         let sql = self.total_sql();
         Ok(with_pool!(db, pool => {
-            let mut query = sqlx::query_scalar::<_, i64>(&sql);
-            for arg in &self.args {
-                query = match arg {
-                    Arg::Int(v) => query.bind(*v),
-                    Arg::Text(s) => query.bind(s.as_str()),
-                };
-            }
+            let query = bind_args!(sqlx::query_scalar::<_, i64>(&sql), &self.args);
             query.fetch_optional(pool).await?.unwrap_or(0)
         }))
     }
@@ -241,13 +244,7 @@ impl Db {
             }
         }
         Ok(with_pool!(self, pool => {
-            let mut query = sqlx::query_as::<_, R>(&sql);
-            for arg in &args {
-                query = match arg {
-                    Arg::Int(v) => query.bind(*v),
-                    Arg::Text(s) => query.bind(s.as_str()),
-                };
-            }
+            let query = bind_args!(sqlx::query_as::<_, R>(&sql), &args);
             query.fetch_all(pool).await?
         }))
     }

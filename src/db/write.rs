@@ -149,13 +149,7 @@ impl super::Db {
         args: &[super::list::Arg],
     ) -> Result<u64, DbError> {
         write_tx!(self, tx => {
-            let mut query = sqlx::query(sql);
-            for arg in args {
-                query = match arg {
-                    super::list::Arg::Int(v) => query.bind(*v),
-                    super::list::Arg::Text(s) => query.bind(s.as_str()),
-                };
-            }
+            let query = super::list::bind_args!(sqlx::query(sql), args);
             query.execute(&mut *tx).await?.rows_affected()
         })
     }
