@@ -38,13 +38,10 @@ use components::nav::Nav;
 use messages::{ContactPage, MessagePage, MessagesPage, ThanksPage};
 use pages::about::AboutPage;
 use pages::not_found::NotFound;
-use record::page::{create_page, delete_page, detail_page, edit_page, list_page};
-use roster_core::domain::{
-    Course, CourseList, Handler, HandlerList, Pet, PetList, Student, StudentList,
-};
+use record::page::{create_page, delete_page, detail_page, edit_page, list_page, RecordView};
 use urls::RoutePath;
 
-pub use components::picker::FIND_FIELD;
+pub use components::picker::{search_field, FIND_FIELD};
 
 /// Where the stylesheet, the JS glue and the wasm bundle are served, worked
 /// out once at start (leptos's `HashedStylesheet` and `HydrationScripts`
@@ -146,53 +143,46 @@ fn RefusedNotice() -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_viewer();
-    // Pages render completely before the first byte is sent (`SsrMode::Async`):
-    // that is what lets a missing record answer with a real 404 status, and
-    // what a browser without JavaScript needs anyway. Routes with a leading
-    // id (`/{id}/`, the seed's student URLs) come last: the first match wins.
-    view! {
-        <Title formatter=page_title/>
-        <Router>
-            <Nav/>
-            <main id="main">
-                <RefusedNotice/>
-                <Routes fallback=NotFound>
-                    <Route path=RoutePath(urls::STUDENTS) view={list_page::<StudentList>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_CREATE) view={create_page::<Student>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLERS) view={list_page::<HandlerList>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_CREATE) view={create_page::<Handler>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER) view={detail_page::<Handler>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_EDIT) view={edit_page::<Handler>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::HANDLER_DELETE) view={delete_page::<Handler>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PETS) view={list_page::<PetList>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_CREATE) view={create_page::<Pet>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET) view={detail_page::<Pet>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_EDIT) view={edit_page::<Pet>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::PET_DELETE) view={delete_page::<Pet>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSES) view={list_page::<CourseList>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_CREATE) view={create_page::<Course>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE) view={detail_page::<Course>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_EDIT) view={edit_page::<Course>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::COURSE_DELETE) view={delete_page::<Course>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::ACCOUNT) view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::USERS) view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::CONTACT) view=ContactPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::CONTACT_THANKS) view=ThanksPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::MESSAGES) view=MessagesPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::MESSAGE) view=MessagePage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::ABOUT) view=AboutPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::LOGIN) view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT) view={detail_page::<Student>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_EDIT) view={edit_page::<Student>} ssr=SsrMode::Async/>
-                    <Route path=RoutePath(urls::STUDENT_DELETE) view={delete_page::<Student>} ssr=SsrMode::Async/>
-                </Routes>
-            </main>
-            <footer class="site-footer">
-                <p>"Roster keeps student records. "<a href=urls::about()>"About Roster"</a>
-                    " · "<a href=urls::contact()>"Contact us"</a></p>
-            </footer>
-        </Router>
+    macro_rules! app {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            view! {
+                <Title formatter=page_title/>
+                <Router>
+                    <Nav/>
+                    <main id="main">
+                        <RefusedNotice/>
+                        <Routes fallback=NotFound>
+                            <Route path=RoutePath(urls::ACCOUNT) view=AccountPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::USERS) view=UsersPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::CONTACT) view=ContactPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::CONTACT_THANKS) view=ThanksPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::MESSAGES) view=MessagesPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::MESSAGE) view=MessagePage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::ABOUT) view=AboutPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::LOGIN) view=LoginPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
+                            $(
+                                <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>
+                                <Route path={RoutePath(<$record as RecordView>::CREATE)} view={create_page::<$record>} ssr=SsrMode::Async/>
+                                <Route path={RoutePath(<$record as RecordView>::PAGE)} view={detail_page::<$record>} ssr=SsrMode::Async/>
+                                <Route path={RoutePath(<$record as RecordView>::EDIT)} view={edit_page::<$record>} ssr=SsrMode::Async/>
+                                <Route path={RoutePath(<$record as RecordView>::DELETE)} view={delete_page::<$record>} ssr=SsrMode::Async/>
+                            )*
+                        </Routes>
+                    </main>
+                    <footer class="site-footer">
+                        <p>"Roster keeps student records. "<a href=urls::about()>"About Roster"</a>
+                            " · "<a href=urls::contact()>"Contact us"</a></p>
+                    </footer>
+                </Router>
+            }
+        };
     }
+    // Pages render completely before the first byte is sent
+    // (`SsrMode::Async`): that is what lets a missing record answer with a
+    // real 404 status, and what a browser without JavaScript needs anyway.
+    // The record types' routes come after the fixed pages (see
+    // `record_types!` for their order).
+    record_types!(app)
 }

@@ -17,6 +17,7 @@ use roster_app::error::AppError;
 use roster_app::service::accounts::{
     clear_cookie, load_session, same_secret, ClientInfo, Session, COOKIE_NAME,
 };
+use roster_core::domain::urls;
 
 use crate::config::SecureCookie;
 use crate::security::has_origin_headers;
@@ -24,23 +25,16 @@ use crate::state::{AppState, BODY_LIMIT};
 
 /// Pages and endpoints anyone may use. Everything else needs a session.
 fn is_public(path: &str) -> bool {
-    matches!(
-        path,
-        "/login/"
-            | "/login"
-            | "/register/"
-            | "/register"
-            | "/logout/"
-            | "/about/"
-            | "/about"
-            | "/contact/"
-            | "/contact"
-            | "/contact/thanks/"
-            | "/healthz"
-            | "/metrics"
-            | "/api/about"
-            | "/api/contact/send"
-    ) || path.starts_with("/api/auth/")
+    let page = match path.ends_with('/') {
+        true => std::borrow::Cow::Borrowed(path),
+        false => std::borrow::Cow::Owned(format!("{path}/")),
+    };
+    urls::PUBLIC.iter().any(|p| p.matches(&page).is_some())
+        || matches!(
+            path,
+            "/healthz" | "/metrics" | "/api/about" | "/api/contact/send"
+        )
+        || path.starts_with("/api/auth/")
 }
 
 /// The session cookie's value, if the request has one.

@@ -3,44 +3,16 @@
 //! enrolment takes the course's row lock first, so that concurrent
 //! enrolments cannot overfill it.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::list::{Arg, ListSql};
-use super::{stale_or_missing, write_tx, Backend, Db, DbError};
+use super::{
+    stale_or_missing, write_tx, Backend, Children, Db, DbError, Listed, Rule, Table, Valid,
+};
 use crate::domain::{
     Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, Kind,
-    NewCourse, NewEnrolment, Page, QueryOf, StudentCourses, Timestamp,
+    NewEnrolment, Page, QueryOf, StudentCourses, Timestamp,
 };
-
-const COLUMNS: &str = "id, code, title, description, capacity, enrolled, created_at, version";
-
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct CourseRow {
-    id: i64,
-    code: String,
-    title: String,
-    description: Option<String>,
-    capacity: Option<i64>,
-    enrolled: i64,
-    #[serde(deserialize_with = "super::utc")]
-    created_at: DateTime<Utc>,
-    version: i64,
-}
-
-impl From<CourseRow> for Course {
-    fn from(row: CourseRow) -> Self {
-        Course {
-            id: row.id,
-            code: row.code,
-            title: row.title,
-            description: row.description,
-            capacity: row.capacity,
-            enrolled: row.enrolled,
-            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
-            version: row.version,
-        }
-    }
-}
 
 const ENROLMENT_COLUMNS: &str =
     "e.id, e.course_id, c.code AS course_code, c.title AS course_title, \
@@ -86,15 +58,59 @@ impl From<EnrolmentRow> for Enrolment {
     }
 }
 
-fn course_order(sort: CourseSort) -> &'static str {
-    // Indexes: (upper(code)) unique, (lower(title), id), (enrolled, id).
-    match sort {
-        CourseSort::CodeAsc => "upper(code) ASC",
-        CourseSort::CodeDesc => "upper(code) DESC",
-        CourseSort::TitleAsc => "lower(title) ASC, id ASC",
-        CourseSort::TitleDesc => "lower(title) DESC, id DESC",
-        CourseSort::MostEnrolled => "enrolled DESC, id DESC",
-        CourseSort::FewestEnrolled => "enrolled ASC, id ASC",
+impl Table for Course {
+    const TABLE: &'static str = "courses";
+    const SELECT: &'static str =
+        "id, code, title, description, capacity, enrolled, created_at, version";
+    const WRITES: &'static [&'static str] = &["code", "title", "description", "capacity"];
+    const RULES: &'static [Rule] = &[
+        Rule::Unique {
+            column: "code",
+            fold: "upper",
+            constraint: "courses_code_key",
+        },
+        Rule::Edit {
+            column: "capacity",
+            condition: "enrolled > ?",
+            constraint: "courses_capacity_enrolled",
+        },
+    ];
+    /// Its enrolments go with it.
+    const CHILDREN: &'static [Children] = &[Children {
+        kind: Kind::Enrolment,
+        table: "enrolments",
+        column: "course_id",
+        constraint: "enrolments_course_fkey",
+        cascade: true,
+    }];
+
+    fn values(new: &Valid<Self>) -> Vec<Arg> {
+        vec![
+            Arg::text(&new.code),
+            Arg::text(&new.title),
+            Arg::opt_text(new.description.as_ref()),
+            Arg::opt_int(new.capacity),
+        ]
+    }
+}
+
+impl Listed for CourseList {
+    type Row = Course;
+    const SELECT: &'static str = Course::SELECT;
+    const FROM: &'static str = "courses";
+    const COUNTER: Option<&'static str> = Some("courses");
+    const SEARCH: &'static [&'static str] = &["code", "title"];
+
+    fn order(sort: CourseSort, _: Backend) -> &'static str {
+        // Indexes: (upper(code)) unique, (lower(title), id), (enrolled, id).
+        match sort {
+            CourseSort::CodeAsc => "upper(code) ASC",
+            CourseSort::CodeDesc => "upper(code) DESC",
+            CourseSort::TitleAsc => "lower(title) ASC, id ASC",
+            CourseSort::TitleDesc => "lower(title) DESC, id DESC",
+            CourseSort::MostEnrolled => "enrolled DESC, id DESC",
+            CourseSort::FewestEnrolled => "enrolled ASC, id ASC",
+        }
     }
 }
 
@@ -120,109 +136,6 @@ fn naive(date: Date) -> NaiveDate {
 }
 
 impl Db {
-    pub async fn list_courses(&self, query: &QueryOf<CourseList>) -> Result<Page<Course>, DbError> {
-        let mut sql = ListSql::new(self, COLUMNS, "courses")
-            .counter("courses")
-            .order(course_order(query.sort));
-        sql.search(&["code", "title"], &query.search);
-        let page = sql
-            .fetch::<CourseRow>(self, query.per_page, query.offset())
-            .await?;
-        Ok(Page {
-            rows: page.rows.into_iter().map(Course::from).collect(),
-            total: page.total,
-        })
-    }
-
-    pub async fn get_course(&self, id: i64) -> Result<Option<Course>, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM courses WHERE id = $1");
-        let row: Option<CourseRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
-        Ok(row.map(Course::from))
-    }
-
-    /// Courses whose code or title contains `text`, by code: the picker on
-    /// a student's page.
-    pub async fn find_courses(&self, text: &str, limit: i64) -> Result<Vec<Course>, DbError> {
-        let mut sql = ListSql::new(self, COLUMNS, "courses").order("upper(code) ASC");
-        sql.search(&["code", "title"], text);
-        let page = sql.fetch::<CourseRow>(self, limit as u32, 0).await?;
-        Ok(page.rows.into_iter().map(Course::from).collect())
-    }
-
-    pub async fn create_course(&self, new: &NewCourse) -> Result<Course, DbError> {
-        self.save_course(None, new).await
-    }
-
-    pub async fn update_course(
-        &self,
-        id: i64,
-        version: i64,
-        new: &NewCourse,
-    ) -> Result<Course, DbError> {
-        self.save_course(Some((id, version)), new).await
-    }
-
-    /// Insert or update; the code is checked in the transaction (the unique
-    /// index stays the final word), and a capacity below the number enrolled
-    /// is refused.
-    async fn save_course(
-        &self,
-        at: Option<(i64, i64)>,
-        new: &NewCourse,
-    ) -> Result<Course, DbError> {
-        let write = match at {
-            None => format!(
-                "INSERT INTO courses (code, title, description, capacity) VALUES ($1, $2, $3, $4) \
-                 RETURNING {COLUMNS}"
-            ),
-            Some(_) => format!(
-                "UPDATE courses SET code = $1, title = $2, description = $3, capacity = $4, \
-                 version = version + 1 WHERE id = $5 AND version = $6 RETURNING {COLUMNS}"
-            ),
-        };
-        let id = at.map(|(id, _)| id).unwrap_or(0);
-        let row = write_tx!(self, tx => {
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM courses WHERE upper(code) = upper($1) AND id <> $2")
-                    .bind(new.code.as_str())
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                return Err(DbError::Constraint("courses_code_key".into()));
-            }
-            if let (Some(_), Some(capacity)) = (at, new.capacity) {
-                let enrolled: Option<i64> =
-                    sqlx::query_scalar("SELECT enrolled FROM courses WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if enrolled.is_some_and(|n| n > capacity) {
-                    return Err(DbError::Constraint("courses_capacity_enrolled".into()));
-                }
-            }
-            let mut query = sqlx::query_as::<_, CourseRow>(&write)
-                .bind(new.code.as_str())
-                .bind(new.title.as_str())
-                .bind(new.description.as_ref().map(|d| d.as_str()))
-                .bind(new.capacity);
-            if let Some((id, version)) = at {
-                query = query.bind(id).bind(version);
-            }
-            let Some(row) = query.fetch_optional(&mut *tx).await? else {
-                return Err(stale_or_missing!(&mut *tx, "courses", id, Kind::Course));
-            };
-            row
-        })?;
-        Ok(row.into())
-    }
-
-    /// Deletes a course still at `version`, and its enrolments.
-    pub async fn delete_course(&self, id: i64, version: i64) -> Result<(), DbError> {
-        self.delete_versioned("courses", Kind::Course, id, version)
-            .await
-    }
-
     /// One page of a course's students or a student's courses.
     async fn list_enrolments(
         &self,

@@ -24,6 +24,8 @@ macro_rules! bind_args {
             query = match arg {
                 $crate::db::list::Arg::Int(v) => query.bind(*v),
                 $crate::db::list::Arg::Text(s) => query.bind(s.as_str()),
+                $crate::db::list::Arg::NullInt => query.bind(None::<i64>),
+                $crate::db::list::Arg::NullText => query.bind(None::<&str>),
             };
         }
         query
@@ -31,15 +33,32 @@ macro_rules! bind_args {
 }
 pub(crate) use bind_args;
 
-/// A value bound to a `?` of a filter.
+/// A value bound to a placeholder. A NULL says its column's type:
+/// PostgreSQL will not put an untyped NULL into an integer column.
 #[derive(Debug, Clone)]
-pub(crate) enum Arg {
+pub enum Arg {
     Int(i64),
     Text(String),
+    NullInt,
+    NullText,
+}
+
+impl Arg {
+    pub fn text(value: impl AsRef<str>) -> Self {
+        Arg::Text(value.as_ref().to_owned())
+    }
+
+    pub fn opt_text(value: Option<impl AsRef<str>>) -> Self {
+        value.map_or(Arg::NullText, Arg::text)
+    }
+
+    pub fn opt_int(value: Option<impl Into<i64>>) -> Self {
+        value.map_or(Arg::NullInt, |v| Arg::Int(v.into()))
+    }
 }
 
 /// A list query under construction.
-pub(crate) struct ListSql {
+pub struct ListSql {
     backend: Backend,
     columns: &'static str,
     from: &'static str,
@@ -54,7 +73,7 @@ pub(crate) struct ListSql {
 
 /// A row type both sqlx drivers can decode, and the SQLite read path
 /// (`sqlite_read`, through its serde `Deserialize`).
-pub(crate) trait AnyRow:
+pub trait AnyRow:
     for<'r> FromRow<'r, SqliteRow>
     + for<'r> FromRow<'r, PgRow>
     + serde::de::DeserializeOwned

@@ -21,6 +21,8 @@ mod sqlite_pool;
 mod sqlite_read;
 pub mod stats;
 mod students;
+mod table;
+mod timestamp;
 mod write;
 
 use std::str::FromStr;
@@ -33,9 +35,11 @@ pub use accounts::{AccountOrigin, LoginRecord, NewUser};
 pub use backup::{check_file, companion_files, latest_migration, sqlite_file, FileCheck};
 pub use check::{record_counts, row_checks, CheckReport};
 pub use error::DbError;
+pub use list::{AnyRow, Arg, ListSql};
 pub use seed::{SeedCounts, SeedReport};
 pub use sessions::SessionRecord;
 pub use sqlite_pool::SqlitePool;
+pub use table::{Children, Listed, Rule, Table, Valid};
 pub(crate) use write::{
     retrying, stale_or_missing, with_pool, write_tx, BeginWrite, SerialiseRule,
 };
@@ -428,7 +432,7 @@ mod tests {
 
         db.migrate().await.unwrap();
         let page = db
-            .list_students(&crate::domain::ListQuery::default())
+            .list::<crate::domain::StudentList>(&crate::domain::ListQuery::default())
             .await
             .unwrap();
         assert_eq!(page.total, 3);

@@ -151,9 +151,26 @@ impl<'de> de::Deserializer<'de> for Value<'_> {
         }
     }
 
+    /// A `Timestamp` is kept as text; the row type wants microseconds.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        match self.0 {
+            ValueRef::Text(bytes) if name == "Timestamp" => {
+                let text = std::str::from_utf8(bytes).unwrap_or_default();
+                let micros = super::timestamp::sqlite_micros(text)
+                    .ok_or_else(|| DecodeError(format!("not a timestamp: {text:?}")))?;
+                visitor.visit_newtype_struct(micros.into_deserializer())
+            }
+            _ => visitor.visit_newtype_struct(self),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
         i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-        byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map
+        byte_buf unit unit_struct seq tuple tuple_struct map
         struct enum identifier ignored_any
     }
 }

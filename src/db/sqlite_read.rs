@@ -115,6 +115,7 @@ fn each(
         match arg {
             Arg::Int(v) => stmt.raw_bind_parameter(index, v),
             Arg::Text(s) => stmt.raw_bind_parameter(index, s.as_str()),
+            Arg::NullInt | Arg::NullText => stmt.raw_bind_parameter(index, rusqlite::types::Null),
         }
         .map_err(failure)?;
     }

@@ -385,40 +385,13 @@ impl FormInput for AccountFlagInput {
     }
 }
 
-/// How the accounts list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AccountSort {
-    #[default]
-    NameAsc,
-    NameDesc,
-    Newest,
-    Oldest,
-}
-
-impl super::SortKey for AccountSort {
-    const ALL: &'static [Self] = &[
-        AccountSort::NameAsc,
-        AccountSort::NameDesc,
-        AccountSort::Newest,
-        AccountSort::Oldest,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            AccountSort::NameAsc => "name",
-            AccountSort::NameDesc => "-name",
-            AccountSort::Newest => "-created",
-            AccountSort::Oldest => "created",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            AccountSort::NameAsc => "Username A–Z",
-            AccountSort::NameDesc => "Username Z–A",
-            AccountSort::Newest => "Newest first",
-            AccountSort::Oldest => "Oldest first",
-        }
+crate::sort_keys! {
+    /// How the accounts list is ordered.
+    pub enum AccountSort {
+        NameAsc => ("name", "Username A–Z"),
+        NameDesc => ("-name", "Username Z–A"),
+        Newest => ("-created", "Newest first"),
+        Oldest => ("created", "Oldest first"),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{ListFilter, Listing, SortKey};
+use super::list::{ListFilter, Listing};
 use super::text::Text;
 use super::{urls, FieldErrors, FormInput, Kind, Timestamp};
 
@@ -34,20 +34,10 @@ pub struct Comment {
     pub created_at: Timestamp,
 }
 
-/// Comments are shown newest first, and only that way.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CommentSort {
-    #[default]
-    Newest,
-}
-
-impl SortKey for CommentSort {
-    const ALL: &'static [Self] = &[CommentSort::Newest];
-    fn param(self) -> &'static str {
-        "-created"
-    }
-    fn label(self) -> &'static str {
-        "Newest first"
+crate::sort_keys! {
+    /// Comments are shown newest first, and only that way.
+    pub enum CommentSort {
+        Newest => ("-created", "Newest first"),
     }
 }
 

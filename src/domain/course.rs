@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{ListFilter, Listing, NoFilter, SortKey};
+use super::list::{ListFilter, Listing, NoFilter};
 use super::text::{Line, Text};
 use super::{urls, Date, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -21,6 +21,12 @@ pub type Description = Text<DESCRIPTION_MAX>;
 /// "bio-101" and "BIO-101" are the same course.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CourseCode(String);
+
+impl AsRef<str> for CourseCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl CourseCode {
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -82,6 +88,10 @@ pub struct NewCourse {
 impl FormInput for CourseInput {
     type Valid = NewCourse;
 
+    fn version(&self) -> Option<&str> {
+        Some(&self.version)
+    }
+
     fn parse(&self) -> Result<NewCourse, FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = errors.take("code", CourseCode::parse(&self.code));
@@ -112,6 +122,7 @@ impl FormInput for CourseInput {
 
 /// A stored course, with how many students are enrolled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Course {
     pub id: i64,
     pub code: String,
@@ -165,47 +176,14 @@ impl Record for Course {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CourseSort {
-    #[default]
-    CodeAsc,
-    CodeDesc,
-    TitleAsc,
-    TitleDesc,
-    MostEnrolled,
-    FewestEnrolled,
-}
-
-impl SortKey for CourseSort {
-    const ALL: &'static [Self] = &[
-        CourseSort::CodeAsc,
-        CourseSort::CodeDesc,
-        CourseSort::TitleAsc,
-        CourseSort::TitleDesc,
-        CourseSort::MostEnrolled,
-        CourseSort::FewestEnrolled,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            CourseSort::CodeAsc => "code",
-            CourseSort::CodeDesc => "-code",
-            CourseSort::TitleAsc => "title",
-            CourseSort::TitleDesc => "-title",
-            CourseSort::MostEnrolled => "-enrolled",
-            CourseSort::FewestEnrolled => "enrolled",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            CourseSort::CodeAsc => "Code A–Z",
-            CourseSort::CodeDesc => "Code Z–A",
-            CourseSort::TitleAsc => "Title A–Z",
-            CourseSort::TitleDesc => "Title Z–A",
-            CourseSort::MostEnrolled => "Most enrolled first",
-            CourseSort::FewestEnrolled => "Fewest enrolled first",
-        }
+crate::sort_keys! {
+    pub enum CourseSort {
+        CodeAsc => ("code", "Code A–Z"),
+        CodeDesc => ("-code", "Code Z–A"),
+        TitleAsc => ("title", "Title A–Z"),
+        TitleDesc => ("-title", "Title Z–A"),
+        MostEnrolled => ("-enrolled", "Most enrolled first"),
+        FewestEnrolled => ("enrolled", "Fewest enrolled first"),
     }
 }
 
@@ -298,47 +276,14 @@ impl FormInput for GradeInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EnrolmentSort {
-    #[default]
-    NameAsc,
-    NameDesc,
-    GradeDesc,
-    GradeAsc,
-    Newest,
-    Oldest,
-}
-
-impl SortKey for EnrolmentSort {
-    const ALL: &'static [Self] = &[
-        EnrolmentSort::NameAsc,
-        EnrolmentSort::NameDesc,
-        EnrolmentSort::GradeDesc,
-        EnrolmentSort::GradeAsc,
-        EnrolmentSort::Newest,
-        EnrolmentSort::Oldest,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            EnrolmentSort::NameAsc => "name",
-            EnrolmentSort::NameDesc => "-name",
-            EnrolmentSort::GradeDesc => "-grade",
-            EnrolmentSort::GradeAsc => "grade",
-            EnrolmentSort::Newest => "-enrolled",
-            EnrolmentSort::Oldest => "enrolled",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            EnrolmentSort::NameAsc => "Name A–Z",
-            EnrolmentSort::NameDesc => "Name Z–A",
-            EnrolmentSort::GradeDesc => "Best grade first",
-            EnrolmentSort::GradeAsc => "Lowest grade first",
-            EnrolmentSort::Newest => "Latest enrolled first",
-            EnrolmentSort::Oldest => "First enrolled first",
-        }
+crate::sort_keys! {
+    pub enum EnrolmentSort {
+        NameAsc => ("name", "Name A–Z"),
+        NameDesc => ("-name", "Name Z–A"),
+        GradeDesc => ("-grade", "Best grade first"),
+        GradeAsc => ("grade", "Lowest grade first"),
+        Newest => ("-enrolled", "Latest enrolled first"),
+        Oldest => ("enrolled", "First enrolled first"),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{Listing, NoFilter, SortKey};
+use super::list::{Listing, NoFilter};
 use super::text::{Line, Phone};
 use super::{urls, Email, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -31,6 +31,10 @@ pub struct NewHandler {
 impl FormInput for HandlerInput {
     type Valid = NewHandler;
 
+    fn version(&self) -> Option<&str> {
+        Some(&self.version)
+    }
+
     fn parse(&self) -> Result<NewHandler, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.take("name", HandlerName::parse(&self.name));
@@ -45,6 +49,7 @@ impl FormInput for HandlerInput {
 
 /// A stored handler, with how many pets it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Handler {
     pub id: i64,
     pub name: String,
@@ -81,55 +86,14 @@ impl Record for Handler {
     }
 }
 
-/// A handler offered by the picker on the pet form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandlerChoice {
-    pub id: i64,
-    pub name: String,
-    pub pet_count: i64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HandlerSort {
-    #[default]
-    NameAsc,
-    NameDesc,
-    MostPets,
-    FewestPets,
-    Newest,
-    Oldest,
-}
-
-impl SortKey for HandlerSort {
-    const ALL: &'static [Self] = &[
-        HandlerSort::NameAsc,
-        HandlerSort::NameDesc,
-        HandlerSort::MostPets,
-        HandlerSort::FewestPets,
-        HandlerSort::Newest,
-        HandlerSort::Oldest,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            HandlerSort::NameAsc => "name",
-            HandlerSort::NameDesc => "-name",
-            HandlerSort::MostPets => "-pets",
-            HandlerSort::FewestPets => "pets",
-            HandlerSort::Newest => "-created",
-            HandlerSort::Oldest => "created",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            HandlerSort::NameAsc => "Name A–Z",
-            HandlerSort::NameDesc => "Name Z–A",
-            HandlerSort::MostPets => "Most pets first",
-            HandlerSort::FewestPets => "Fewest pets first",
-            HandlerSort::Newest => "Newest first",
-            HandlerSort::Oldest => "Oldest first",
-        }
+crate::sort_keys! {
+    pub enum HandlerSort {
+        NameAsc => ("name", "Name A–Z"),
+        NameDesc => ("-name", "Name Z–A"),
+        MostPets => ("-pets", "Most pets first"),
+        FewestPets => ("pets", "Fewest pets first"),
+        Newest => ("-created", "Newest first"),
+        Oldest => ("created", "Oldest first"),
     }
 }
 

@@ -31,6 +31,42 @@ pub trait SortKey:
     }
 }
 
+/// Declares a list's sort keys in one table: each key's variant, its
+/// `sort` query parameter and its label. The first is the default.
+#[macro_export]
+macro_rules! sort_keys {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $first:ident => ($first_param:literal, $first_label:literal)
+        $(, $key:ident => ($param:literal, $label:literal))* $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            #[default]
+            $first,
+            $($key),*
+        }
+
+        impl $crate::domain::list::SortKey for $name {
+            const ALL: &'static [Self] = &[Self::$first, $(Self::$key),*];
+
+            fn param(self) -> &'static str {
+                match self {
+                    Self::$first => $first_param,
+                    $(Self::$key => $param),*
+                }
+            }
+
+            fn label(self) -> &'static str {
+                match self {
+                    Self::$first => $first_label,
+                    $(Self::$key => $label),*
+                }
+            }
+        }
+    };
+}
+
 /// The filters a list takes besides the search text (`?category=dog`). A
 /// malformed value is ignored, like every other list parameter.
 pub trait ListFilter:

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{ListFilter, Listing, SortKey};
+use super::list::{ListFilter, Listing};
 use super::text::{Line, Text};
 use super::{urls, Email, FieldErrors, FormInput, Kind, Timestamp};
 
@@ -71,28 +71,10 @@ pub struct Message {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MessageSort {
-    #[default]
-    Newest,
-    Oldest,
-}
-
-impl SortKey for MessageSort {
-    const ALL: &'static [Self] = &[MessageSort::Newest, MessageSort::Oldest];
-
-    fn param(self) -> &'static str {
-        match self {
-            MessageSort::Newest => "-received",
-            MessageSort::Oldest => "received",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            MessageSort::Newest => "Newest first",
-            MessageSort::Oldest => "Oldest first",
-        }
+crate::sort_keys! {
+    pub enum MessageSort {
+        Newest => ("-received", "Newest first"),
+        Oldest => ("received", "Oldest first"),
     }
 }
 

@@ -34,8 +34,7 @@ pub use course::{
 };
 pub use errors::{FieldError, FieldErrors};
 pub use handler::{
-    Handler, HandlerChoice, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler,
-    HANDLER_NAME_MAX,
+    Handler, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler, HANDLER_NAME_MAX,
 };
 pub use kind::{capitalise, Kind};
 pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{id_param, search_text, ListFilter, Listing, SortKey};
+use super::list::{id_param, search_text, ListFilter, Listing};
 use super::text::Line;
 use super::{urls, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -35,6 +35,10 @@ pub struct NewPet {
 impl FormInput for PetInput {
     type Valid = NewPet;
 
+    fn version(&self) -> Option<&str> {
+        Some(&self.version)
+    }
+
     fn parse(&self) -> Result<NewPet, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.take("name", PetName::parse(&self.name));
@@ -62,6 +66,7 @@ impl FormInput for PetInput {
 /// A stored pet, with its handler's name (the backref) and how many
 /// comments it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Pet {
     pub id: i64,
     pub name: String,
@@ -100,43 +105,13 @@ impl Record for Pet {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PetSort {
-    #[default]
-    Newest,
-    Oldest,
-    NameAsc,
-    NameDesc,
-    Category,
-}
-
-impl SortKey for PetSort {
-    const ALL: &'static [Self] = &[
-        PetSort::Newest,
-        PetSort::Oldest,
-        PetSort::NameAsc,
-        PetSort::NameDesc,
-        PetSort::Category,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            PetSort::Newest => "-created",
-            PetSort::Oldest => "created",
-            PetSort::NameAsc => "name",
-            PetSort::NameDesc => "-name",
-            PetSort::Category => "category",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            PetSort::Newest => "Newest first",
-            PetSort::Oldest => "Oldest first",
-            PetSort::NameAsc => "Name A–Z",
-            PetSort::NameDesc => "Name Z–A",
-            PetSort::Category => "Category",
-        }
+crate::sort_keys! {
+    pub enum PetSort {
+        Newest => ("-created", "Newest first"),
+        Oldest => ("created", "Oldest first"),
+        NameAsc => ("name", "Name A–Z"),
+        NameDesc => ("-name", "Name Z–A"),
+        Category => ("category", "Category"),
     }
 }
 

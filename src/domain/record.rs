@@ -20,6 +20,12 @@ pub trait FormInput:
 
     /// Every problem at once, keyed by field name.
     fn parse(&self) -> Result<Self::Valid, FieldErrors>;
+
+    /// The version of the record the form was opened at (a hidden field),
+    /// for a form that edits one.
+    fn version(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A stored record as pages see it.

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::list::{Listing, NoFilter, SortKey};
+use super::list::{Listing, NoFilter};
 use super::text::{Line, Text};
 use super::{urls, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -19,6 +19,12 @@ pub type PersonName = Line<NAME_MAX>;
 /// the same way on every database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -122,6 +128,10 @@ pub struct StudentInput {
 impl FormInput for StudentInput {
     type Valid = NewStudent;
 
+    fn version(&self) -> Option<&str> {
+        Some(&self.version)
+    }
+
     /// Parses every field, collecting every problem (not just the first).
     fn parse(&self) -> Result<NewStudent, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -157,6 +167,7 @@ pub struct NewStudent {
 
 /// A stored student.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Student {
     pub id: i64,
     pub firstname: String,
@@ -204,48 +215,15 @@ impl Record for Student {
     }
 }
 
-/// How the student list is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StudentSort {
-    #[default]
-    NewestFirst,
-    OldestFirst,
-    NameAsc,
-    NameDesc,
-    AgeAsc,
-    AgeDesc,
-}
-
-impl SortKey for StudentSort {
-    const ALL: &'static [Self] = &[
-        StudentSort::NewestFirst,
-        StudentSort::OldestFirst,
-        StudentSort::NameAsc,
-        StudentSort::NameDesc,
-        StudentSort::AgeAsc,
-        StudentSort::AgeDesc,
-    ];
-
-    fn param(self) -> &'static str {
-        match self {
-            StudentSort::NewestFirst => "-joined",
-            StudentSort::OldestFirst => "joined",
-            StudentSort::NameAsc => "name",
-            StudentSort::NameDesc => "-name",
-            StudentSort::AgeAsc => "age",
-            StudentSort::AgeDesc => "-age",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            StudentSort::NewestFirst => "Newest first",
-            StudentSort::OldestFirst => "Oldest first",
-            StudentSort::NameAsc => "Name A–Z",
-            StudentSort::NameDesc => "Name Z–A",
-            StudentSort::AgeAsc => "Youngest first",
-            StudentSort::AgeDesc => "Oldest in age first",
-        }
+crate::sort_keys! {
+    /// How the student list is ordered.
+    pub enum StudentSort {
+        NewestFirst => ("-joined", "Newest first"),
+        OldestFirst => ("joined", "Oldest first"),
+        NameAsc => ("name", "Name A–Z"),
+        NameDesc => ("-name", "Name Z–A"),
+        AgeAsc => ("age", "Youngest first"),
+        AgeDesc => ("-age", "Oldest in age first"),
     }
 }
 

@@ -12,6 +12,12 @@ const CONTROL: &str = "Remove the control characters.";
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Line<const MAX: usize>(String);
 
+impl<const MAX: usize> AsRef<str> for Line<MAX> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl<const MAX: usize> Line<MAX> {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let line = raw.trim();
@@ -50,6 +56,12 @@ impl<const MAX: usize> Line<MAX> {
 /// tabs and line breaks are the only control characters allowed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Text<const MAX: usize>(String);
+
+impl<const MAX: usize> AsRef<str> for Text<MAX> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl<const MAX: usize> Text<MAX> {
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -90,6 +102,12 @@ impl<const MAX: usize> Text<MAX> {
 pub struct Phone(String);
 
 pub const PHONE_MAX: usize = 30;
+
+impl AsRef<str> for Phone {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Phone {
     pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {

@@ -173,6 +173,43 @@ urls! {
     SETTINGS = [Lit("settings")] => fn settings();
 }
 
+/// A record type's pages: its list, and the pages that add one, show one,
+/// edit one and delete one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordUrls {
+    pub list: Pattern,
+    pub create: Pattern,
+    pub page: Pattern,
+    pub edit: Pattern,
+    pub delete: Pattern,
+}
+
+macro_rules! record_urls {
+    ($($(#[$doc:meta])* $name:ident = $list:ident, $create:ident, $page:ident, $edit:ident, $delete:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: RecordUrls = RecordUrls {
+                list: $list,
+                create: $create,
+                page: $page,
+                edit: $edit,
+                delete: $delete,
+            };
+        )*
+    };
+}
+
+record_urls! {
+    STUDENT_PAGES = STUDENTS, STUDENT_CREATE, STUDENT, STUDENT_EDIT, STUDENT_DELETE;
+    HANDLER_PAGES = HANDLERS, HANDLER_CREATE, HANDLER, HANDLER_EDIT, HANDLER_DELETE;
+    PET_PAGES = PETS, PET_CREATE, PET, PET_EDIT, PET_DELETE;
+    COURSE_PAGES = COURSES, COURSE_CREATE, COURSE, COURSE_EDIT, COURSE_DELETE;
+}
+
+/// The pages anyone may see and whose forms anyone may send, signed in or
+/// not; every other page and action asks to sign in first.
+pub const PUBLIC: &[Pattern] = &[ABOUT, LOGIN, LOGOUT, REGISTER, CONTACT, CONTACT_THANKS];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -440,14 +440,14 @@ impl ListView for AccountList {
             (urls::user_status(a.id), status),
         ] {
             let action = if route.ends_with("/role/") {
-                "role"
+                crate::record::list::RowForm::Role
             } else {
-                "status"
+                crate::record::list::RowForm::Status
             };
             out.raw("<form method=\"post\" class=\"inline\" action=\"")
                 .text(&route)
                 .raw("\" data-action=\"")
-                .raw(action)
+                .raw(action.name())
                 .raw("\" data-id=\"")
                 .number(a.id)
                 .raw("\">");

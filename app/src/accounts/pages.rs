@@ -306,7 +306,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn UsersPage() -> impl IntoView {
     use super::manage::{SetRoleFn, SetStatusFn};
-    use crate::record::list::{record_list, use_list_query, ListConfig, RowAction};
+    use crate::record::list::{record_list, use_list_query, ListConfig, RowAction, RowForm};
     use roster_core::domain::{AccountFlagInput, AccountList};
     let query = use_list_query::<AccountList>();
     let role = ServerAction::<SetRoleFn>::new();
@@ -314,20 +314,20 @@ pub fn UsersPage() -> impl IntoView {
     let refresh = crate::record::list::changes(&[role.version(), status.version()]);
     let on_action = Callback::new(move |action: RowAction| {
         let input: AccountFlagInput = roster_core::domain::from_fields(action.fields);
-        match action.action.as_str() {
-            "role" => {
+        match action.action {
+            RowForm::Role => {
                 role.dispatch(SetRoleFn {
                     id: action.id,
                     input,
                 });
             }
-            "status" => {
+            RowForm::Status => {
                 status.dispatch(SetStatusFn {
                     id: action.id,
                     input,
                 });
             }
-            _ => {}
+            RowForm::Grade => {}
         }
     });
     let error = move || {

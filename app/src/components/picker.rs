@@ -33,6 +33,95 @@ pub struct Choice {
     pub detail: String,
 }
 
+/// A picker's choices among list `L`'s records: the chosen one first
+/// (named by id, if any), then those the list's own search finds for `q`,
+/// in `sort` order, at most [`MATCHES`].
+#[cfg(feature = "ssr")]
+pub async fn find_choices<L>(
+    db: &roster_core::db::Db,
+    chosen: Option<i64>,
+    q: &str,
+    sort: L::Sort,
+    choice: impl Fn(L::Row) -> Choice,
+) -> Result<Vec<Choice>, AppError>
+where
+    L: roster_core::db::Listed,
+    L::Row: roster_core::db::Table,
+{
+    use roster_core::domain::{list::search_text, QueryOf, Record};
+    let mut choices = Vec::new();
+    if let Some(id) = chosen {
+        if let Some(record) = db.get::<L::Row>(id).await? {
+            choices.push(choice(record));
+        }
+    }
+    let search = search_text(q, 100);
+    if !search.is_empty() {
+        let query = QueryOf::<L> {
+            search,
+            sort,
+            per_page: MATCHES as u32,
+            ..Default::default()
+        };
+        let found = db.list::<L>(&query).await?.rows;
+        choices.extend(
+            found
+                .into_iter()
+                .filter(|r| Some(r.id()) != chosen)
+                .map(choice),
+        );
+    }
+    Ok(choices)
+}
+
+/// A picker over a record type's list, declared in one place: the server
+/// function that finds the choices (see [`find_choices`]), the source, and
+/// the widget a form field names (`Widget::Group(handler_picker)`).
+macro_rules! record_picker {
+    ($(#[$doc:meta])* $source:ident over $list:ty,
+        find: $find:ident = $url:literal,
+        widget: $widget:ident,
+        placeholder: $placeholder:literal,
+        sort: $sort:expr,
+        choice: $choice:expr $(,)?
+    ) => {
+        #[leptos::server(prefix = "/api", endpoint = $url)]
+        pub async fn $find(
+            chosen: Option<i64>,
+            q: String,
+        ) -> Result<Vec<$crate::components::picker::Choice>, $crate::error::AppError> {
+            $crate::service::read(|ctx| async move {
+                $crate::components::picker::find_choices::<$list>(&ctx.db, chosen, &q, $sort, $choice)
+                    .await
+            })
+            .await
+        }
+
+        $(#[$doc])*
+        pub struct $source;
+
+        impl $crate::components::picker::PickSource for $source {
+            const PLACEHOLDER: &'static str = $placeholder;
+
+            fn find(
+                chosen: Option<i64>,
+                q: String,
+            ) -> impl std::future::Future<
+                Output = Result<Vec<$crate::components::picker::Choice>, $crate::error::AppError>,
+            > + Send
+                   + 'static {
+                $find(chosen, q)
+            }
+        }
+
+        /// The picker, for any form field that names one.
+        pub fn $widget(field: $crate::record::form::FieldCtx) -> leptos::prelude::AnyView {
+            $crate::components::picker::picker::<$source>(field)
+        }
+    };
+}
+pub(crate) use record_picker;
+
 /// Where a picker finds its records.
 pub trait PickSource: 'static {
     /// The search box's placeholder.

@@ -10,27 +10,29 @@ use roster_core::domain::{
 use crate::error::AppError;
 use crate::record::form::{FieldSpec, Widget};
 use crate::record::list::{Column, ListChunk, ListView};
-use crate::record::page::{ListPage, RecordView};
+use crate::record::page::RecordView;
 
 crate::record_api!(Course, CourseInput,
     get: get_course / GetCourse = "courses/get",
     create: create_course / CreateCourse = "courses/create",
     update: update_course / UpdateCourse = "courses/update",
     delete: delete_course / DeleteCourse = "courses/delete",
+    list: list_courses / ListCourses = "courses/list" for CourseList,
 );
 
-#[leptos::server(prefix = "/api", endpoint = "courses/list")]
-pub async fn list_courses(query: QueryOf<CourseList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.list_courses(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<CourseList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::components::picker::record_picker!(
+    /// Courses, for the picker on a student's page.
+    Courses over CourseList,
+    find: find_courses = "courses/find",
+    widget: course_picker,
+    placeholder: "Type part of a code or title",
+    sort: CourseSort::CodeAsc,
+    choice: |c: Course| crate::components::picker::Choice {
+        id: c.id,
+        detail: format!("{} enrolled", c.places()),
+        label: c.label(),
+    },
+);
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::text("code", "Code", CODE_MAX)
@@ -50,11 +52,7 @@ const FIELDS: &[FieldSpec] = &[
 ];
 
 impl RecordView for Course {
-    const PAGE: urls::Pattern = urls::COURSE;
-    const LIST: urls::Pattern = urls::COURSES;
-    const CREATE: urls::Pattern = urls::COURSE_CREATE;
-    const EDIT: urls::Pattern = urls::COURSE_EDIT;
-    const DELETE: urls::Pattern = urls::COURSE_DELETE;
+    const URLS: urls::RecordUrls = urls::COURSE_PAGES;
     const FIELDS: &'static [FieldSpec] = FIELDS;
 
     fn detail(self) -> AnyView {
@@ -104,6 +102,7 @@ impl ListView for CourseList {
         Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Code or title";
+    const EMPTY: &'static str = "No courses yet.";
 
     fn fetch(
         query: QueryOf<Self>,
@@ -126,40 +125,5 @@ impl ListView for CourseList {
                 &c.label(),
             )
             .raw("</tr>");
-    }
-}
-
-impl ListPage for CourseList {
-    type Record = Course;
-    const EMPTY: &'static str = "No courses yet.";
-}
-
-#[cfg(feature = "ssr")]
-mod store {
-    use roster_core::db::{Db, DbError};
-    use roster_core::domain::{Course, Deletion, NewCourse};
-
-    use crate::error::AppError;
-    use crate::service::{Ctx, Store};
-
-    impl Store for Course {
-        async fn get(db: &Db, id: i64) -> Result<Option<Course>, DbError> {
-            db.get_course(id).await
-        }
-        async fn insert(ctx: &Ctx, new: &NewCourse) -> Result<Course, AppError> {
-            Ok(ctx.db.create_course(new).await?)
-        }
-        async fn update(
-            ctx: &Ctx,
-            id: i64,
-            version: i64,
-            new: &NewCourse,
-        ) -> Result<Course, DbError> {
-            ctx.db.update_course(id, version, new).await
-        }
-        /// Its enrolments go with it (the foreign key cascades).
-        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
-            ctx.db.delete_course(id, deletion.version).await
-        }
     }
 }

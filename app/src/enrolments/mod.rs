@@ -7,7 +7,6 @@ use roster_core::domain::{
     urls, CourseStudents, EnrolInput, Enrolment, GradeInput, QueryOf, StudentCourses,
 };
 
-use crate::components::picker::Choice;
 use crate::error::AppError;
 use crate::record::list::ListChunk;
 
@@ -15,7 +14,7 @@ mod actions;
 mod views;
 
 pub use actions::{Enrol, Leave, SetGrade};
-pub use views::{course_students, student_courses, Courses, Students};
+pub use views::{course_students, student_courses};
 
 #[leptos::server(prefix = "/api", endpoint = "courses/students")]
 pub async fn list_course_students(query: QueryOf<CourseStudents>) -> Result<ListChunk, AppError> {
@@ -39,82 +38,6 @@ pub async fn list_student_courses(query: QueryOf<StudentCourses>) -> Result<List
             Vec::new(),
             &ctx.actor,
         ))
-    })
-    .await
-}
-
-/// Students to enrol: the chosen one first, then those whose name or email
-/// contains `q`.
-#[leptos::server(prefix = "/api", endpoint = "students/find")]
-pub async fn find_students(chosen: Option<i64>, q: String) -> Result<Vec<Choice>, AppError> {
-    crate::service::read(|ctx| async move {
-        let mut query = QueryOf::<roster_core::domain::StudentList> {
-            search: q.chars().take(100).collect(),
-            per_page: crate::components::picker::MATCHES as u32,
-            sort: roster_core::domain::StudentSort::NameAsc,
-            ..Default::default()
-        };
-        let mut choices = Vec::new();
-        if let Some(student) = match chosen {
-            Some(id) => ctx.db.get_student(id).await?,
-            None => None,
-        } {
-            choices.push(Choice {
-                id: student.id,
-                label: student.full_name(),
-                detail: student.email,
-            });
-        }
-        if !query.search.trim().is_empty() {
-            query.search = query.search.trim().to_owned();
-            let page = ctx.db.list_students(&query).await?;
-            choices.extend(
-                page.rows
-                    .into_iter()
-                    .filter(|s| Some(s.id) != chosen)
-                    .map(|s| Choice {
-                        id: s.id,
-                        label: s.full_name(),
-                        detail: s.email,
-                    }),
-            );
-        }
-        Ok(choices)
-    })
-    .await
-}
-
-/// Courses to join: the chosen one first, then those whose code or title
-/// contains `q`.
-#[leptos::server(prefix = "/api", endpoint = "courses/find")]
-pub async fn find_courses(chosen: Option<i64>, q: String) -> Result<Vec<Choice>, AppError> {
-    crate::service::read(|ctx| async move {
-        let mut choices = Vec::new();
-        let choice = |c: roster_core::domain::Course| Choice {
-            id: c.id,
-            detail: format!("{} enrolled", c.places()),
-            label: c.label(),
-        };
-        if let Some(course) = match chosen {
-            Some(id) => ctx.db.get_course(id).await?,
-            None => None,
-        } {
-            choices.push(choice(course));
-        }
-        let q: String = q.chars().take(100).collect();
-        if !q.trim().is_empty() {
-            let found = ctx
-                .db
-                .find_courses(q.trim(), crate::components::picker::MATCHES)
-                .await?;
-            choices.extend(
-                found
-                    .into_iter()
-                    .filter(|c| Some(c.id) != chosen)
-                    .map(choice),
-            );
-        }
-        Ok(choices)
     })
     .await
 }

@@ -9,53 +9,20 @@ use roster_core::domain::{
     QueryOf, Student, StudentCourses,
 };
 
-use crate::components::picker::{picker, Choice, PickSource};
 use crate::components::status::Notice;
+use crate::courses::course_picker;
 use crate::error::AppError;
-use crate::record::form::{action_form, FieldCtx, FieldSpec, FormConfig, Then, Widget};
+use crate::record::form::{action_form, FieldSpec, FormConfig, Then, Widget};
 use crate::record::list::{
-    changes, prepare_list, Column, ListChunk, ListConfig, ListView, RowAction,
+    changes, prepare_list, Column, ListChunk, ListConfig, ListView, RowAction, RowForm,
 };
 use crate::record::page::Related;
+use crate::students::student_picker;
 
 use super::{
-    find_courses, find_students, list_course_students, list_student_courses, CourseSide, Enrol,
-    LeaveCourse, SetGradeFn, Side, StudentSide, UnenrolStudent,
+    list_course_students, list_student_courses, CourseSide, Enrol, LeaveCourse, SetGradeFn, Side,
+    StudentSide, UnenrolStudent,
 };
-
-/// Students, for the picker on a course's page.
-pub struct Students;
-
-impl PickSource for Students {
-    const PLACEHOLDER: &'static str = "Type part of a name or email";
-    fn find(
-        chosen: Option<i64>,
-        q: String,
-    ) -> impl std::future::Future<Output = Result<Vec<Choice>, AppError>> + Send + 'static {
-        find_students(chosen, q)
-    }
-}
-
-/// Courses, for the picker on a student's page.
-pub struct Courses;
-
-impl PickSource for Courses {
-    const PLACEHOLDER: &'static str = "Type part of a code or title";
-    fn find(
-        chosen: Option<i64>,
-        q: String,
-    ) -> impl std::future::Future<Output = Result<Vec<Choice>, AppError>> + Send + 'static {
-        find_courses(chosen, q)
-    }
-}
-
-fn student_picker(field: FieldCtx) -> AnyView {
-    picker::<Students>(field)
-}
-
-fn course_picker(field: FieldCtx) -> AnyView {
-    picker::<Courses>(field)
-}
 
 // Each form also carries its own side's id, so that the browser checks the
 // same complete input as the server (which takes the id from the path).
@@ -86,7 +53,7 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
     });
     let id = move || course.get_untracked().unwrap_or(0);
     let on_action = Callback::new(move |action: RowAction| {
-        if action.action == "grade" {
+        if action.action == RowForm::Grade {
             let input: GradeInput = roster_core::domain::from_fields(action.fields);
             grade.dispatch(SetGradeFn {
                 course: id(),
@@ -272,7 +239,9 @@ impl ListView for CourseStudents {
             .cell("", &e.enrolled_on.label())
             .raw("<td class=\"grade\"><form method=\"post\" class=\"grade-form\" action=\"")
             .text(&urls::course_grade(e.course_id, e.id))
-            .raw("\" data-action=\"grade\" data-id=\"")
+            .raw("\" data-action=\"")
+            .raw(RowForm::Grade.name())
+            .raw("\" data-id=\"")
             .number(e.id)
             .raw("\">");
         row_form_token(actor, out);

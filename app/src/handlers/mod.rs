@@ -9,89 +9,33 @@ use roster_core::domain::{
     HANDLER_NAME_MAX, PHONE_MAX,
 };
 
-use crate::components::picker::{picker, Choice, PickSource};
 use crate::error::AppError;
-use crate::record::form::{FieldCtx, FieldSpec, Widget};
+use crate::record::form::{FieldSpec, Widget};
 use crate::record::list::{prepare_list, Column, ListChunk, ListConfig, ListView};
-use crate::record::page::{ListPage, RecordView};
+use crate::record::page::{facts, RecordView};
 
 crate::record_api!(Handler, HandlerInput,
     get: get_handler / GetHandler = "handlers/get",
     create: create_handler / CreateHandler = "handlers/create",
     update: update_handler / UpdateHandler = "handlers/update",
     delete: delete_handler / DeleteHandler = "handlers/delete",
+    list: list_handlers / ListHandlers = "handlers/list" for HandlerList,
 );
 
-#[leptos::server(prefix = "/api", endpoint = "handlers/list")]
-pub async fn list_handlers(query: QueryOf<HandlerList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.list_handlers(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<HandlerList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
-
-/// The handler picker's matches: the chosen handler first, then those whose
-/// name contains `q`.
-#[leptos::server(prefix = "/api", endpoint = "handlers/find")]
-pub async fn find_handlers(chosen: Option<i64>, q: String) -> Result<Vec<Choice>, AppError> {
-    crate::service::read(|ctx| async move {
-        let mut choices = Vec::new();
-        if let Some(handler) = match chosen {
-            Some(id) => ctx.db.get_handler(id).await?,
-            None => None,
-        } {
-            choices.push(choice(handler.id, handler.name, handler.pet_count));
-        }
-        let q: String = q.chars().take(100).collect();
-        if !q.trim().is_empty() {
-            let found = ctx
-                .db
-                .find_handlers(&q, crate::components::picker::MATCHES)
-                .await?;
-            choices.extend(
-                found
-                    .into_iter()
-                    .filter(|h| Some(h.id) != chosen)
-                    .map(|h| choice(h.id, h.name, h.pet_count)),
-            );
-        }
-        Ok(choices)
-    })
-    .await
-}
-
-#[cfg(feature = "ssr")]
-fn choice(id: i64, name: String, pets: i64) -> Choice {
-    Choice {
-        id,
-        label: name,
-        detail: format!("#{id} · {}", roster_core::domain::Kind::Pet.count(pets)),
-    }
-}
-
-/// Handlers, for pickers.
-pub struct Handlers;
-
-impl PickSource for Handlers {
-    const PLACEHOLDER: &'static str = "Type part of a handler's name";
-
-    fn find(
-        chosen: Option<i64>,
-        q: String,
-    ) -> impl std::future::Future<Output = Result<Vec<Choice>, AppError>> + Send + 'static {
-        find_handlers(chosen, q)
-    }
-}
-
-/// A handler picker, for any form field that names a handler.
-pub fn handler_picker(field: FieldCtx) -> AnyView {
-    picker::<Handlers>(field)
-}
+crate::components::picker::record_picker!(
+    /// Handlers, for pickers: the chosen one first, then those whose name
+    /// contains what was typed.
+    Handlers over HandlerList,
+    find: find_handlers = "handlers/find",
+    widget: handler_picker,
+    placeholder: "Type part of a handler's name",
+    sort: HandlerSort::NameAsc,
+    choice: |h: Handler| crate::components::picker::Choice {
+        detail: format!("#{} · {}", h.id, roster_core::domain::Kind::Pet.count(h.pet_count)),
+        id: h.id,
+        label: h.name,
+    },
+);
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::text("name", "Name", HANDLER_NAME_MAX).autocomplete("name"),
@@ -107,11 +51,7 @@ const FIELDS: &[FieldSpec] = &[
 ];
 
 impl RecordView for Handler {
-    const PAGE: urls::Pattern = urls::HANDLER;
-    const LIST: urls::Pattern = urls::HANDLERS;
-    const CREATE: urls::Pattern = urls::HANDLER_CREATE;
-    const EDIT: urls::Pattern = urls::HANDLER_EDIT;
-    const DELETE: urls::Pattern = urls::HANDLER_DELETE;
+    const URLS: urls::RecordUrls = urls::HANDLER_PAGES;
     const FIELDS: &'static [FieldSpec] = FIELDS;
     const DELETE_FIELDS: &'static [FieldSpec] = &[
         FieldSpec::hidden("version"),
@@ -120,23 +60,10 @@ impl RecordView for Handler {
     ];
 
     fn detail(self) -> AnyView {
-        let contact = [("Email", self.email), ("Phone", self.phone)]
-            .into_iter()
-            .map(|(label, value)| {
-                view! {
-                    <dt>{label}</dt>
-                    <dd>{value.unwrap_or_else(|| "—".into())}</dd>
-                }
-            })
-            .collect_view();
-        view! {
-            <dl class="facts">
-                {contact}
-                <dt>"Added"</dt>
-                <dd><time datetime=self.created_at.to_rfc3339()>{self.created_at.date_label()}</time></dd>
-            </dl>
-        }
-        .into_any()
+        facts(
+            vec![("Email", self.email), ("Phone", self.phone)],
+            self.created_at,
+        )
     }
 
     /// The handler's pets (the first ten, and a link to all).
@@ -207,6 +134,7 @@ impl ListView for HandlerList {
         Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Name";
+    const EMPTY: &'static str = "No handlers yet.";
 
     fn fetch(
         query: QueryOf<Self>,
@@ -237,47 +165,5 @@ impl ListView for HandlerList {
                 &h.name,
             )
             .raw("</tr>");
-    }
-}
-
-impl ListPage for HandlerList {
-    type Record = Handler;
-    const EMPTY: &'static str = "No handlers yet.";
-}
-
-#[cfg(feature = "ssr")]
-mod store {
-    use roster_core::db::{Db, DbError};
-    use roster_core::domain::{Deletion, Handler, NewHandler};
-
-    use crate::error::AppError;
-    use crate::service::{Ctx, Store};
-
-    impl Store for Handler {
-        async fn get(db: &Db, id: i64) -> Result<Option<Handler>, DbError> {
-            db.get_handler(id).await
-        }
-        async fn insert(ctx: &Ctx, new: &NewHandler) -> Result<Handler, AppError> {
-            Ok(ctx.db.create_handler(new).await?)
-        }
-        async fn update(
-            ctx: &Ctx,
-            id: i64,
-            version: i64,
-            new: &NewHandler,
-        ) -> Result<Handler, DbError> {
-            ctx.db.update_handler(id, version, new).await
-        }
-        /// Refused while pets remain, unless they move (see `Db::delete_handler`).
-        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
-            let moved = ctx
-                .db
-                .delete_handler(id, deletion.version, deletion.move_to)
-                .await?;
-            if moved > 0 {
-                tracing::info!(handler = id, moved, to = deletion.move_to, "pets moved");
-            }
-            Ok(())
-        }
     }
 }

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::handlers::handler_picker;
 use crate::record::form::{FieldCtx, FieldSpec, Widget};
 use crate::record::list::{Column, ListChunk, ListView};
-use crate::record::page::{ListPage, RecordView};
+use crate::record::page::RecordView;
 
 crate::record_api!(Pet, PetInput,
     get: get_pet / GetPet = "pets/get",
@@ -25,7 +25,7 @@ crate::record_api!(Pet, PetInput,
 pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
     crate::service::read(|ctx| async move {
         let query = query.sanitized();
-        let page = ctx.db.list_pets(&query).await?;
+        let page = ctx.db.list::<PetList>(&query).await?;
         let mut chips = Vec::new();
         if let Some(category) = &query.filter.category {
             let mut rest = query.clone();
@@ -36,7 +36,7 @@ pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
             });
         }
         if let Some(handler) = query.filter.handler {
-            let name = match ctx.db.get_handler(handler).await? {
+            let name = match ctx.db.get::<roster_core::domain::Handler>(handler).await? {
                 Some(h) => h.name,
                 None => format!("#{handler} (no such handler)"),
             };
@@ -130,11 +130,7 @@ const FIELDS: &[FieldSpec] = &[
 ];
 
 impl RecordView for Pet {
-    const PAGE: urls::Pattern = urls::PET;
-    const LIST: urls::Pattern = urls::PETS;
-    const CREATE: urls::Pattern = urls::PET_CREATE;
-    const EDIT: urls::Pattern = urls::PET_EDIT;
-    const DELETE: urls::Pattern = urls::PET_DELETE;
+    const URLS: urls::RecordUrls = urls::PET_PAGES;
     const FIELDS: &'static [FieldSpec] = FIELDS;
 
     /// `/pets/create/?handler=7` chooses handler 7 from the start.
@@ -187,6 +183,7 @@ impl ListView for PetList {
         Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Pet's name";
+    const EMPTY: &'static str = "No pets yet.";
     const HEAD: bool = true;
 
     fn fetch(
@@ -211,35 +208,5 @@ impl ListView for PetList {
             .date_cell(p.created_at)
             .actions_cell(urls::PET_EDIT, urls::PET_DELETE, p.id, p.version, &p.name)
             .raw("</tr>");
-    }
-}
-
-impl ListPage for PetList {
-    type Record = Pet;
-    const EMPTY: &'static str = "No pets yet.";
-}
-
-#[cfg(feature = "ssr")]
-mod store {
-    use roster_core::db::{Db, DbError};
-    use roster_core::domain::{Deletion, NewPet, Pet};
-
-    use crate::error::AppError;
-    use crate::service::{Ctx, Store};
-
-    impl Store for Pet {
-        async fn get(db: &Db, id: i64) -> Result<Option<Pet>, DbError> {
-            db.get_pet(id).await
-        }
-        async fn insert(ctx: &Ctx, new: &NewPet) -> Result<Pet, AppError> {
-            Ok(ctx.db.create_pet(new).await?)
-        }
-        async fn update(ctx: &Ctx, id: i64, version: i64, new: &NewPet) -> Result<Pet, DbError> {
-            ctx.db.update_pet(id, version, new).await
-        }
-        /// Its comments go with it (the foreign key cascades).
-        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
-            ctx.db.delete_pet(id, deletion.version).await
-        }
     }
 }

@@ -40,7 +40,7 @@ impl<R: RecordView> FormAction for Create<R> {
         use roster_core::domain::FormInput;
         let user = ctx.actor.require_user()?.id;
         let valid = input.parse().map_err(AppError::Invalid)?;
-        let record = R::insert(ctx, &valid).await?;
+        let record = ctx.db.create::<R>(&valid).await?;
         tracing::info!(kind = R::KIND.noun(), id = record.id(), user, "created");
         Ok(record.id())
     }
@@ -63,16 +63,17 @@ impl<R: RecordView> FormAction for Edit<R> {
 
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, id: i64, input: R::Input) -> Result<i64, AppError> {
-        use roster_core::domain::{to_fields, FormInput};
+        use roster_core::domain::{parse_version, FormInput};
         let user = ctx.actor.require_user()?.id;
         let valid = input.parse().map_err(AppError::Invalid)?;
-        let version = version_of(&to_fields(&input))?;
-        match R::update(ctx, id, version, &valid).await {
+        let version =
+            parse_version(input.version().unwrap_or_default()).map_err(AppError::Refused)?;
+        match ctx.db.update::<R>(id, version, &valid).await {
             Ok(record) => {
                 tracing::info!(kind = R::KIND.noun(), id, user, "updated");
                 Ok(record.id())
             }
-            Err(e) => Err(crate::service::conflict(e, || R::get(&ctx.db, id)).await),
+            Err(e) => Err(crate::service::conflict(e, || ctx.db.get::<R>(id)).await),
         }
     }
 }
@@ -104,16 +105,21 @@ impl<R: RecordView> FormAction for Delete<R> {
             Some(message) => AppError::Refused(message.to_owned()),
             None => AppError::Invalid(e),
         })?;
-        let Some(record) = R::get(&ctx.db, id).await? else {
+        let Some(record) = ctx.db.get::<R>(id).await? else {
             return Err(AppError::NotFound(R::KIND));
         };
-        match R::remove(ctx, id, deletion).await {
-            Ok(()) => {
-                tracing::info!(kind = R::KIND.noun(), id, user, "deleted");
+        match ctx
+            .db
+            .delete::<R>(id, deletion.version, deletion.move_to)
+            .await
+        {
+            Ok(moved) => {
+                let to = deletion.move_to;
+                tracing::info!(kind = R::KIND.noun(), id, user, moved, to, "deleted");
                 Ok(record.title())
             }
             Err(e) => Err(
-                match crate::service::conflict(e, || R::get(&ctx.db, id)).await {
+                match crate::service::conflict(e, || ctx.db.get::<R>(id)).await {
                     AppError::Conflict(conflict) => {
                         let mut conflict = conflict.deleting(&input.seen);
                         // Fields by the labels the forms give them.
@@ -131,31 +137,36 @@ impl<R: RecordView> FormAction for Delete<R> {
     }
 }
 
-/// The version an edit form names, or the refusal to save without one.
-#[cfg(feature = "ssr")]
-fn version_of(fields: &[(String, String)]) -> Result<i64, AppError> {
-    let raw = fields
-        .iter()
-        .find(|(k, _)| k == "version")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    roster_core::domain::parse_version(raw).map_err(AppError::Refused)
-}
-
 /// The server functions of a record type: get, create, update, delete, each
-/// a thin call into the shared actions.
+/// a thin call into the shared actions, and (for a list without extras
+/// around its rows) the list.
 #[macro_export]
 macro_rules! record_api {
     ($record:ty, $input:ty,
         get: $get:ident / $Get:ident = $get_url:literal,
         create: $create:ident / $Create:ident = $create_url:literal,
         update: $update:ident / $Update:ident = $update_url:literal,
-        delete: $delete:ident / $Delete:ident = $delete_url:literal $(,)?
+        delete: $delete:ident / $Delete:ident = $delete_url:literal
+        $(, list: $list:ident / $List:ident = $list_url:literal for $listing:ty)? $(,)?
     ) => {
+        $(
+            /// A page of the list, as rows ready to show.
+            #[leptos::server(name = $List, prefix = "/api", endpoint = $list_url)]
+            pub async fn $list(
+                query: roster_core::domain::QueryOf<$listing>,
+            ) -> Result<$crate::record::list::ListChunk, $crate::error::AppError> {
+                $crate::service::read(|ctx| async move {
+                    let page = ctx.db.list::<$listing>(&query.sanitized()).await?;
+                    Ok($crate::record::list::chunk::<$listing>(page, Vec::new(), &ctx.actor))
+                })
+                .await
+            }
+        )?
+
         #[leptos::server(name = $Get, prefix = "/api", endpoint = $get_url)]
         pub async fn $get(id: i64) -> Result<Option<$record>, $crate::error::AppError> {
             $crate::service::read(|ctx| async move {
-                Ok(<$record as $crate::service::Store>::get(&ctx.db, id).await?)
+                Ok(ctx.db.get::<$record>(id).await?)
             })
             .await
         }

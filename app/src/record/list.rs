@@ -129,6 +129,8 @@ pub trait ListView: Listing {
     /// The search box's placeholder: what it searches.
     const SEARCH_HINT: &'static str;
     const LAYOUT: Layout = Layout::Table;
+    /// Its own page says this when there are none at all.
+    const EMPTY: &'static str = "None yet.";
     /// Its server function sends markup for above the rows ([`ListChunk::head`]).
     const HEAD: bool = false;
 
@@ -169,11 +171,40 @@ pub fn use_list_query<L: Listing>() -> Memo<QueryOf<L>> {
 /// A row's Delete button pressed with the wasm loaded: (id, version, title).
 pub type RowDelete = (i64, i64, String);
 
+/// The forms a list row may hold besides its Delete button, named by the
+/// form's `data-action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowForm {
+    /// An enrolment's grade.
+    Grade,
+    /// An account's role (administrator or not).
+    Role,
+    /// An account's status (active or disabled).
+    Status,
+}
+
+impl RowForm {
+    const ALL: [RowForm; 3] = [RowForm::Grade, RowForm::Role, RowForm::Status];
+
+    /// Its `data-action`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowForm::Grade => "grade",
+            RowForm::Role => "role",
+            RowForm::Status => "status",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// Another form in a row (a grade to save), sent with the wasm loaded:
-/// its `data-action`, its `data-id`, and its fields.
+/// which form, its `data-id`, and its fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowAction {
-    pub action: String,
+    pub action: RowForm,
     pub id: i64,
     pub fields: Vec<(String, String)>,
 }
@@ -193,7 +224,7 @@ fn row_delete(ev: &leptos::ev::SubmitEvent) -> Option<(RowDelete, String)> {
 
 fn row_action(ev: &leptos::ev::SubmitEvent) -> Option<RowAction> {
     let form = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let action = form.get_attribute("data-action")?;
+    let action = RowForm::parse(&form.get_attribute("data-action")?)?;
     let id = form.get_attribute("data-id")?.parse().ok()?;
     let fields = super::form::submitted_pairs(ev)?;
     Some(RowAction { action, id, fields })

@@ -9,3 +9,21 @@ pub mod form;
 pub mod list;
 pub mod page;
 pub mod view;
+
+/// Every record type with pages of its own, each with its list: the one
+/// place a new type is registered. Calls `$then!` with the list, in route
+/// order: the first route that matches wins, so the students' pages (the
+/// seed's `/{id}/` URLs) come last. The page routes (`crate::App`), the
+/// plain form POSTs (the server's `forms`) and the generic tests
+/// (`server/tests/records.rs`) are made from it.
+#[macro_export]
+macro_rules! record_types {
+    ($then:ident) => {
+        $then! {
+            roster_core::domain::Handler => roster_core::domain::HandlerList,
+            roster_core::domain::Pet => roster_core::domain::PetList,
+            roster_core::domain::Course => roster_core::domain::CourseList,
+            roster_core::domain::Student => roster_core::domain::StudentList,
+        }
+    };
+}

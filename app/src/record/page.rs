@@ -1,12 +1,12 @@
 //! The pages every record type has — its list, its page, and the pages to
 //! add, edit and delete one — written once. A record type says what is
-//! particular to it ([`RecordView`], [`ListPage`]); these say the rest.
+//! particular to it ([`RecordView`], its [`ListView`]); these say the rest.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use roster_core::domain::urls::Pattern;
-use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record};
+use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record, Timestamp};
 
 use super::crud::{Create, Delete, Edit};
 use super::form::{action_form, FormConfig, Then};
@@ -86,6 +86,23 @@ fn with_record_of<R: RecordView>(
             })}
         </Suspense>
     }
+}
+
+/// A record's facts as a definition list: each label with its value ("—"
+/// when there is none), then the day it was added.
+pub fn facts(rows: Vec<(&'static str, Option<String>)>, added: Timestamp) -> AnyView {
+    let rows = rows
+        .into_iter()
+        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value.unwrap_or_else(|| "—".into())}</dd> })
+        .collect_view();
+    view! {
+        <dl class="facts">
+            {rows}
+            <dt>"Added"</dt>
+            <dd><time datetime=added.to_rfc3339()>{added.date_label()}</time></dd>
+        </dl>
+    }
+    .into_any()
 }
 
 /// A record's page: its heading, a notice after it was added or saved, its
@@ -249,16 +266,12 @@ pub fn delete_page<R: RecordView>() -> impl IntoView {
     })
 }
 
-/// A list of records with its own page (`/pets/`).
-pub trait ListPage: ListView {
-    type Record: RecordView;
-    /// Shown when there are none at all.
-    const EMPTY: &'static str;
-}
-
 /// A list page: heading, "Add" link, notices after an add or a delete, the
 /// list.
-pub fn list_page<L: ListPage>() -> impl IntoView {
+pub fn list_page<L: ListView>() -> impl IntoView
+where
+    L::Row: RecordView,
+{
     let query = use_list_query::<L>();
     let params = use_query_map();
     let kind = L::KIND;
@@ -270,22 +283,22 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
         move || created.try_get().flatten(),
         |id| async move {
             match id {
-                Some(id) => L::Record::fetch(id).await.ok().flatten(),
+                Some(id) => L::Row::fetch(id).await.ok().flatten(),
                 None => None,
             }
         },
     );
-    let delete = ServerAction::<<L::Record as Calls>::DeleteCall>::new();
+    let delete = ServerAction::<<L::Row as Calls>::DeleteCall>::new();
     let on_delete = Callback::new(move |(id, version, _title): (i64, i64, String)| {
         let input = DeleteInput {
             version: version.to_string(),
             ..Default::default()
         };
-        delete.dispatch(<L::Record as Calls>::delete_call(id, input));
+        delete.dispatch(<L::Row as Calls>::delete_call(id, input));
     });
     let refresh = super::list::changes(&[delete.version()]);
     let plural = roster_core::domain::capitalise(kind.plural());
-    let add_href = <L::Record as RecordView>::CREATE.fill(&[]);
+    let add_href = <L::Row as RecordView>::CREATE.fill(&[]);
     view! {
         <Title text=plural.clone()/>
         <div class="page-head">
@@ -295,7 +308,7 @@ pub fn list_page<L: ListPage>() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 added.await.map(|r| {
-                    let href = <L::Record as RecordView>::PAGE.fill(&[r.id()]);
+                    let href = <L::Row as RecordView>::PAGE.fill(&[r.id()]);
                     view! { <Notice kind="success">"Added "<a href=href>{r.title()}</a>"."</Notice> }
                 })
             })}

@@ -28,16 +28,16 @@ pub trait Calls: Record {
 }
 
 /// What a record type's pages need to know about it. Its server functions
-/// come from [`crate::record_api!`]; its storage, on the server, from
-/// [`crate::service::Store`].
+/// come from [`crate::record_api!`]; its storage, on the server, from its
+/// declaration (`roster_core::db::Table`).
 pub trait RecordView: Record + Calls + ServerSide {
-    /// The record's own page (`/pets/{id}/`), the list it belongs to, and
-    /// the pages that add, edit and delete one.
-    const PAGE: Pattern;
-    const LIST: Pattern;
-    const CREATE: Pattern;
-    const EDIT: Pattern;
-    const DELETE: Pattern;
+    /// Its list, and the pages that add, show, edit and delete one.
+    const URLS: roster_core::domain::urls::RecordUrls;
+    const PAGE: Pattern = Self::URLS.page;
+    const LIST: Pattern = Self::URLS.list;
+    const CREATE: Pattern = Self::URLS.create;
+    const EDIT: Pattern = Self::URLS.edit;
+    const DELETE: Pattern = Self::URLS.delete;
     /// The create and edit form's fields.
     const FIELDS: &'static [FieldSpec];
     /// The delete confirmation's fields (by default the version, and the
@@ -82,7 +82,7 @@ pub trait RecordView: Record + Calls + ServerSide {
 
 /// On the server, a record type also says how it is stored.
 #[cfg(feature = "ssr")]
-pub use crate::service::Store as ServerSide;
+pub use roster_core::db::Table as ServerSide;
 
 /// In the browser there is nothing more to say.
 #[cfg(not(feature = "ssr"))]

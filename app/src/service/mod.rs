@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use std::future::Future;
 
 use roster_core::db::{Db, DbError};
-use roster_core::domain::{Conflict, CurrentUser, Deletion, FormInput, Record};
+use roster_core::domain::{Conflict, CurrentUser, Record};
 
 use crate::error::AppError;
 use accounts::{AuthSettings, ClientInfo, Session};
@@ -133,30 +133,6 @@ where
         return respond(Err(e));
     }
     respond(work(ctx).await)
-}
-
-/// The checked values a record's form becomes.
-pub type Valid<R> = <<R as Record>::Input as FormInput>::Valid;
-
-/// How a record type is stored: the database side of the shared create,
-/// edit and delete actions (`record::crud`). Each method may check more
-/// than the signed-in user the actions already require (an administrator,
-/// say): authorisation sits where the write happens.
-pub trait Store: Record {
-    fn get(db: &Db, id: i64) -> impl Future<Output = Result<Option<Self>, DbError>> + Send;
-    fn insert(ctx: &Ctx, new: &Valid<Self>) -> impl Future<Output = Result<Self, AppError>> + Send;
-    /// `DbError::Stale` when the record is no longer at `version`.
-    fn update(
-        ctx: &Ctx,
-        id: i64,
-        version: i64,
-        new: &Valid<Self>,
-    ) -> impl Future<Output = Result<Self, DbError>> + Send;
-    fn remove(
-        ctx: &Ctx,
-        id: i64,
-        deletion: Deletion,
-    ) -> impl Future<Output = Result<(), DbError>> + Send;
 }
 
 /// Turns "the row changed since that version" into the conflict the form

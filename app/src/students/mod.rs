@@ -9,27 +9,29 @@ use roster_core::domain::{
 use crate::error::AppError;
 use crate::record::form::{FieldSpec, Widget};
 use crate::record::list::{Column, ListChunk, ListView};
-use crate::record::page::{ListPage, RecordView};
+use crate::record::page::RecordView;
 
 crate::record_api!(Student, StudentInput,
     get: get_student / GetStudent = "students/get",
     create: create_student / CreateStudent = "students/create",
     update: update_student / UpdateStudent = "students/update",
     delete: delete_student / DeleteStudent = "students/delete",
+    list: list_students / ListStudents = "students/list" for StudentList,
 );
 
-#[leptos::server(prefix = "/api", endpoint = "students/list")]
-pub async fn list_students(query: QueryOf<StudentList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.list_students(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<StudentList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::components::picker::record_picker!(
+    /// Students, for the picker on a course's page.
+    Students over StudentList,
+    find: find_students = "students/find",
+    widget: student_picker,
+    placeholder: "Type part of a name or email",
+    sort: StudentSort::NameAsc,
+    choice: |s: Student| crate::components::picker::Choice {
+        id: s.id,
+        label: s.full_name(),
+        detail: s.email,
+    },
+);
 
 const FIELDS: &[FieldSpec] = &[
     FieldSpec::text("firstname", "First name", NAME_MAX)
@@ -48,11 +50,7 @@ const FIELDS: &[FieldSpec] = &[
 ];
 
 impl RecordView for Student {
-    const PAGE: urls::Pattern = urls::STUDENT;
-    const LIST: urls::Pattern = urls::STUDENTS;
-    const CREATE: urls::Pattern = urls::STUDENT_CREATE;
-    const EDIT: urls::Pattern = urls::STUDENT_EDIT;
-    const DELETE: urls::Pattern = urls::STUDENT_DELETE;
+    const URLS: urls::RecordUrls = urls::STUDENT_PAGES;
     const FIELDS: &'static [FieldSpec] = FIELDS;
 
     /// The list says "Added …", as the tutorial's app did.
@@ -116,6 +114,7 @@ impl ListView for StudentList {
         Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Name or email";
+    const EMPTY: &'static str = "No students yet.";
 
     fn fetch(
         query: QueryOf<Self>,
@@ -159,39 +158,5 @@ fn preview(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
         None => text.to_owned(),
-    }
-}
-
-impl ListPage for StudentList {
-    type Record = Student;
-    const EMPTY: &'static str = "No students yet.";
-}
-
-#[cfg(feature = "ssr")]
-mod store {
-    use roster_core::db::{Db, DbError};
-    use roster_core::domain::{Deletion, NewStudent, Student};
-
-    use crate::error::AppError;
-    use crate::service::{Ctx, Store};
-
-    impl Store for Student {
-        async fn get(db: &Db, id: i64) -> Result<Option<Student>, DbError> {
-            db.get_student(id).await
-        }
-        async fn insert(ctx: &Ctx, new: &NewStudent) -> Result<Student, AppError> {
-            Ok(ctx.db.create_student(new).await?)
-        }
-        async fn update(
-            ctx: &Ctx,
-            id: i64,
-            version: i64,
-            new: &NewStudent,
-        ) -> Result<Student, DbError> {
-            ctx.db.update_student(id, version, new).await
-        }
-        async fn remove(ctx: &Ctx, id: i64, deletion: Deletion) -> Result<(), DbError> {
-            ctx.db.delete_student(id, deletion.version).await
-        }
     }
 }

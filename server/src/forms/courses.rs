@@ -1,14 +1,12 @@
-//! Courses' forms, and enrolments from either side (a course's page, a
-//! student's page).
+//! Enrolments from either side (a course's page, a student's page); the
+//! course's own forms come from the registry.
 
 use axum::Router;
 use roster_app::enrolments::{CourseSide, Enrol, Leave, SetGrade, StudentSide};
-use roster_core::domain::Course;
 
 use crate::state::AppState;
 
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
-    let router = super::record::<Course>(router);
     let router = super::action::<Enrol<CourseSide>>(router);
     let router = super::action::<Enrol<StudentSide>>(router);
     let router = super::action::<Leave<CourseSide>>(router);

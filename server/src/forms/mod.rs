@@ -11,10 +11,8 @@
 
 mod accounts;
 mod courses;
-mod handlers;
 mod messages;
 mod pets;
-mod students;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, OriginalUri, State};
@@ -36,10 +34,16 @@ use roster_core::domain::{from_fields, FieldErrors};
 use crate::render::render_page;
 use crate::state::AppState;
 
-/// Every form's POST route.
+/// Every form's POST route: each record type's create, edit and delete
+/// (from the registry, `roster_app::record_types!`), and the other actions.
 pub fn routes(router: Router<AppState>) -> Router<AppState> {
-    let router = students::routes(router);
-    let router = handlers::routes(router);
+    macro_rules! records {
+        ($($record:ty => $list:ty),* $(,)?) => {{
+            $(let router = record::<$record>(router);)*
+            router
+        }};
+    }
+    let router = roster_app::record_types!(records);
     let router = pets::routes(router);
     let router = courses::routes(router);
     let router = messages::routes(router);

@@ -337,9 +337,7 @@ impl TestApp {
 
     pub async fn count(&self) -> i64 {
         self.db
-            .list_students(&roster_core::domain::QueryOf::<
-                roster_core::domain::StudentList,
-            >::default())
+            .list::<roster_core::domain::StudentList>(&Default::default())
             .await
             .unwrap()
             .total

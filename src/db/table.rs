@@ -1,0 +1,445 @@
+//! A record type's storage, declared once: its table, the columns it is
+//! read with, the columns a form writes, the rules a write keeps and the
+//! rows that depend on it ([`Table`]); a list's columns, search, order and
+//! filters ([`Listed`]). Get, list, create, edit and delete are written
+//! once, here, over those declarations.
+
+use super::list::{bind_args, Arg, ListSql};
+use super::{stale_or_missing, write_tx, AnyRow, Backend, Db, DbError};
+use crate::domain::{FormInput, Kind, Listing, Page, QueryOf, Record};
+
+/// The checked values a record's form becomes.
+pub type Valid<R> = <<R as Record>::Input as FormInput>::Valid;
+
+/// A rule a create or an edit keeps, checked inside the write's
+/// transaction so that it cannot go stale before the write. The database's
+/// own constraint (named by `constraint`, which is also what the form
+/// shows at the field) stays the final word should two instances race.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// No other row has the same `column`, compared through `fold`
+    /// (`"lower"`, `"upper"`).
+    Unique {
+        column: &'static str,
+        fold: &'static str,
+        constraint: &'static str,
+    },
+    /// `column` names a row of `table` (SQLite does not say which foreign
+    /// key failed, so this is checked first).
+    Parent {
+        column: &'static str,
+        table: &'static str,
+        constraint: &'static str,
+    },
+    /// An edit is refused when `condition` holds for the stored row, `?`
+    /// standing for the new value of `column` (a NULL never refuses).
+    Edit {
+        column: &'static str,
+        condition: &'static str,
+        constraint: &'static str,
+    },
+}
+
+/// What happens to rows of `table` whose `column` names a record being
+/// deleted. The foreign key decides (`ON DELETE CASCADE` or not); this
+/// declares it for the confirm page and for moving them first.
+#[derive(Debug, Clone, Copy)]
+pub struct Children {
+    pub kind: Kind,
+    pub table: &'static str,
+    pub column: &'static str,
+    /// The foreign key's name (what a move to a missing record reports).
+    pub constraint: &'static str,
+    /// They go with it (the key cascades); otherwise the delete is refused
+    /// while any are left, unless they move to another record first.
+    pub cascade: bool,
+}
+
+/// How a record type is stored. The type itself is its row (it derives
+/// `sqlx::FromRow` and `Deserialize`): there is one decoder per row type.
+pub trait Table: Record + AnyRow {
+    /// The table its rows live in.
+    const TABLE: &'static str;
+    /// The columns a record is read with, as [`Table::FROM`] names them.
+    const SELECT: &'static str;
+    /// The table, and any joins the columns read (a pet's handler's name).
+    const FROM: &'static str = Self::TABLE;
+    /// The key, as [`Table::FROM`] names it.
+    const KEY: &'static str = "id";
+    /// The columns a create or an edit writes, in the order of
+    /// [`Table::values`].
+    const WRITES: &'static [&'static str];
+    const RULES: &'static [Rule] = &[];
+    const CHILDREN: &'static [Children] = &[];
+
+    /// The values of [`Table::WRITES`], from a checked form.
+    fn values(new: &Valid<Self>) -> Vec<Arg>;
+}
+
+/// How a list is read: one query for a page of rows and the total that
+/// match (see [`ListSql`]).
+pub trait Listed: Listing {
+    /// A row as the list reads it.
+    type Row: AnyRow;
+    const SELECT: &'static str;
+    const FROM: &'static str;
+    /// A cheaper FROM for counting, without the joins filters do not need.
+    const COUNT_FROM: &'static str = Self::FROM;
+    /// The `record_counts` row that holds the unfiltered total.
+    const COUNTER: Option<&'static str> = None;
+    /// What the search box looks in.
+    const SEARCH: &'static [&'static str] = &[];
+
+    /// `ORDER BY` for `sort`: each has an index (see the migrations).
+    fn order(sort: Self::Sort, backend: Backend) -> &'static str;
+
+    /// Conditions for the list's filters (a parent's id is always bound).
+    fn filter(filter: &Self::Filter, sql: &mut ListSql) {
+        let _ = (filter, sql);
+    }
+}
+
+/// A rule as one query, ready to run in the write's transaction: a row
+/// found (or, for a parent, none found) refuses the write.
+struct Check {
+    sql: String,
+    args: Vec<Arg>,
+    refuse_when_found: bool,
+    constraint: &'static str,
+}
+
+fn checks<T: Table>(values: &[Arg], id: Option<i64>) -> Vec<Check> {
+    let value = |column: &str| {
+        T::WRITES
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| values.get(i).cloned())
+            .unwrap_or(Arg::NullText)
+    };
+    let table = T::TABLE;
+    T::RULES
+        .iter()
+        .filter_map(|rule| match *rule {
+            Rule::Unique {
+                column,
+                fold,
+                constraint,
+            } => Some(Check {
+                // Ids start at 1: 0 excludes nobody when creating.
+                sql: format!(
+                    "SELECT id FROM {table} WHERE {fold}({column}) = {fold}($1) AND id <> $2"
+                ),
+                args: vec![value(column), Arg::Int(id.unwrap_or(0))],
+                refuse_when_found: true,
+                constraint,
+            }),
+            Rule::Parent {
+                column,
+                table: parent,
+                constraint,
+            } => Some(Check {
+                sql: format!("SELECT id FROM {parent} WHERE id = $1"),
+                args: vec![value(column)],
+                refuse_when_found: false,
+                constraint,
+            }),
+            Rule::Edit {
+                column,
+                condition,
+                constraint,
+            } => id.map(|id| Check {
+                sql: format!(
+                    "SELECT id FROM {table} WHERE id = $1 AND {}",
+                    condition.replacen('?', "$2", 1)
+                ),
+                args: vec![Arg::Int(id), value(column)],
+                refuse_when_found: true,
+                constraint,
+            }),
+        })
+        .collect()
+}
+
+/// `$from, $from+1, …` for `n` values.
+fn placeholders(from: usize, n: usize) -> Vec<String> {
+    (from..from + n).map(|i| format!("${i}")).collect()
+}
+
+/// The INSERT (at `None`) or versioned UPDATE of `T`, answering the id.
+fn write_sql<T: Table>(at: Option<(i64, i64)>) -> String {
+    let n = T::WRITES.len();
+    match at {
+        None => format!(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+            T::TABLE,
+            T::WRITES.join(", "),
+            placeholders(1, n).join(", ")
+        ),
+        Some(_) => {
+            let sets: Vec<String> = T::WRITES
+                .iter()
+                .zip(placeholders(1, n))
+                .map(|(column, p)| format!("{column} = {p}"))
+                .collect();
+            format!(
+                "UPDATE {} SET {}, version = version + 1 WHERE id = ${} AND version = ${} \
+                 RETURNING id",
+                T::TABLE,
+                sets.join(", "),
+                n + 1,
+                n + 2
+            )
+        }
+    }
+}
+
+impl Db {
+    /// The record `id` names, if there is one.
+    pub async fn get<T: Table>(&self, id: i64) -> Result<Option<T>, DbError> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = $1",
+            T::SELECT,
+            T::FROM,
+            T::KEY
+        );
+        self.first_as(sql, vec![Arg::Int(id)]).await
+    }
+
+    /// One page of list `L` and the total that match.
+    pub async fn list<L: Listed>(&self, query: &QueryOf<L>) -> Result<Page<L::Row>, DbError> {
+        let mut sql = ListSql::new(self, L::SELECT, L::FROM)
+            .count_from(L::COUNT_FROM)
+            .order(L::order(query.sort, self.backend()));
+        if let Some(counter) = L::COUNTER {
+            sql = sql.counter(counter);
+        }
+        L::filter(&query.filter, &mut sql);
+        sql.search(L::SEARCH, &query.search);
+        sql.fetch(self, query.per_page, query.offset()).await
+    }
+
+    /// Adds a record.
+    pub async fn create<T: Table>(&self, new: &Valid<T>) -> Result<T, DbError> {
+        self.save::<T>(None, new).await
+    }
+
+    /// Replaces a record's written columns if it is still at `version`:
+    /// `Stale` if it changed since, `NotFound` if it is gone.
+    pub async fn update<T: Table>(
+        &self,
+        id: i64,
+        version: i64,
+        new: &Valid<T>,
+    ) -> Result<T, DbError> {
+        self.save::<T>(Some((id, version)), new).await
+    }
+
+    async fn save<T: Table>(&self, at: Option<(i64, i64)>, new: &Valid<T>) -> Result<T, DbError> {
+        let values = T::values(new);
+        debug_assert_eq!(values.len(), T::WRITES.len(), "{} values", T::TABLE);
+        let id = at.map(|(id, _)| id);
+        let checks = checks::<T>(&values, id);
+        let write = write_sql::<T>(at);
+        let read = format!(
+            "SELECT {} FROM {} WHERE {} = $1",
+            T::SELECT,
+            T::FROM,
+            T::KEY
+        );
+        write_tx!(self, tx => {
+            for check in &checks {
+                let query = bind_args!(sqlx::query_scalar::<_, i64>(&check.sql), &check.args);
+                let found = query.fetch_optional(&mut *tx).await?.is_some();
+                if found == check.refuse_when_found {
+                    return Err(DbError::Constraint(check.constraint.into()));
+                }
+            }
+            let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &values);
+            if let Some((id, version)) = at {
+                query = query.bind(id).bind(version);
+            }
+            let Some(saved) = query.fetch_optional(&mut *tx).await? else {
+                return Err(stale_or_missing!(&mut *tx, T::TABLE, id.unwrap_or(0), T::KIND));
+            };
+            let record = sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?;
+            record
+        })
+    }
+
+    /// Deletes a record still at `version`; how many dependants moved.
+    /// Dependants that do not go with it ([`Children::cascade`] false)
+    /// refuse the delete (`InUse`) unless `move_to` names another record:
+    /// then they move there first, in the same transaction.
+    pub async fn delete<T: Table>(
+        &self,
+        id: i64,
+        version: i64,
+        move_to: Option<i64>,
+    ) -> Result<u64, DbError> {
+        let current = format!("SELECT version FROM {} WHERE id = $1", T::TABLE);
+        let delete = format!("DELETE FROM {} WHERE id = $1", T::TABLE);
+        let kept: Vec<(&Children, String, String)> = T::CHILDREN
+            .iter()
+            .filter(|c| !c.cascade)
+            .map(|c| {
+                (
+                    c,
+                    format!(
+                        "UPDATE {} SET {} = $1, version = version + 1 WHERE {} = $2",
+                        c.table, c.column, c.column
+                    ),
+                    format!("SELECT COUNT(*) FROM {} WHERE {} = $1", c.table, c.column),
+                )
+            })
+            .collect();
+        let target = move_to.filter(|t| *t != id);
+        write_tx!(self, tx => {
+            // The row lock (PostgreSQL) or the write lock (SQLite) is held
+            // from here: nothing can add a dependant meanwhile.
+            let found: Option<i64> = sqlx::query_scalar(&current)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match found {
+                None => return Err(DbError::NotFound(T::KIND)),
+                Some(v) if v != version => return Err(DbError::Stale),
+                Some(_) => {}
+            }
+            let mut moved = 0;
+            for (child, move_sql, count_sql) in &kept {
+                if let Some(target) = target {
+                    let exists: Option<i64> = sqlx::query_scalar(&current)
+                        .bind(target)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if exists.is_none() {
+                        return Err(DbError::Constraint(child.constraint.into()));
+                    }
+                    moved += sqlx::query(move_sql)
+                        .bind(target)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                let left: i64 = sqlx::query_scalar(count_sql).bind(id).fetch_one(&mut *tx).await?;
+                if left > 0 {
+                    return Err(DbError::InUse { children: child.kind, count: left });
+                }
+            }
+            sqlx::query(&delete).bind(id).execute(&mut *tx).await?;
+            moved
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Course, Handler, Pet, Student};
+
+    #[test]
+    fn writes_name_each_column_once_in_the_order_of_their_values() {
+        assert_eq!(
+            write_sql::<Pet>(None),
+            "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id"
+        );
+        assert_eq!(
+            write_sql::<Pet>(Some((4, 2))),
+            "UPDATE pets SET name = $1, category = $2, handler_id = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5 RETURNING id"
+        );
+    }
+
+    #[test]
+    fn rules_become_checks_that_bind_the_written_values() {
+        let values = vec![
+            Arg::Text("ENG-1".into()),
+            Arg::Text("English".into()),
+            Arg::NullText,
+            Arg::Int(20),
+        ];
+        let create = checks::<Course>(&values, None);
+        // Creating: the code must be free; the capacity rule is for edits.
+        assert_eq!(create.len(), 1);
+        assert_eq!(
+            create[0].sql,
+            "SELECT id FROM courses WHERE upper(code) = upper($1) AND id <> $2"
+        );
+        assert!(matches!(&create[0].args[..], [Arg::Text(code), Arg::Int(0)] if code == "ENG-1"));
+        let edit = checks::<Course>(&values, Some(7));
+        assert_eq!(edit.len(), 2);
+        assert_eq!(
+            edit[1].sql,
+            "SELECT id FROM courses WHERE id = $1 AND enrolled > $2"
+        );
+        assert!(matches!(&edit[1].args[..], [Arg::Int(7), Arg::Int(20)]));
+        let pet = checks::<Pet>(
+            &[
+                Arg::Text("Rex".into()),
+                Arg::Text("Dog".into()),
+                Arg::Int(3),
+            ],
+            None,
+        );
+        assert!(!pet[0].refuse_when_found);
+        assert!(matches!(&pet[0].args[..], [Arg::Int(3)]));
+    }
+
+    #[test]
+    fn every_rule_and_dependant_names_a_written_column_of_its_table() {
+        fn declared<T: Table>() {
+            for rule in T::RULES {
+                let (Rule::Unique { column, .. }
+                | Rule::Parent { column, .. }
+                | Rule::Edit { column, .. }) = *rule;
+                assert!(T::WRITES.contains(&column), "{}: {column}", T::TABLE);
+            }
+            assert!(!T::WRITES.contains(&"id") && !T::WRITES.contains(&"version"));
+        }
+        declared::<Student>();
+        declared::<Handler>();
+        declared::<Pet>();
+        declared::<Course>();
+    }
+
+    /// What a type declares about its dependants is what its foreign keys
+    /// do, in both dialects' migrations.
+    #[test]
+    fn dependants_go_or_stay_as_the_foreign_keys_say() {
+        fn migrations(dialect: &str) -> String {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dialect);
+            let mut all = String::new();
+            for entry in std::fs::read_dir(dir).unwrap() {
+                all += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            }
+            all
+        }
+        fn declared<T: Table>(sql: &str) {
+            for child in T::CHILDREN {
+                let at = sql.find(&format!("CONSTRAINT {} ", child.constraint));
+                let at = at.unwrap_or_else(|| panic!("no constraint {}", child.constraint));
+                let clause = &sql[at..at + sql[at..].find(',').unwrap()];
+                assert!(
+                    clause.contains(&format!("REFERENCES {} (id)", T::TABLE)),
+                    "{clause}"
+                );
+                assert_eq!(
+                    clause.contains("ON DELETE CASCADE"),
+                    child.cascade,
+                    "{clause}"
+                );
+            }
+        }
+        for dialect in ["sqlite", "postgres"] {
+            let sql = migrations(dialect);
+            declared::<Student>(&sql);
+            declared::<Handler>(&sql);
+            declared::<Pet>(&sql);
+            declared::<Course>(&sql);
+        }
+        assert!(Handler::CHILDREN.iter().any(|c| !c.cascade));
+    }
+}
