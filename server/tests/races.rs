@@ -11,7 +11,11 @@ const PASSWORD: &str = "a good long password";
 const ROUNDS: usize = 8;
 
 async fn active_admins(app: &common::TestApp) -> Vec<String> {
-    let page = app.db.list_accounts(&Default::default()).await.unwrap();
+    let page = app
+        .db
+        .list::<roster_core::domain::AccountList>(&Default::default())
+        .await
+        .unwrap();
     page.rows
         .into_iter()
         .filter(|a| a.is_admin && !a.disabled)

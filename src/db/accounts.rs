@@ -5,11 +5,9 @@
 //! and times in Unix seconds come from the caller (`roster_app::service`),
 //! which owns the cryptography and the clock.
 
-use super::list::{Arg, ListSql};
-use super::{write_tx, Db, DbError, SerialiseRule};
-use crate::domain::{
-    Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind, Page, QueryOf, Timestamp,
-};
+use super::list::Arg;
+use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
+use crate::domain::{Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind};
 
 /// How an account comes to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,58 +209,28 @@ impl Db {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.email, d.display_name, d.job_title, d.phone, \
-     u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
-const ACCOUNT_FROM: &str = "users u JOIN user_details d ON d.user_id = u.id";
+impl Listed for AccountList {
+    type Row = Account;
+    const SELECT: &'static str = "u.id, u.username, u.email, d.display_name, d.job_title, \
+         d.phone, u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
+    const FROM: &'static str = "users u JOIN user_details d ON d.user_id = u.id";
+    const SEARCH: &'static [&'static str] = &["u.username", "u.email", "d.display_name"];
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct AccountRow {
-    id: i64,
-    username: String,
-    email: String,
-    display_name: String,
-    job_title: Option<String>,
-    phone: Option<String>,
-    is_admin: bool,
-    disabled: bool,
-    #[serde(deserialize_with = "super::utc")]
-    created_at: chrono::DateTime<chrono::Utc>,
-    version: i64,
-    details_version: i64,
-}
-
-impl From<AccountRow> for Account {
-    fn from(row: AccountRow) -> Self {
-        Account {
-            id: row.id,
-            username: row.username,
-            email: row.email,
-            display_name: row.display_name,
-            job_title: row.job_title,
-            phone: row.phone,
-            is_admin: row.is_admin,
-            disabled: row.disabled,
-            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
-            version: row.version,
-            details_version: row.details_version,
+    fn order(sort: AccountSort, _: Backend) -> &'static str {
+        match sort {
+            AccountSort::NameAsc => "lower(u.username) ASC",
+            AccountSort::NameDesc => "lower(u.username) DESC",
+            AccountSort::Newest => "u.id DESC",
+            AccountSort::Oldest => "u.id ASC",
         }
-    }
-}
-
-fn account_order(sort: AccountSort) -> &'static str {
-    match sort {
-        AccountSort::NameAsc => "lower(u.username) ASC",
-        AccountSort::NameDesc => "lower(u.username) DESC",
-        AccountSort::Newest => "u.id DESC",
-        AccountSort::Oldest => "u.id ASC",
     }
 }
 
 impl Db {
     pub async fn get_account(&self, id: i64) -> Result<Option<Account>, DbError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.id = $1");
-        let row: Option<AccountRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
-        Ok(row.map(Account::from))
+        let (select, from) = (AccountList::SELECT, AccountList::FROM);
+        let sql = format!("SELECT {select} FROM {from} WHERE u.id = $1");
+        self.first_as(sql, vec![Arg::Int(id)]).await
     }
 
     /// An account's id by its username (ignoring case), for the command line.
@@ -274,23 +242,6 @@ impl Db {
             )
             .await?;
         Ok(row.map(|(id,)| id))
-    }
-
-    pub async fn list_accounts(
-        &self,
-        query: &QueryOf<AccountList>,
-    ) -> Result<Page<Account>, DbError> {
-        let mut sql = ListSql::new(self, ACCOUNT_COLUMNS, ACCOUNT_FROM)
-            .count_from(ACCOUNT_FROM)
-            .order(account_order(query.sort));
-        sql.search(&["u.username", "u.email", "d.display_name"], &query.search);
-        let page = sql
-            .fetch::<AccountRow>(self, query.per_page, query.offset())
-            .await?;
-        Ok(Page {
-            rows: page.rows.into_iter().map(Account::from).collect(),
-            total: page.total,
-        })
     }
 
     /// Saves an account's details row if it is still at `version`.

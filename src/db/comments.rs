@@ -1,64 +1,33 @@
 //! Queries on `comments`: a pet's comments, newest first, with their
 //! authors' display names.
 
-use chrono::{DateTime, Utc};
-
 use super::list::{Arg, ListSql};
-use super::{write_tx, Db, DbError};
-use crate::domain::{Comment, CommentList, CommentText, Kind, Page, QueryOf, Timestamp};
+use super::{write_tx, Backend, Db, DbError, Listed};
+use crate::domain::{Comment, CommentList, CommentSort, CommentText, CommentsOf, Kind};
 
-const COLUMNS: &str = "c.id, c.pet_id, c.author_id, \
-     COALESCE(d.display_name, u.username) AS author, c.body, c.created_at";
-const FROM: &str = "comments c JOIN users u ON u.id = c.author_id \
-     LEFT JOIN user_details d ON d.user_id = c.author_id";
+impl Listed for CommentList {
+    type Row = Comment;
+    /// With the author's display name: one join, never a query per row.
+    const SELECT: &'static str = "c.id, c.pet_id, c.author_id, \
+         COALESCE(d.display_name, u.username) AS author, c.body, c.created_at";
+    const FROM: &'static str = "comments c JOIN users u ON u.id = c.author_id \
+         LEFT JOIN user_details d ON d.user_id = c.author_id";
+    const COUNT_FROM: &'static str = "comments c";
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct CommentRow {
-    id: i64,
-    pet_id: i64,
-    author_id: i64,
-    author: String,
-    body: String,
-    #[serde(deserialize_with = "super::utc")]
-    created_at: DateTime<Utc>,
-}
+    fn order(_: CommentSort, _: Backend) -> &'static str {
+        "c.id DESC"
+    }
 
-impl From<CommentRow> for Comment {
-    fn from(row: CommentRow) -> Self {
-        Comment {
-            id: row.id,
-            pet_id: row.pet_id,
-            author_id: row.author_id,
-            author: row.author,
-            body: row.body,
-            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
-        }
+    fn filter(filter: &CommentsOf, sql: &mut ListSql) {
+        sql.filter("c.pet_id = ?", Arg::Int(filter.pet));
     }
 }
 
 impl Db {
-    /// A page of one pet's comments, newest first.
-    pub async fn list_comments(
-        &self,
-        query: &QueryOf<CommentList>,
-    ) -> Result<Page<Comment>, DbError> {
-        let mut sql = ListSql::new(self, COLUMNS, FROM)
-            .count_from("comments c")
-            .order("c.id DESC");
-        sql.filter("c.pet_id = ?", Arg::Int(query.filter.pet));
-        let page = sql
-            .fetch::<CommentRow>(self, query.per_page, query.offset())
-            .await?;
-        Ok(Page {
-            rows: page.rows.into_iter().map(Comment::from).collect(),
-            total: page.total,
-        })
-    }
-
     pub async fn get_comment(&self, id: i64) -> Result<Option<Comment>, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE c.id = $1");
-        let row: Option<CommentRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
-        Ok(row.map(Comment::from))
+        let (select, from) = (CommentList::SELECT, CommentList::FROM);
+        let sql = format!("SELECT {select} FROM {from} WHERE c.id = $1");
+        self.first_as(sql, vec![Arg::Int(id)]).await
     }
 
     /// Adds a comment by `author` to pet `pet_id`; `NotFound` when the pet

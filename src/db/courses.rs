@@ -10,53 +10,16 @@ use super::{
     stale_or_missing, write_tx, Backend, Children, Db, DbError, Listed, Rule, Table, Valid,
 };
 use crate::domain::{
-    Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, Kind,
-    NewEnrolment, Page, QueryOf, StudentCourses, Timestamp,
+    Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, EnrolmentsOf,
+    Kind, NewEnrolment, StudentCourses,
 };
 
-const ENROLMENT_COLUMNS: &str =
+const ENROLMENT_SELECT: &str =
     "e.id, e.course_id, c.code AS course_code, c.title AS course_title, \
      e.student_id, s.firstname || ' ' || s.lastname AS student_name, s.email AS student_email, \
      e.enrolled_on, e.grade, e.version";
 const ENROLMENT_FROM: &str =
     "enrolments e JOIN courses c ON c.id = e.course_id JOIN students s ON s.id = e.student_id";
-
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct EnrolmentRow {
-    id: i64,
-    course_id: i64,
-    course_code: String,
-    course_title: String,
-    student_id: i64,
-    student_name: String,
-    student_email: String,
-    enrolled_on: NaiveDate,
-    grade: Option<i64>,
-    version: i64,
-}
-
-impl From<EnrolmentRow> for Enrolment {
-    fn from(row: EnrolmentRow) -> Self {
-        use chrono::Datelike;
-        Enrolment {
-            id: row.id,
-            course_id: row.course_id,
-            course_code: row.course_code,
-            course_title: row.course_title,
-            student_id: row.student_id,
-            student_name: row.student_name,
-            student_email: row.student_email,
-            enrolled_on: Date::from_ymd(
-                row.enrolled_on.year(),
-                row.enrolled_on.month(),
-                row.enrolled_on.day(),
-            )
-            .unwrap_or_else(|| Date::of(Timestamp::from_micros(0))),
-            grade: row.grade,
-            version: row.version,
-        }
-    }
-}
 
 impl Table for Course {
     const TABLE: &'static str = "courses";
@@ -135,77 +98,48 @@ fn naive(date: Date) -> NaiveDate {
     NaiveDate::from_ymd_opt(date.year(), date.month(), date.day()).unwrap_or_default()
 }
 
+/// A course's students (on the course's page).
+impl Listed for CourseStudents {
+    type Row = Enrolment;
+    const SELECT: &'static str = ENROLMENT_SELECT;
+    const FROM: &'static str = ENROLMENT_FROM;
+    /// Without a search the total needs no names: counted on the
+    /// enrolments' index alone.
+    const COUNT_FROM: &'static str = "enrolments e";
+    const SEARCH_NEEDS_FROM: bool = true;
+    const SEARCH: &'static [&'static str] = &["s.firstname || ' ' || s.lastname", "s.email"];
+
+    fn order(sort: EnrolmentSort, backend: Backend) -> &'static str {
+        enrolment_order(backend, sort, true)
+    }
+
+    fn filter(filter: &EnrolmentsOf, sql: &mut ListSql) {
+        sql.filter("e.course_id = ?", Arg::Int(filter.course.unwrap_or(0)));
+    }
+}
+
+/// A student's courses (on the student's page).
+impl Listed for StudentCourses {
+    type Row = Enrolment;
+    const SELECT: &'static str = ENROLMENT_SELECT;
+    const FROM: &'static str = ENROLMENT_FROM;
+    const COUNT_FROM: &'static str = "enrolments e";
+    const SEARCH_NEEDS_FROM: bool = true;
+    const SEARCH: &'static [&'static str] = &["c.code", "c.title"];
+
+    fn order(sort: EnrolmentSort, backend: Backend) -> &'static str {
+        enrolment_order(backend, sort, false)
+    }
+
+    fn filter(filter: &EnrolmentsOf, sql: &mut ListSql) {
+        sql.filter("e.student_id = ?", Arg::Int(filter.student.unwrap_or(0)));
+    }
+}
+
 impl Db {
-    /// One page of a course's students or a student's courses.
-    async fn list_enrolments(
-        &self,
-        by_course: bool,
-        parent: i64,
-        sort: EnrolmentSort,
-        search: &str,
-        per_page: u32,
-        offset: i64,
-    ) -> Result<Page<Enrolment>, DbError> {
-        let mut sql = ListSql::new(self, ENROLMENT_COLUMNS, ENROLMENT_FROM).order(enrolment_order(
-            self.backend(),
-            sort,
-            by_course,
-        ));
-        // Without a search the total needs no names: counted on the
-        // enrolments' index alone, not joined once more row by row.
-        if search.is_empty() {
-            sql = sql.count_from("enrolments e");
-        }
-        if by_course {
-            sql.filter("e.course_id = ?", Arg::Int(parent));
-            sql.search(&["s.firstname || ' ' || s.lastname", "s.email"], search);
-        } else {
-            sql.filter("e.student_id = ?", Arg::Int(parent));
-            sql.search(&["c.code", "c.title"], search);
-        }
-        let page = sql.fetch::<EnrolmentRow>(self, per_page, offset).await?;
-        Ok(Page {
-            rows: page.rows.into_iter().map(Enrolment::from).collect(),
-            total: page.total,
-        })
-    }
-
-    pub async fn course_students(
-        &self,
-        query: &QueryOf<CourseStudents>,
-    ) -> Result<Page<Enrolment>, DbError> {
-        let course = query.filter.course.unwrap_or(0);
-        self.list_enrolments(
-            true,
-            course,
-            query.sort,
-            &query.search,
-            query.per_page,
-            query.offset(),
-        )
-        .await
-    }
-
-    pub async fn student_courses(
-        &self,
-        query: &QueryOf<StudentCourses>,
-    ) -> Result<Page<Enrolment>, DbError> {
-        let student = query.filter.student.unwrap_or(0);
-        self.list_enrolments(
-            false,
-            student,
-            query.sort,
-            &query.search,
-            query.per_page,
-            query.offset(),
-        )
-        .await
-    }
-
     pub async fn get_enrolment(&self, id: i64) -> Result<Option<Enrolment>, DbError> {
-        let sql = format!("SELECT {ENROLMENT_COLUMNS} FROM {ENROLMENT_FROM} WHERE e.id = $1");
-        let row: Option<EnrolmentRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
-        Ok(row.map(Enrolment::from))
+        let sql = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
+        self.first_as(sql, vec![Arg::Int(id)]).await
     }
 
     /// Enrols a student in a course. The course's row is locked first

@@ -4,37 +4,27 @@
 use chrono::{DateTime, Utc};
 
 use super::list::{Arg, ListSql};
-use super::{write_tx, Db, DbError, SerialiseRule};
-use crate::domain::{
-    Kind, Message, MessageList, MessageSort, NewMessage, Page, QueryOf, Timestamp,
-};
+use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
+use crate::domain::{Kind, Message, MessageFilter, MessageList, MessageSort, NewMessage};
 
-const COLUMNS: &str = "id, name, email, subject, body, created_at, read_at, version";
+impl Listed for MessageList {
+    type Row = Message;
+    const SELECT: &'static str = "id, name, email, subject, body, created_at, \
+         read_at IS NOT NULL AS read, version";
+    const FROM: &'static str = "messages";
+    const COUNTER: Option<&'static str> = Some("messages");
+    const SEARCH: &'static [&'static str] = &["name", "email", "subject"];
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
-struct MessageRow {
-    id: i64,
-    name: String,
-    email: String,
-    subject: String,
-    body: String,
-    #[serde(deserialize_with = "super::utc")]
-    created_at: DateTime<Utc>,
-    read_at: Option<i64>,
-    version: i64,
-}
+    fn order(sort: MessageSort, _: Backend) -> &'static str {
+        match sort {
+            MessageSort::Newest => "id DESC",
+            MessageSort::Oldest => "id ASC",
+        }
+    }
 
-impl From<MessageRow> for Message {
-    fn from(row: MessageRow) -> Self {
-        Message {
-            id: row.id,
-            name: row.name,
-            email: row.email,
-            subject: row.subject,
-            body: row.body,
-            created_at: Timestamp::from_micros(row.created_at.timestamp_micros()),
-            read: row.read_at.is_some(),
-            version: row.version,
+    fn filter(filter: &MessageFilter, sql: &mut ListSql) {
+        if filter.unread {
+            sql.condition("read_at IS NULL");
         }
     }
 }
@@ -82,30 +72,6 @@ impl Db {
         })
     }
 
-    pub async fn list_messages(
-        &self,
-        query: &QueryOf<MessageList>,
-    ) -> Result<Page<Message>, DbError> {
-        let order = match query.sort {
-            MessageSort::Newest => "id DESC",
-            MessageSort::Oldest => "id ASC",
-        };
-        let mut sql = ListSql::new(self, COLUMNS, "messages")
-            .counter("messages")
-            .order(order);
-        if query.filter.unread {
-            sql.condition("read_at IS NULL");
-        }
-        sql.search(&["name", "email", "subject"], &query.search);
-        let page = sql
-            .fetch::<MessageRow>(self, query.per_page, query.offset())
-            .await?;
-        Ok(Page {
-            rows: page.rows.into_iter().map(Message::from).collect(),
-            total: page.total,
-        })
-    }
-
     /// A message, marked read as it is opened (`now`: Unix seconds).
     pub async fn open_message(&self, id: i64, now: i64) -> Result<Option<Message>, DbError> {
         self.execute(
@@ -117,9 +83,8 @@ impl Db {
     }
 
     pub async fn get_message(&self, id: i64) -> Result<Option<Message>, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = $1");
-        let row: Option<MessageRow> = self.first_as(sql, vec![Arg::Int(id)]).await?;
-        Ok(row.map(Message::from))
+        let sql = format!("SELECT {} FROM messages WHERE id = $1", MessageList::SELECT);
+        self.first_as(sql, vec![Arg::Int(id)]).await
     }
 
     pub async fn mark_unread(&self, id: i64) -> Result<(), DbError> {

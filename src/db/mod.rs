@@ -9,6 +9,7 @@ mod backup;
 mod check;
 mod comments;
 mod courses;
+mod decode;
 mod error;
 mod handlers;
 mod list;
@@ -22,7 +23,6 @@ mod sqlite_read;
 pub mod stats;
 mod students;
 mod table;
-mod timestamp;
 mod write;
 
 use std::str::FromStr;
@@ -304,30 +304,8 @@ fn cannot_write(path: &std::path::Path) -> bool {
 
 /// A timestamp as SQLite keeps it (`2026-11-21T06:07:59.123Z`, written by
 /// the columns' defaults), read without chrono's general parser, which was
-/// a visible share of a list page; anything else goes to that parser.
-pub(crate) fn utc<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<chrono::DateTime<chrono::Utc>, D::Error> {
-    struct Visit;
-    impl serde::de::Visitor<'_> for Visit {
-        type Value = chrono::DateTime<chrono::Utc>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a timestamp")
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            fast_utc(text)
-                .or_else(|| {
-                    chrono::DateTime::parse_from_rfc3339(text)
-                        .ok()
-                        .map(|t| t.to_utc())
-                })
-                .ok_or_else(|| E::custom(format!("not a timestamp: {text:?}")))
-        }
-    }
-    deserializer.deserialize_str(Visit)
-}
-
-fn fast_utc(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+/// a visible share of a list page.
+pub(crate) fn fast_utc(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let b = text.as_bytes();
     if b.len() < 20
         || b[4] != b'-'

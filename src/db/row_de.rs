@@ -160,7 +160,7 @@ impl<'de> de::Deserializer<'de> for Value<'_> {
         match self.0 {
             ValueRef::Text(bytes) if name == "Timestamp" => {
                 let text = std::str::from_utf8(bytes).unwrap_or_default();
-                let micros = super::timestamp::sqlite_micros(text)
+                let micros = super::decode::sqlite_micros(text)
                     .ok_or_else(|| DecodeError(format!("not a timestamp: {text:?}")))?;
                 visitor.visit_newtype_struct(micros.into_deserializer())
             }

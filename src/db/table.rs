@@ -85,6 +85,8 @@ pub trait Listed: Listing {
     const FROM: &'static str;
     /// A cheaper FROM for counting, without the joins filters do not need.
     const COUNT_FROM: &'static str = Self::FROM;
+    /// The search reads joined tables: a search counts over [`Listed::FROM`].
+    const SEARCH_NEEDS_FROM: bool = false;
     /// The `record_counts` row that holds the unfiltered total.
     const COUNTER: Option<&'static str> = None;
     /// What the search box looks in.
@@ -207,8 +209,13 @@ impl Db {
 
     /// One page of list `L` and the total that match.
     pub async fn list<L: Listed>(&self, query: &QueryOf<L>) -> Result<Page<L::Row>, DbError> {
+        let searching = !query.search.is_empty();
+        let count_from = match searching && L::SEARCH_NEEDS_FROM {
+            true => L::FROM,
+            false => L::COUNT_FROM,
+        };
         let mut sql = ListSql::new(self, L::SELECT, L::FROM)
-            .count_from(L::COUNT_FROM)
+            .count_from(count_from)
             .order(L::order(query.sort, self.backend()));
         if let Some(counter) = L::COUNTER {
             sql = sql.counter(counter);

@@ -339,6 +339,7 @@ impl FormInput for PasswordInput {
 /// An account as its owner (the account page) and administrators (the
 /// accounts list) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Account {
     pub id: i64,
     pub username: String,

@@ -24,6 +24,7 @@ impl FormInput for CommentInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Comment {
     pub id: i64,
     pub pet_id: i64,

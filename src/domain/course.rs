@@ -202,6 +202,7 @@ impl Listing for CourseList {
 
 /// One student in one course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Enrolment {
     pub id: i64,
     pub course_id: i64,

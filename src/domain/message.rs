@@ -60,6 +60,7 @@ impl ContactInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct Message {
     pub id: i64,
     pub name: String,

@@ -9,7 +9,7 @@ use roster_core::domain::{
 use crate::error::AppError;
 use crate::record::action::FormAction;
 use crate::record::form::{FieldSpec, Widget};
-use crate::record::list::{Column, ListChunk, ListView};
+use crate::record::list::{Column, ListChunk, ListView, Readers};
 
 #[leptos::server(prefix = "/api", endpoint = "account/get")]
 pub async fn get_account() -> Result<Account, AppError> {
@@ -23,19 +23,7 @@ pub async fn get_account() -> Result<Account, AppError> {
     .await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "users/list")]
-pub async fn list_accounts(query: QueryOf<AccountList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        ctx.actor.require_admin()?;
-        let page = ctx.db.list_accounts(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<AccountList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::list_api!(list_accounts / ListAccounts = "users/list" for AccountList);
 
 pub const DETAILS_FIELDS: &[FieldSpec] = &[
     FieldSpec::text("display_name", "Display name", DISPLAY_NAME_MAX)
@@ -382,6 +370,7 @@ pub async fn set_status_fn(id: i64, input: AccountFlagInput) -> Result<(), AppEr
 
 impl ListView for AccountList {
     type Row = Account;
+    const READERS: Readers = Readers::Admins;
     const COLUMNS: &'static [Column<AccountSort>] = &[
         Column::sorted(
             "Username",

@@ -14,18 +14,7 @@ use crate::record::form::{action_form, FieldSpec, FormConfig, Then, Widget};
 use crate::record::list::{changes, prepare_list, Column, Layout, ListChunk, ListConfig, ListView};
 use crate::record::page::Related;
 
-#[leptos::server(prefix = "/api", endpoint = "comments/list")]
-pub async fn list_comments(query: QueryOf<CommentList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.list_comments(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<CommentList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::list_api!(list_comments / ListComments = "comments/list" for CommentList);
 
 #[leptos::server(prefix = "/api", endpoint = "comments/add")]
 pub async fn add_comment(pet: i64, input: CommentInput) -> Result<i64, AppError> {

@@ -4,11 +4,10 @@
 //! a form to enrol (a picker) and a button to leave.
 
 use roster_core::domain::{
-    urls, CourseStudents, EnrolInput, Enrolment, GradeInput, QueryOf, StudentCourses,
+    urls, CourseStudents, EnrolInput, Enrolment, GradeInput, StudentCourses,
 };
 
 use crate::error::AppError;
-use crate::record::list::ListChunk;
 
 mod actions;
 mod views;
@@ -16,31 +15,9 @@ mod views;
 pub use actions::{Enrol, Leave, SetGrade};
 pub use views::{course_students, student_courses};
 
-#[leptos::server(prefix = "/api", endpoint = "courses/students")]
-pub async fn list_course_students(query: QueryOf<CourseStudents>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.course_students(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<CourseStudents>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::list_api!(list_course_students / ListCourseStudents = "courses/students" for CourseStudents);
 
-#[leptos::server(prefix = "/api", endpoint = "students/courses")]
-pub async fn list_student_courses(query: QueryOf<StudentCourses>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        let page = ctx.db.student_courses(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<StudentCourses>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::list_api!(list_student_courses / ListStudentCourses = "students/courses" for StudentCourses);
 
 #[leptos::server(prefix = "/api", endpoint = "courses/enrol")]
 pub async fn enrol_student(course: i64, input: EnrolInput) -> Result<i64, AppError> {

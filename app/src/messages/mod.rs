@@ -11,7 +11,9 @@ use crate::components::status::Notice;
 use crate::error::AppError;
 use crate::record::action::FormAction;
 use crate::record::form::{action_form, FieldCtx, FieldSpec, FormConfig, Then, Widget};
-use crate::record::list::{record_list, use_list_query, Column, ListChunk, ListConfig, ListView};
+use crate::record::list::{
+    record_list, use_list_query, Column, ListChunk, ListConfig, ListView, Readers,
+};
 use crate::record::page::{failed, route_id};
 
 /// At most this many messages per client address…
@@ -24,19 +26,7 @@ pub async fn send_message(input: ContactInput) -> Result<(), AppError> {
     crate::record::action::serve::<SendMessage>((), input).await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "messages/list")]
-pub async fn list_messages(query: QueryOf<MessageList>) -> Result<ListChunk, AppError> {
-    crate::service::read(|ctx| async move {
-        ctx.actor.require_admin()?;
-        let page = ctx.db.list_messages(&query.sanitized()).await?;
-        Ok(crate::record::list::chunk::<MessageList>(
-            page,
-            Vec::new(),
-            &ctx.actor,
-        ))
-    })
-    .await
-}
+crate::list_api!(list_messages / ListMessages = "messages/list" for MessageList);
 
 /// A message, marked read as it is opened; administrators only.
 #[leptos::server(prefix = "/api", endpoint = "messages/open")]
@@ -228,6 +218,7 @@ pub fn ThanksPage() -> impl IntoView {
 
 impl ListView for MessageList {
     type Row = Message;
+    const READERS: Readers = Readers::Admins;
     const COLUMNS: &'static [Column<MessageSort>] = &[
         Column::plain("From", "name"),
         Column::plain("Subject", "subject"),

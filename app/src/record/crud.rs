@@ -149,19 +149,7 @@ macro_rules! record_api {
         delete: $delete:ident / $Delete:ident = $delete_url:literal
         $(, list: $list:ident / $List:ident = $list_url:literal for $listing:ty)? $(,)?
     ) => {
-        $(
-            /// A page of the list, as rows ready to show.
-            #[leptos::server(name = $List, prefix = "/api", endpoint = $list_url)]
-            pub async fn $list(
-                query: roster_core::domain::QueryOf<$listing>,
-            ) -> Result<$crate::record::list::ListChunk, $crate::error::AppError> {
-                $crate::service::read(|ctx| async move {
-                    let page = ctx.db.list::<$listing>(&query.sanitized()).await?;
-                    Ok($crate::record::list::chunk::<$listing>(page, Vec::new(), &ctx.actor))
-                })
-                .await
-            }
-        )?
+        $($crate::list_api!($list / $List = $list_url for $listing);)?
 
         #[leptos::server(name = $Get, prefix = "/api", endpoint = $get_url)]
         pub async fn $get(id: i64) -> Result<Option<$record>, $crate::error::AppError> {

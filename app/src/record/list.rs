@@ -131,6 +131,8 @@ pub trait ListView: Listing {
     const LAYOUT: Layout = Layout::Table;
     /// Its own page says this when there are none at all.
     const EMPTY: &'static str = "None yet.";
+    /// Who may read it.
+    const READERS: Readers = Readers::SignedIn;
     /// Its server function sends markup for above the rows ([`ListChunk::head`]).
     const HEAD: bool = false;
 
@@ -141,6 +143,44 @@ pub trait ListView: Listing {
     /// Writes one row; `actor` is who will see it (what they may do).
     #[cfg(feature = "ssr")]
     fn row(row: &Self::Row, actor: &crate::service::Actor, out: &mut crate::html::Html);
+}
+
+/// Who may read a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    SignedIn,
+    Admins,
+}
+
+/// A list's server function (see [`crate::list_api!`]): who may read it
+/// checked, one query for the page and its total, the rows as markup.
+#[cfg(feature = "ssr")]
+pub async fn serve<L>(query: QueryOf<L>) -> Result<ListChunk, AppError>
+where
+    L: ListView + roster_core::db::Listed<Row = <L as ListView>::Row>,
+{
+    crate::service::read(|ctx| async move {
+        if L::READERS == Readers::Admins {
+            ctx.actor.require_admin()?;
+        }
+        let page = ctx.db.list::<L>(&query.sanitized()).await?;
+        Ok(chunk::<L>(page, Vec::new(), &ctx.actor))
+    })
+    .await
+}
+
+/// The server function that reads a page of list `$listing`.
+#[macro_export]
+macro_rules! list_api {
+    ($list:ident / $List:ident = $url:literal for $listing:ty) => {
+        /// A page of the list, as rows ready to show.
+        #[leptos::server(name = $List, prefix = "/api", endpoint = $url)]
+        pub async fn $list(
+            query: roster_core::domain::QueryOf<$listing>,
+        ) -> Result<$crate::record::list::ListChunk, $crate::error::AppError> {
+            $crate::record::list::serve::<$listing>(query).await
+        }
+    };
 }
 
 /// The chunk for one page of rows, as `actor` sees it (server only).

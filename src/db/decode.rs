@@ -1,13 +1,14 @@
-//! [`Timestamp`] read straight from either database's timestamp column, so
-//! that record types can be their own rows (`#[derive(sqlx::FromRow)]`).
+//! [`Timestamp`] and [`Date`] read straight from either database's own
+//! column types, so that record types can be their own rows
+//! (`#[derive(sqlx::FromRow)]`): one decoder per row type.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef};
 use sqlx::sqlite::{SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Decode, Postgres, Sqlite, Type};
 
-use crate::domain::Timestamp;
+use crate::domain::{Date, Timestamp};
 
 fn from_utc(t: DateTime<Utc>) -> Timestamp {
     Timestamp::from_micros(t.timestamp_micros())
@@ -38,6 +39,38 @@ impl Type<Postgres> for Timestamp {
 impl<'r> Decode<'r, Postgres> for Timestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
         <DateTime<Utc> as Decode<Postgres>>::decode(value).map(from_utc)
+    }
+}
+
+fn from_naive(day: NaiveDate) -> Result<Date, BoxDynError> {
+    Date::from_ymd(day.year(), day.month(), day.day()).ok_or_else(|| "not a day".into())
+}
+
+impl Type<Sqlite> for Date {
+    fn type_info() -> SqliteTypeInfo {
+        <NaiveDate as Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &SqliteTypeInfo) -> bool {
+        <NaiveDate as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for Date {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        from_naive(<NaiveDate as Decode<Sqlite>>::decode(value)?)
+    }
+}
+
+impl Type<Postgres> for Date {
+    fn type_info() -> PgTypeInfo {
+        <NaiveDate as Type<Postgres>>::type_info()
+    }
+}
+
+impl<'r> Decode<'r, Postgres> for Date {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        from_naive(<NaiveDate as Decode<Postgres>>::decode(value)?)
     }
 }
 
