@@ -186,6 +186,17 @@ impl Html {
             .raw("\">Delete</button></form></td>")
     }
 
+    /// The hidden CSRF field of a form in a row, for the session of who
+    /// will see it (none signed out: such a form is refused anyway).
+    pub fn csrf_field(&mut self, actor: &crate::service::Actor) -> &mut Self {
+        if let Some(session) = &actor.session {
+            self.raw("<input type=\"hidden\" name=\"csrf_token\" value=\"")
+                .text(&session.csrf_token)
+                .raw("\">");
+        }
+        self
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
+use std::sync::{LazyLock, Once};
 
 use common::load::Dice;
 use common::{session_cookie, spawn_app, ADMIN, ADMIN_PASSWORD};
@@ -31,50 +31,37 @@ fn count_panics() {
     });
 }
 
-/// Every field name a Roster form or server function reads, and a few it
-/// does not.
-const FIELDS: &[&str] = &[
-    "firstname",
-    "lastname",
-    "email",
-    "age",
-    "bio",
-    "version",
-    "seen",
-    "name",
-    "phone",
-    "category",
-    "handler_id",
-    "handler_q",
-    "move_to",
-    "move_to_q",
-    "body",
-    "code",
-    "title",
-    "description",
-    "capacity",
-    "student_id",
-    "student_q",
-    "course_id",
-    "course_q",
-    "enrolled_on",
-    "grade",
-    "display_name",
-    "job_title",
-    "current",
-    "password",
-    "confirm",
-    "login",
-    "next",
-    "username",
-    "website",
-    "subject",
-    "message",
-    "admin",
-    "disabled",
-    "id",
-    "unknown",
-];
+/// Every field name a Roster form reads, taken from the form inputs
+/// themselves (a new field is fuzzed as soon as it exists), and a few that
+/// no form reads.
+static FIELDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    use roster_core::domain::*;
+    let mut names = std::collections::BTreeSet::new();
+    macro_rules! inputs {
+        ($($input:ty),* $(,)?) => {
+            $(names.extend(to_fields(&<$input>::default()).into_iter().map(|(name, _)| name));)*
+        };
+    }
+    inputs!(
+        StudentInput,
+        HandlerInput,
+        PetInput,
+        CourseInput,
+        DeleteInput,
+        CommentInput,
+        EnrolInput,
+        GradeInput,
+        RegisterInput,
+        LoginInput,
+        DetailsInput,
+        EmailInput,
+        PasswordInput,
+        AccountFlagInput,
+        ContactInput,
+    );
+    names.extend(["csrf_token", "_find", "id", "unknown"].map(String::from));
+    names.into_iter().collect()
+});
 
 /// Values that have broken parsers somewhere, some time.
 const NASTY: &[&str] = &[
@@ -148,7 +135,7 @@ fn bodies(dice: &mut Dice, name: &dyn Fn(&str) -> String) -> Vec<(Option<&'stati
     // Every field with nasty values, some fields missing, some repeated.
     for round in 0..6 {
         let mut pairs = Vec::new();
-        for field in FIELDS {
+        for field in FIELDS.iter() {
             if dice.below(4) == 0 {
                 continue;
             }
@@ -166,7 +153,7 @@ fn bodies(dice: &mut Dice, name: &dyn Fn(&str) -> String) -> Vec<(Option<&'stati
     // A long value in one field: past every limit but under the body limit.
     let long = format!(
         "{}={}",
-        name(dice.pick(FIELDS).unwrap()),
+        name(&FIELDS[dice.below(FIELDS.len())]),
         "x".repeat(20_000)
     );
     out.push((Some(FORM), long.into_bytes()));

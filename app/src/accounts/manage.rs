@@ -439,13 +439,9 @@ impl ListView for AccountList {
                 .raw(action.name())
                 .raw("\" data-id=\"")
                 .number(a.id)
-                .raw("\">");
-            if let Some(session) = &actor.session {
-                out.raw("<input type=\"hidden\" name=\"csrf_token\" value=\"")
-                    .text(&session.csrf_token)
-                    .raw("\">");
-            }
-            out.raw("<input type=\"hidden\" name=\"on\" value=\"")
+                .raw("\">")
+                .csrf_field(actor)
+                .raw("<input type=\"hidden\" name=\"on\" value=\"")
                 .raw(on)
                 .raw("\"><input type=\"hidden\" name=\"version\" value=\"")
                 .number(a.version)

@@ -199,9 +199,9 @@ impl ListView for CommentList {
                     .path_of(urls::COMMENT_DELETE, &[c.pet_id, c.id])
                     .raw("\" data-delete=\"")
                     .number(c.id)
-                    .raw("\" data-version=\"0\" data-title=\"this comment\"><input type=\"hidden\" name=\"csrf_token\" value=\"")
-                    .text(&session.csrf_token)
-                    .raw("\"><button type=\"submit\" class=\"link danger\">Delete</button></form>");
+                    .raw("\" data-version=\"0\" data-title=\"this comment\">")
+                    .csrf_field(actor)
+                    .raw("<button type=\"submit\" class=\"link danger\">Delete</button></form>");
             }
         }
         out.raw("</p></li>");

@@ -157,16 +157,6 @@ fn enrol_form<S: Side>(
     .into_any()
 }
 
-/// The hidden CSRF field of a row's form.
-#[cfg(feature = "ssr")]
-fn row_form_token(actor: &crate::service::Actor, out: &mut crate::html::Html) {
-    if let Some(session) = &actor.session {
-        out.raw("<input type=\"hidden\" name=\"csrf_token\" value=\"")
-            .text(&session.csrf_token)
-            .raw("\">");
-    }
-}
-
 /// The Unenrol (or Leave) button of a row: a POST form the list answers
 /// in place when the wasm is loaded.
 #[cfg(feature = "ssr")]
@@ -189,7 +179,7 @@ fn leave_cell(
         .raw("\" data-question=\"")
         .text(question)
         .raw("\">");
-    row_form_token(actor, out);
+    out.csrf_field(actor);
     out.raw("<button type=\"submit\" class=\"small danger\">")
         .raw(label)
         .raw("</button></form></td>");
@@ -244,7 +234,7 @@ impl ListView for CourseStudents {
             .raw("\" data-id=\"")
             .number(e.id)
             .raw("\">");
-        row_form_token(actor, out);
+        out.csrf_field(actor);
         out.raw("<input type=\"hidden\" name=\"version\" value=\"")
             .number(e.version)
             .raw("\"><input type=\"text\" name=\"grade\" inputmode=\"numeric\" maxlength=\"3\" size=\"3\" value=\"")
