@@ -38,6 +38,7 @@ use components::nav::Nav;
 use messages::{ContactPage, MessagePage, MessagesPage, ThanksPage};
 use pages::about::AboutPage;
 use pages::not_found::NotFound;
+use record::history::history_page;
 use record::page::{create_page, delete_page, detail_page, edit_page, list_page, RecordView};
 use urls::RoutePath;
 
@@ -168,6 +169,7 @@ pub fn App() -> impl IntoView {
                                 <Route path={RoutePath(<$record as RecordView>::PAGE)} view={detail_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::EDIT)} view={edit_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::DELETE)} view={delete_page::<$record>} ssr=SsrMode::Async/>
+                                <Route path={RoutePath(<$record as RecordView>::HISTORY)} view={history_page::<$record>} ssr=SsrMode::Async/>
                             )*
                         </Routes>
                     </main>

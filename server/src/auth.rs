@@ -79,6 +79,10 @@ fn client_info(state: &AppState, req: &Request) -> ClientInfo {
     ClientInfo {
         addr: addr.unwrap_or_else(|| "unknown".into()),
         https,
+        request_id: headers
+            .get(crate::observe::REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What every record type gets from its declaration, checked for each type
-//! in the registry (`roster_app::record_types!`): its pages answer, every
+//! in the registry (`roster_app::record_types!`): its pages (its history
+//! too) answer, every
 //! declared field is in its forms and in its input, its form routes answer
 //! with the form's own errors, and a missing record is a 404.
 
@@ -46,7 +47,8 @@ async fn pages_and_forms<R: RecordView, L: Listed<Row = R>>(app: &TestApp) {
         R::EDIT.fill(&[id]),
         R::DELETE.fill(&[id]),
     );
-    for path in [&list, &create, &page, &edit, &delete] {
+    let history = R::HISTORY.fill(&[id]);
+    for path in [&list, &create, &page, &edit, &delete, &history] {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(html.contains("<h1"), "{path}");
@@ -69,9 +71,11 @@ async fn pages_and_forms<R: RecordView, L: Listed<Row = R>>(app: &TestApp) {
     }
     let after = app.db.list::<L>(&Default::default()).await.unwrap().total;
     assert_eq!(before, after, "{list}");
-    let (status, html) = app.get_html(&R::PAGE.fill(&[id + 1_000_000])).await;
-    assert_eq!(status, 404);
-    assert!(html.contains(&format!("{} not found", R::KIND.title())));
+    for missing in [R::PAGE, R::HISTORY] {
+        let (status, html) = app.get_html(&missing.fill(&[id + 1_000_000])).await;
+        assert_eq!(status, 404);
+        assert!(html.contains(&format!("{} not found", R::KIND.title())));
+    }
 }
 
 /// Every declared field is a field of the type's input, and every field of

@@ -4,9 +4,12 @@
 //! filters ([`Listed`]). Get, list, create, edit and delete are written
 //! once, here, over those declarations.
 
+use super::history::{self, By};
 use super::list::{bind_args, Arg, ListSql};
 use super::{stale_or_missing, write_tx, AnyRow, Backend, Db, DbError};
-use crate::domain::{FormInput, Kind, Listing, Page, QueryOf, Record};
+use crate::domain::{
+    field_changes, to_fields, Action, FormInput, Kind, Listing, Page, QueryOf, Record,
+};
 
 /// The checked values a record's form becomes.
 pub type Valid<R> = <<R as Record>::Input as FormInput>::Valid;
@@ -225,23 +228,30 @@ impl Db {
         sql.fetch(self, query.per_page, query.offset()).await
     }
 
-    /// Adds a record.
-    pub async fn create<T: Table>(&self, new: &Valid<T>) -> Result<T, DbError> {
-        self.save::<T>(None, new).await
+    /// Adds a record, and its history entry.
+    pub async fn create<T: Table>(&self, by: &By, new: &Valid<T>) -> Result<T, DbError> {
+        self.save::<T>(by, None, new).await
     }
 
-    /// Replaces a record's written columns if it is still at `version`:
-    /// `Stale` if it changed since, `NotFound` if it is gone.
+    /// Replaces a record's written columns if it is still at `version`
+    /// (`Stale` if it changed since, `NotFound` if it is gone), with a
+    /// history entry of each field changed.
     pub async fn update<T: Table>(
         &self,
+        by: &By,
         id: i64,
         version: i64,
         new: &Valid<T>,
     ) -> Result<T, DbError> {
-        self.save::<T>(Some((id, version)), new).await
+        self.save::<T>(by, Some((id, version)), new).await
     }
 
-    async fn save<T: Table>(&self, at: Option<(i64, i64)>, new: &Valid<T>) -> Result<T, DbError> {
+    async fn save<T: Table>(
+        &self,
+        by: &By,
+        at: Option<(i64, i64)>,
+        new: &Valid<T>,
+    ) -> Result<T, DbError> {
         let values = T::values(new);
         debug_assert_eq!(values.len(), T::WRITES.len(), "{} values", T::TABLE);
         let id = at.map(|(id, _)| id);
@@ -261,6 +271,11 @@ impl Db {
                     return Err(DbError::Constraint(check.constraint.into()));
                 }
             }
+            // The record as it was, for its history (the write lock is held).
+            let before = match id {
+                Some(id) => sqlx::query_as::<_, T>(&read).bind(id).fetch_optional(&mut *tx).await?,
+                None => None,
+            };
             let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &values);
             if let Some((id, version)) = at {
                 query = query.bind(id).bind(version);
@@ -269,21 +284,34 @@ impl Db {
                 return Err(stale_or_missing!(&mut *tx, T::TABLE, id.unwrap_or(0), T::KIND));
             };
             let record = sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?;
+            let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
+            let changes = field_changes(&was, &to_fields(&record.to_input()));
+            let action = if id.is_some() { Action::Edited } else { Action::Created };
+            let entry = history::entry(by, action, T::KIND, saved, &record.title(), &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             record
         })
     }
 
-    /// Deletes a record still at `version`; how many dependants moved.
+    /// Deletes a record still at `version`, with its history entry; how
+    /// many dependants moved.
     /// Dependants that do not go with it ([`Children::cascade`] false)
     /// refuse the delete (`InUse`) unless `move_to` names another record:
     /// then they move there first, in the same transaction.
     pub async fn delete<T: Table>(
         &self,
+        by: &By,
         id: i64,
         version: i64,
         move_to: Option<i64>,
     ) -> Result<u64, DbError> {
         let current = format!("SELECT version FROM {} WHERE id = $1", T::TABLE);
+        let read = format!(
+            "SELECT {} FROM {} WHERE {} = $1",
+            T::SELECT,
+            T::FROM,
+            T::KEY
+        );
         let delete = format!("DELETE FROM {} WHERE id = $1", T::TABLE);
         let kept: Vec<(&Children, String, String)> = T::CHILDREN
             .iter()
@@ -334,6 +362,10 @@ impl Db {
                     return Err(DbError::InUse { children: child.kind, count: left });
                 }
             }
+            let record = sqlx::query_as::<_, T>(&read).bind(id).fetch_one(&mut *tx).await?;
+            let changes = field_changes(&to_fields(&record.to_input()), &[]);
+            let entry = history::entry(by, Action::Deleted, T::KIND, id, &record.title(), &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             sqlx::query(&delete).bind(id).execute(&mut *tx).await?;
             moved
         })

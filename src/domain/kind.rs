@@ -52,6 +52,15 @@ impl Kind {
         format!("{} {}", self.count(n), if n == 1 { "goes" } else { "go" })
     }
 
+    /// "1 change", "3 changes" (a record's history).
+    pub fn count_changes(n: i64) -> String {
+        if n == 1 {
+            "1 change".into()
+        } else {
+            format!("{n} changes")
+        }
+    }
+
     /// "1 pet", "3 pets".
     pub fn count(self, n: i64) -> String {
         if n == 1 {

@@ -7,6 +7,7 @@ pub mod constraints;
 mod course;
 mod errors;
 mod handler;
+mod history;
 mod kind;
 pub mod list;
 mod message;
@@ -36,6 +37,7 @@ pub use errors::{FieldError, FieldErrors};
 pub use handler::{
     Handler, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler, HANDLER_NAME_MAX,
 };
+pub use history::{field_changes, Action, HistoryEntry};
 pub use kind::{capitalise, Kind};
 pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};
 pub use message::{

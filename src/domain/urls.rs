@@ -120,18 +120,21 @@ urls! {
     STUDENT = [Id("id")] => fn student(id);
     STUDENT_EDIT = [Id("id"), Lit("edit")] => fn student_edit(id);
     STUDENT_DELETE = [Id("id"), Lit("delete")] => fn student_delete(id);
+    STUDENT_HISTORY = [Id("id"), Lit("history")] => fn student_history(id);
 
     HANDLERS = [Lit("handlers")] => fn handlers();
     HANDLER_CREATE = [Lit("handlers"), Lit("create")] => fn handler_create();
     HANDLER = [Lit("handlers"), Id("id")] => fn handler(id);
     HANDLER_EDIT = [Lit("handlers"), Id("id"), Lit("edit")] => fn handler_edit(id);
     HANDLER_DELETE = [Lit("handlers"), Id("id"), Lit("delete")] => fn handler_delete(id);
+    HANDLER_HISTORY = [Lit("handlers"), Id("id"), Lit("history")] => fn handler_history(id);
 
     PETS = [Lit("pets")] => fn pets();
     PET_CREATE = [Lit("pets"), Lit("create")] => fn pet_create();
     PET = [Lit("pets"), Id("id")] => fn pet(id);
     PET_EDIT = [Lit("pets"), Id("id"), Lit("edit")] => fn pet_edit(id);
     PET_DELETE = [Lit("pets"), Id("id"), Lit("delete")] => fn pet_delete(id);
+    PET_HISTORY = [Lit("pets"), Id("id"), Lit("history")] => fn pet_history(id);
     COMMENT_CREATE = [Lit("pets"), Id("pet"), Lit("comments")] => fn comment_create(pet);
     COMMENT_DELETE = [Lit("pets"), Id("pet"), Lit("comments"), Id("id"), Lit("delete")]
         => fn comment_delete(pet, id);
@@ -145,6 +148,7 @@ urls! {
     COURSE = [Lit("courses"), Id("id")] => fn course(id);
     COURSE_EDIT = [Lit("courses"), Id("id"), Lit("edit")] => fn course_edit(id);
     COURSE_DELETE = [Lit("courses"), Id("id"), Lit("delete")] => fn course_delete(id);
+    COURSE_HISTORY = [Lit("courses"), Id("id"), Lit("history")] => fn course_history(id);
     COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
     COURSE_GRADE = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("grade")]
         => fn course_grade(course, id);
@@ -174,7 +178,7 @@ urls! {
 }
 
 /// A record type's pages: its list, and the pages that add one, show one,
-/// edit one and delete one.
+/// edit one, delete one and show its history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordUrls {
     pub list: Pattern,
@@ -182,28 +186,32 @@ pub struct RecordUrls {
     pub page: Pattern,
     pub edit: Pattern,
     pub delete: Pattern,
+    pub history: Pattern,
 }
 
 macro_rules! record_urls {
-    ($($(#[$doc:meta])* $name:ident = $list:ident, $create:ident, $page:ident, $edit:ident, $delete:ident;)*) => {
+    ($($name:ident = $list:ident, $create:ident, $page:ident, $edit:ident, $delete:ident,
+        $history:ident;)*) => {
         $(
-            $(#[$doc])*
             pub const $name: RecordUrls = RecordUrls {
                 list: $list,
                 create: $create,
                 page: $page,
                 edit: $edit,
                 delete: $delete,
+                history: $history,
             };
         )*
     };
 }
 
 record_urls! {
-    STUDENT_PAGES = STUDENTS, STUDENT_CREATE, STUDENT, STUDENT_EDIT, STUDENT_DELETE;
-    HANDLER_PAGES = HANDLERS, HANDLER_CREATE, HANDLER, HANDLER_EDIT, HANDLER_DELETE;
-    PET_PAGES = PETS, PET_CREATE, PET, PET_EDIT, PET_DELETE;
-    COURSE_PAGES = COURSES, COURSE_CREATE, COURSE, COURSE_EDIT, COURSE_DELETE;
+    STUDENT_PAGES = STUDENTS, STUDENT_CREATE, STUDENT, STUDENT_EDIT, STUDENT_DELETE,
+        STUDENT_HISTORY;
+    HANDLER_PAGES = HANDLERS, HANDLER_CREATE, HANDLER, HANDLER_EDIT, HANDLER_DELETE,
+        HANDLER_HISTORY;
+    PET_PAGES = PETS, PET_CREATE, PET, PET_EDIT, PET_DELETE, PET_HISTORY;
+    COURSE_PAGES = COURSES, COURSE_CREATE, COURSE, COURSE_EDIT, COURSE_DELETE, COURSE_HISTORY;
 }
 
 /// The pages anyone may see and whose forms anyone may send, signed in or

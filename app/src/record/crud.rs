@@ -40,7 +40,7 @@ impl<R: RecordView> FormAction for Create<R> {
         use roster_core::domain::FormInput;
         let user = ctx.actor.require_user()?.id;
         let valid = input.parse().map_err(AppError::Invalid)?;
-        let record = ctx.db.create::<R>(&valid).await?;
+        let record = ctx.db.create::<R>(&ctx.by(), &valid).await?;
         tracing::info!(kind = R::KIND.noun(), id = record.id(), user, "created");
         Ok(record.id())
     }
@@ -68,7 +68,7 @@ impl<R: RecordView> FormAction for Edit<R> {
         let valid = input.parse().map_err(AppError::Invalid)?;
         let version =
             parse_version(input.version().unwrap_or_default()).map_err(AppError::Refused)?;
-        match ctx.db.update::<R>(id, version, &valid).await {
+        match ctx.db.update::<R>(&ctx.by(), id, version, &valid).await {
             Ok(record) => {
                 tracing::info!(kind = R::KIND.noun(), id, user, "updated");
                 Ok(record.id())
@@ -110,7 +110,7 @@ impl<R: RecordView> FormAction for Delete<R> {
         };
         match ctx
             .db
-            .delete::<R>(id, deletion.version, deletion.move_to)
+            .delete::<R>(&ctx.by(), id, deletion.version, deletion.move_to)
             .await
         {
             Ok(moved) => {

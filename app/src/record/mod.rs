@@ -6,6 +6,7 @@
 pub mod action;
 pub mod crud;
 pub mod form;
+pub mod history;
 pub mod list;
 pub mod page;
 pub mod view;

@@ -172,6 +172,7 @@ pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
         })}
         <div class="actions">
             <a class="button secondary" href=R::EDIT.fill(&[id])>"Edit"</a>
+            <a class="button secondary" href=R::HISTORY.fill(&[id])>"History"</a>
             <form method="get" action=R::DELETE.fill(&[id]) on:submit=on_submit>
                 <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
             </form>

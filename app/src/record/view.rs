@@ -38,6 +38,7 @@ pub trait RecordView: Record + Calls + ServerSide {
     const CREATE: Pattern = Self::URLS.create;
     const EDIT: Pattern = Self::URLS.edit;
     const DELETE: Pattern = Self::URLS.delete;
+    const HISTORY: Pattern = Self::URLS.history;
     /// The create and edit form's fields.
     const FIELDS: &'static [FieldSpec];
     /// The delete confirmation's fields (by default the version, and the

@@ -52,6 +52,8 @@ pub struct ClientInfo {
     pub addr: String,
     /// Whether the browser reached us over HTTPS (directly or via a proxy).
     pub https: bool,
+    /// The request's id (`x-request-id`), which the history records.
+    pub request_id: Option<String>,
 }
 
 /// The session a request carries, put in the request by the middleware.
@@ -399,6 +401,7 @@ pub fn client_info() -> ClientInfo {
     request_extension::<ClientInfo>().unwrap_or(ClientInfo {
         addr: "unknown".into(),
         https: false,
+        request_id: None,
     })
 }
 

@@ -101,6 +101,14 @@ impl Ctx {
         ))
     }
 
+    /// Who is changing something, for the history.
+    pub fn by(&self) -> roster_core::db::By {
+        roster_core::db::By {
+            account: self.actor.user().map(|u| u.id),
+            request: self.actor.client.request_id.clone(),
+        }
+    }
+
     /// A header for the response (a cookie being set or cleared).
     pub fn add_header(&self, name: http::HeaderName, value: String) {
         if let Ok(mut headers) = self.headers.lock() {

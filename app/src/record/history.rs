@@ -1,0 +1,143 @@
+//! A record's history page (`/pets/{id}/history/`, and the same under every
+//! record type): each change, newest first, who made it, and each changed
+//! field as it was and as it became. The entries are written by the
+//! changes themselves (`roster_core::db::table`); the record's own page
+//! only links here.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use roster_core::domain::list::with_query;
+use roster_core::domain::{Action, HistoryEntry, Kind, Page};
+
+use super::page::{failed, missing, route_id};
+use super::view::RecordView;
+use crate::error::AppError;
+
+/// Entries per page.
+pub const PER_PAGE: u32 = 50;
+
+/// A page of a record's history, newest first.
+#[leptos::server(prefix = "/api", endpoint = "history")]
+pub async fn record_history(
+    kind: Kind,
+    id: i64,
+    page: u32,
+) -> Result<Page<HistoryEntry>, AppError> {
+    crate::service::read(|ctx| async move {
+        let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+        Ok(ctx.db.history(kind, id, PER_PAGE, offset).await?)
+    })
+    .await
+}
+
+/// The history page of a record of type `R`.
+pub fn history_page<R: RecordView>() -> impl IntoView {
+    let id = route_id("id");
+    let query = use_query_map();
+    let page = Memo::new(move |_| {
+        query
+            .with(|q| q.get_str("page").and_then(|p| p.parse::<u32>().ok()))
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    });
+    // The record too: its title, and whether there is one. A record with
+    // no entries yet (from before history was kept, or `roster seed`) has
+    // an empty history; an id with neither is a 404.
+    let found = Resource::new(
+        move || (id.try_get().flatten(), page.try_get().unwrap_or(1)),
+        |(id, page)| async move {
+            let Some(id) = id else { return Ok(None) };
+            let record = R::fetch(id).await?;
+            let entries = record_history(R::KIND, id, page).await?;
+            Ok::<_, AppError>(Some((id, page, record.map(|r| r.title()), entries)))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(Some((id, page, title, entries))) if title.is_some() || entries.total > 0 => {
+                        history_view::<R>(id, page, title, entries)
+                    }
+                    Ok(_) => missing(R::KIND, R::LIST),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn history_view<R: RecordView>(
+    id: i64,
+    page: u32,
+    title: Option<String>,
+    entries: Page<HistoryEntry>,
+) -> AnyView {
+    let title = title
+        .or_else(|| entries.rows.first().map(|e| e.title.clone()))
+        .unwrap_or_default();
+    let empty = entries.total == 0;
+    let here = R::HISTORY.fill(&[id]);
+    let pages = entries.total.div_euclid(i64::from(PER_PAGE)) + 1;
+    let link = move |to: u32, label: &'static str| {
+        let href = match to {
+            1 => here.clone(),
+            n => with_query(&here, &[("page", n.to_string())]),
+        };
+        view! { <a href=href>{label}</a> }
+    };
+    let newer = (page > 1).then(|| link(page - 1, "Newer changes"));
+    let older = (i64::from(page) < pages).then(|| link(page + 1, "Older changes"));
+    let rows = entries.rows.into_iter().map(entry_view::<R>).collect_view();
+    view! {
+        <Title text=format!("History of {title}")/>
+        <h1>"History of "{title}</h1>
+        <p><a href=R::PAGE.fill(&[id])>"Back to the "{R::KIND.noun()}</a>
+            {format!(" · {}", Kind::count_changes(entries.total))}</p>
+        {empty.then(|| view! { <p class="empty">"No changes recorded yet."</p> })}
+        {(!empty).then(|| view! { <ol class="history">{rows}</ol> })}
+        {(newer.is_some() || older.is_some()).then(|| view! {
+            <nav class="pager" aria-label="History pages">{newer}" "{older}</nav>
+        })}
+    }
+    .into_any()
+}
+
+/// The label a form gives field `name` (its name, if the form has none).
+fn label_of<R: RecordView>(name: &str) -> String {
+    R::FIELDS
+        .iter()
+        .find(|f| f.name == name && !f.label.is_empty())
+        .map_or_else(|| name.to_owned(), |f| f.label.to_owned())
+}
+
+fn entry_view<R: RecordView>(entry: HistoryEntry) -> impl IntoView {
+    let action = entry.action();
+    let changes = entry
+        .changes()
+        .into_iter()
+        .map(|c| {
+            let shown = |v: String| if v.is_empty() { "—".to_owned() } else { v };
+            let was = (action != Some(Action::Created)).then(|| {
+                view! { <del>{shown(c.was.clone())}</del> }
+            });
+            let arrow = (action == Some(Action::Edited)).then_some(" → ");
+            let now = (action != Some(Action::Deleted)).then(|| {
+                view! { <ins>{shown(c.now.clone())}</ins> }
+            });
+            view! { <li><span class="field">{label_of::<R>(&c.field)}</span>": "{was}{arrow}{now}</li> }
+        })
+        .collect_view();
+    let what = action.map_or("Changed", Action::label);
+    view! {
+        <li class="entry">
+            <p class="meta">
+                <strong>{what}</strong>" · "
+                <time datetime=entry.at.to_rfc3339()>{entry.at.datetime_label()}</time>" · "
+                {entry.who.unwrap_or_else(|| "Roster (command line)".into())}
+            </p>
+            <ul class="changes">{changes}</ul>
+        </li>
+    }
+}

@@ -1,0 +1,135 @@
+//! A record's history over plain HTTP: every create, edit and delete leaves
+//! an entry with who and each changed field before and after, written in
+//! the change's own transaction (a refused change leaves none), shown on
+//! the record's history page.
+
+mod common;
+
+use common::{spawn_app, student_form, TestApp};
+use roster_core::domain::{Action, Kind};
+
+/// Record `id`'s entries (of type `kind`), newest first.
+async fn entries(app: &TestApp, kind: Kind, id: i64) -> Vec<roster_core::domain::HistoryEntry> {
+    app.db.history(kind, id, 100, 0).await.unwrap().rows
+}
+
+#[tokio::test]
+async fn edits_show_each_changed_field_before_and_after_with_who_and_when() {
+    let app = spawn_app().await;
+    let id = app.create_handler("Ann Smith").await;
+    let response = app
+        .post_form(
+            &format!("/handlers/{id}/edit/"),
+            &[
+                ("name", "Ann <Smith-Jones>"),
+                ("email", "ann@example.com"),
+                ("phone", ""),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    let found = entries(&app, Kind::Handler, id).await;
+    let actions: Vec<_> = found.iter().map(|e| e.action()).collect();
+    assert_eq!(actions, [Some(Action::Edited), Some(Action::Created)]);
+    let edit = found[0].changes();
+    assert_eq!(edit.len(), 2, "{edit:?}");
+    assert!(edit
+        .iter()
+        .any(|c| c.field == "name" && c.was == "Ann Smith" && c.now == "Ann <Smith-Jones>"));
+    assert!(edit
+        .iter()
+        .any(|c| c.field == "email" && c.was.is_empty() && c.now == "ann@example.com"));
+    assert_eq!(found[0].title, "Ann <Smith-Jones>");
+    assert!(found[0].who.is_some(), "the signed-in account");
+
+    let (status, html) = app.get_html(&format!("/handlers/{id}/")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"/handlers/{id}/history/\"")),
+        "linked from the record"
+    );
+    let (status, html) = app.get_html(&format!("/handlers/{id}/history/")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2 changes"));
+    assert!(
+        html.contains("<del>Ann Smith</del>")
+            && html.contains("<ins>Ann &lt;Smith-Jones&gt;</ins>")
+    );
+    assert!(html.contains("Email (optional)"), "fields by their labels");
+    assert!(
+        html.find("Edited").unwrap() < html.find("Added").unwrap(),
+        "newest first"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_change_leaves_no_entry() {
+    let app = spawn_app().await;
+    for email in ["ann@example.com", "ben@example.com"] {
+        let response = app
+            .post_form("/create/", &student_form("Ann", "Lee", email))
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+    let response = app
+        .post_form("/create/", &student_form("Cy", "Ray", "cy@example.com"))
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let query = roster_core::domain::QueryOf::<roster_core::domain::StudentList> {
+        search: "cy@example.com".into(),
+        ..Default::default()
+    };
+    let cy = app
+        .db
+        .list::<roster_core::domain::StudentList>(&query)
+        .await
+        .unwrap()
+        .rows[0]
+        .id;
+    let before = entries(&app, Kind::Student, cy).await.len();
+    // Taken email (422), then a stale version (409): neither is written.
+    let mut taken = student_form("Cy", "Ray", "ann@example.com");
+    taken.push(("version", "1"));
+    let response = app.post_form(&format!("/{cy}/edit/"), &taken).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let mut stale = student_form("Cy", "Ray", "cy2@example.com");
+    stale.push(("version", "7"));
+    let response = app.post_form(&format!("/{cy}/edit/"), &stale).await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(entries(&app, Kind::Student, cy).await.len(), before);
+}
+
+#[tokio::test]
+async fn a_deleted_record_keeps_its_history_with_what_it_held() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann").await;
+    let pet = app.create_pet("Rex", "Dog", handler).await;
+    let response = app
+        .post_form(&format!("/pets/{pet}/delete/"), &[("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let found = entries(&app, Kind::Pet, pet).await;
+    assert_eq!(found[0].action(), Some(Action::Deleted));
+    let gone = found[0].changes();
+    assert!(gone
+        .iter()
+        .any(|c| c.field == "name" && c.was == "Rex" && c.now.is_empty()));
+    let (status, html) = app.get_html(&format!("/pets/{pet}/history/")).await;
+    assert_eq!(status, 200, "the history outlives the record");
+    assert!(html.contains("History of Rex") && html.contains("Deleted"));
+    let (status, _) = app
+        .get_html(&format!("/pets/{}/history/", pet + 1000))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_record_without_entries_has_an_empty_history() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (status, html) = app.get_html("/1/history/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No changes recorded yet."));
+}

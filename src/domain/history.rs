@@ -1,0 +1,146 @@
+//! A record's history: every change, who made it and when, and each changed
+//! field's form value before and after. Written in the same transaction as
+//! the change (see `db::table`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Change, Timestamp};
+
+/// What a change did to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Created,
+    Edited,
+    Deleted,
+}
+
+impl Action {
+    const ALL: [Action; 3] = [Action::Created, Action::Edited, Action::Deleted];
+
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Edited => "edited",
+            Action::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == stored)
+    }
+
+    /// For people: "Added".
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Created => "Added",
+            Action::Edited => "Edited",
+            Action::Deleted => "Deleted",
+        }
+    }
+}
+
+/// One entry of a record's history, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    /// Who, by display name; none for the command line (or an account
+    /// since removed).
+    pub who: Option<String>,
+    /// As stored ([`Action::as_str`]).
+    pub action: String,
+    /// The record's title at the time.
+    pub title: String,
+    /// Each changed field, as JSON (see [`HistoryEntry::changes`]).
+    pub changes: String,
+}
+
+impl HistoryEntry {
+    pub fn action(&self) -> Option<Action> {
+        Action::parse(&self.action)
+    }
+
+    pub fn changes(&self) -> Vec<Change> {
+        serde_json::from_str(&self.changes).unwrap_or_default()
+    }
+}
+
+/// Each field whose value differs between two versions of a record's form
+/// values (`before` empty: it was created; `after` empty: deleted). Not
+/// the version, nor what a picker's search box held.
+pub fn field_changes(before: &[(String, String)], after: &[(String, String)]) -> Vec<Change> {
+    let value = |fields: &[(String, String)], name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut names: Vec<&String> = before.iter().chain(after).map(|(n, _)| n).collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n) && *n != "version" && !n.ends_with("_q"));
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (was, now) = (value(before, name), value(after, name));
+            (was != now).then(|| Change {
+                field: name.clone(),
+                was,
+                now,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn changes_name_each_field_that_differs_but_not_the_version() {
+        let before = fields(&[("name", "Rex"), ("category", "Dog"), ("version", "1")]);
+        let after = fields(&[("name", "Rexy"), ("category", "Dog"), ("version", "2")]);
+        let edit = field_changes(&before, &after);
+        assert_eq!(edit.len(), 1);
+        assert_eq!(
+            (
+                edit[0].field.as_str(),
+                edit[0].was.as_str(),
+                edit[0].now.as_str()
+            ),
+            ("name", "Rex", "Rexy")
+        );
+        let created = field_changes(
+            &[],
+            &fields(&[("name", "Rex"), ("handler_q", "An"), ("phone", "")]),
+        );
+        assert_eq!(
+            created.len(),
+            1,
+            "empty fields and search boxes are left out"
+        );
+        let deleted = field_changes(&before, &[]);
+        assert_eq!(
+            deleted.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            ["name", "category"]
+        );
+        assert!(deleted.iter().all(|c| c.now.is_empty()));
+    }
+
+    #[test]
+    fn actions_round_trip_as_stored() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(Action::parse("purged"), None);
+    }
+}
