@@ -133,3 +133,159 @@ async fn a_record_without_entries_has_an_empty_history() {
     assert_eq!(status, 200);
     assert!(html.contains("No changes recorded yet."));
 }
+
+/// The id a student's create answers with (`/?created=7`).
+async fn create_student(app: &TestApp, last: &str) -> i64 {
+    let email = format!("{last}@example.com");
+    let response = app
+        .post_form("/create/", &student_form("Ada", last, &email))
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let next = common::location(&response);
+    next.split("created=").nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn enrolling_and_grading_are_noted_on_both_records_each_naming_the_other() {
+    use roster_core::domain::{CourseStudents, EnrolmentsOf, QueryOf};
+    let app = spawn_app().await;
+    let ada = create_student(&app, "Lovelace").await;
+    let response = app
+        .post_form(
+            "/courses/create/",
+            &[("code", "BIO-101"), ("title", "Biology")],
+        )
+        .await;
+    let course = common::id_in(&common::location(&response));
+    let response = app
+        .post_form(
+            &format!("/courses/{course}/enrol/"),
+            &[("student_id", &ada.to_string())],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let query = QueryOf::<CourseStudents> {
+        filter: EnrolmentsOf {
+            course: Some(course),
+            student: None,
+        },
+        ..Default::default()
+    };
+    let enrolment = app.db.list::<CourseStudents>(&query).await.unwrap().rows[0].id;
+    let grade = format!("/courses/{course}/enrolments/{enrolment}/grade/");
+    let response = app
+        .post_form(&grade, &[("grade", "87"), ("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let stale = app
+        .post_form(&grade, &[("grade", "90"), ("version", "1")])
+        .await;
+    assert_eq!(stale.status().as_u16(), 409);
+
+    let student = entries(&app, Kind::Student, ada).await;
+    let actions: Vec<_> = student.iter().map(|e| e.action()).collect();
+    assert_eq!(
+        actions,
+        [
+            Some(Action::Graded),
+            Some(Action::Enrolled),
+            Some(Action::Created)
+        ]
+    );
+    let graded = &student[0].changes()[0];
+    assert_eq!((graded.was.as_str(), graded.now.as_str()), ("", "87"));
+    let enrolled = &student[1].changes()[0];
+    assert_eq!(enrolled.now, "BIO-101 Biology");
+    assert_eq!(
+        enrolled.link.as_deref(),
+        Some(&*format!("/courses/{course}/"))
+    );
+    let of_course = entries(&app, Kind::Course, course).await;
+    assert_eq!(of_course[1].changes()[0].now, "Ada Lovelace");
+    assert_eq!(
+        of_course[1].changes()[0].link.as_deref(),
+        Some(&*format!("/{ada}/"))
+    );
+    let (_, html) = app.get_html(&format!("/courses/{course}/history/")).await;
+    assert!(
+        html.contains(&format!("<a href=\"/{ada}/\">Ada Lovelace</a>")),
+        "the student, linked"
+    );
+
+    let leave = format!("/courses/{course}/enrolments/{enrolment}/delete/");
+    assert_eq!(app.post_form(&leave, &[]).await.status().as_u16(), 303);
+    let student = entries(&app, Kind::Student, ada).await;
+    assert_eq!(student[0].action(), Some(Action::Unenrolled));
+    assert_eq!(student[0].changes()[0].was, "BIO-101 Biology");
+}
+
+#[tokio::test]
+async fn comments_added_and_deleted_are_noted_on_their_pet() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann").await;
+    let rex = app.create_pet("Rex", "Dog", handler).await;
+    let response = app.comment_as(&app.client, rex, "Good <dog>").await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    use roster_core::domain::{CommentList, CommentsOf, QueryOf};
+    let query = QueryOf::<CommentList> {
+        filter: CommentsOf { pet: rex },
+        ..Default::default()
+    };
+    let id = app.db.list::<CommentList>(&query).await.unwrap().rows[0].id;
+    let delete = format!("/pets/{rex}/comments/{id}/delete/");
+    assert_eq!(app.post_form(&delete, &[]).await.status().as_u16(), 303);
+    let found = entries(&app, Kind::Pet, rex).await;
+    let actions: Vec<_> = found.iter().map(|e| e.action()).collect();
+    assert_eq!(
+        actions,
+        [
+            Some(Action::CommentDeleted),
+            Some(Action::Commented),
+            Some(Action::Created)
+        ]
+    );
+    assert_eq!(found[1].changes()[0].now, "Good <dog>");
+    let (_, html) = app.get_html(&format!("/pets/{rex}/history/")).await;
+    assert!(html.contains("Comment added") && html.contains("<ins>Good &lt;dog&gt;</ins>"));
+}
+
+#[tokio::test]
+async fn account_changes_are_noted_and_a_password_only_as_a_fact() {
+    let app = spawn_app().await;
+    let response = app
+        .register("bea", "bea@example.com", "a long enough password")
+        .await;
+    assert!(response.status().is_redirection() || response.status().is_success());
+    let bea = app.db.user_id("bea").await.unwrap().unwrap();
+    let role = format!("/users/{bea}/role/");
+    let response = app.post_form(&role, &[("on", "1"), ("version", "1")]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let found = entries(&app, Kind::Account, bea).await;
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[1].action(), Some(Action::Created));
+    assert_eq!(
+        found[1].who.as_deref(),
+        Some("bea"),
+        "who registers is the account made"
+    );
+    let made = &found[0].changes()[0];
+    assert_eq!(
+        (made.field.as_str(), made.was.as_str(), made.now.as_str()),
+        ("administrator", "no", "yes")
+    );
+
+    let admin = app.db.user_id(common::ADMIN).await.unwrap().unwrap();
+    let password = [
+        ("current", common::ADMIN_PASSWORD),
+        ("password", "certainly not the password"),
+        ("confirm", "certainly not the password"),
+    ];
+    let response = app.post_form("/account/password/", &password).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let found = entries(&app, Kind::Account, admin).await;
+    assert_eq!(found[0].action(), Some(Action::PasswordChanged));
+    assert_eq!(
+        found[0].changes, "[]",
+        "the fact, never the password or its hash"
+    );
+}

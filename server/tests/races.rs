@@ -34,7 +34,7 @@ async fn two_administrators_removing_each_others_role_at_once_leave_one() {
         // Both administrators again.
         for id in [admin_id, bea_id] {
             app.db
-                .set_account_flags(id, None, Some(true), None)
+                .set_account_flags(&Default::default(), id, None, Some(true), None)
                 .await
                 .unwrap();
         }

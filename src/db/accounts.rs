@@ -5,9 +5,10 @@
 //! and times in Unix seconds come from the caller (`roster_app::service`),
 //! which owns the cryptography and the clock.
 
-use super::list::Arg;
+use super::history::{self, By};
+use super::list::{bind_args, Arg};
 use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
-use crate::domain::{Account, AccountDetails, AccountList, AccountSort, CurrentUser, Kind};
+use crate::domain::{Account, AccountDetails, AccountList, AccountSort, Action, CurrentUser, Kind};
 
 /// How an account comes to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +69,7 @@ impl Db {
     /// word should two instances race.
     pub async fn create_user(
         &self,
+        by: &By,
         new: &NewUser<'_>,
         origin: AccountOrigin,
     ) -> Result<CurrentUser, DbError> {
@@ -125,6 +127,18 @@ impl Db {
                 .bind(&row.username)
                 .execute(&mut *tx)
                 .await?;
+            let changes = [
+                history::change("username", "", new.username),
+                history::change("email", "", new.email),
+                history::change("administrator", "", history::yes_no(admin)),
+            ];
+            // Who registers is the account they make.
+            let by = match (by.account, origin) {
+                (None, AccountOrigin::Registration { .. }) => By { account: Some(row.id), ..by.clone() },
+                _ => by.clone(),
+            };
+            let entry = history::entry(&by, Action::Created, Kind::Account, row.id, &row.username, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             row
         })?;
         Ok(CurrentUser {
@@ -247,11 +261,18 @@ impl Db {
     /// Saves an account's details row if it is still at `version`.
     pub async fn update_details(
         &self,
+        by: &By,
         user: i64,
         version: i64,
         details: &AccountDetails,
     ) -> Result<Account, DbError> {
+        let read = format!(
+            "SELECT {} FROM {} WHERE u.id = $1",
+            AccountList::SELECT,
+            AccountList::FROM
+        );
         write_tx!(self, tx => {
+            let before = sqlx::query_as::<_, Account>(&read).bind(user).fetch_optional(&mut *tx).await?;
             let done = sqlx::query(
                 "UPDATE user_details SET display_name = $1, job_title = $2, phone = $3, \
                  version = version + 1 WHERE user_id = $4 AND version = $5",
@@ -274,6 +295,21 @@ impl Db {
                     None => DbError::NotFound(Kind::Account),
                 });
             }
+            if let Some(was) = before {
+                let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                let now = [
+                    ("display_name", was.display_name.clone(), details.display_name.as_str().to_owned()),
+                    ("job_title", opt(&was.job_title), details.job_title.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default()),
+                    ("phone", opt(&was.phone), details.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default()),
+                ];
+                let changes: Vec<_> = now
+                    .into_iter()
+                    .filter(|(_, was, now)| was != now)
+                    .map(|(field, was, now)| history::change(field, was, now))
+                    .collect();
+                let entry = history::entry(by, Action::Edited, Kind::Account, user, &was.username, &changes);
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
         })?;
         self.get_account(user)
             .await?
@@ -282,8 +318,16 @@ impl Db {
 
     /// A new email for an account (unique ignoring case, like at
     /// registration).
-    pub async fn change_email(&self, user: i64, email: &str) -> Result<(), DbError> {
+    pub async fn change_email(&self, by: &By, user: i64, email: &str) -> Result<(), DbError> {
         write_tx!(self, tx => {
+            let before: Option<(String, String)> =
+                sqlx::query_as("SELECT username, email FROM users WHERE id = $1")
+                    .bind(user)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((username, was)) = before else {
+                return Err(DbError::NotFound(Kind::Account));
+            };
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1) AND id <> $2")
                     .bind(email)
@@ -298,6 +342,9 @@ impl Db {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
+            let changes = [history::change("email", was, email)];
+            let entry = history::entry(by, Action::Edited, Kind::Account, user, &username, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
         })
     }
 
@@ -305,19 +352,26 @@ impl Db {
     /// `keep` (the hash of the session making the change) ends with it.
     pub async fn set_password(
         &self,
+        by: &By,
         user: i64,
         hash: &str,
         keep: Option<&str>,
     ) -> Result<u64, DbError> {
         write_tx!(self, tx => {
-            let done = sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
-                .bind(hash)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
+            let username: Option<String> = sqlx::query_scalar(
+                "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2 \
+                 RETURNING username",
+            )
+            .bind(hash)
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(username) = username else {
                 return Err(DbError::NotFound(Kind::Account));
-            }
+            };
+            // The fact, never the password or its hash.
+            let entry = history::entry(by, Action::PasswordChanged, Kind::Account, user, &username, &[]);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
                 .bind(user)
                 .bind(keep.unwrap_or(""))
@@ -335,6 +389,7 @@ impl Db {
     /// at once.
     pub async fn set_account_flags(
         &self,
+        by: &By,
         user: i64,
         version: Option<i64>,
         admin: Option<bool>,
@@ -342,12 +397,13 @@ impl Db {
     ) -> Result<(), DbError> {
         write_tx!(self, tx => {
             tx.serialise("active administrators").await?;
-            let current: Option<(bool, bool, i64)> =
-                sqlx::query_as("SELECT is_admin, disabled, version FROM users WHERE id = $1")
-                    .bind(user)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((is_admin, is_disabled, current_version)) = current else {
+            let current: Option<(bool, bool, i64, String)> = sqlx::query_as(
+                "SELECT is_admin, disabled, version, username FROM users WHERE id = $1",
+            )
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((is_admin, is_disabled, current_version, username)) = current else {
                 return Err(DbError::NotFound(Kind::Account));
             };
             if version.is_some_and(|v| v != current_version) {
@@ -375,6 +431,13 @@ impl Db {
             .bind(user)
             .execute(&mut *tx)
             .await?;
+            let changes: Vec<_> = [("administrator", is_admin, admin), ("disabled", is_disabled, disabled)]
+                .into_iter()
+                .filter(|(_, was, now)| was != now)
+                .map(|(field, was, now)| history::change(field, history::yes_no(was), history::yes_no(now)))
+                .collect();
+            let entry = history::entry(by, Action::Edited, Kind::Account, user, &username, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             if disabled {
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user)

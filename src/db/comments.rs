@@ -1,9 +1,11 @@
 //! Queries on `comments`: a pet's comments, newest first, with their
 //! authors' display names.
 
+use super::history::{self, By};
+use super::list::bind_args;
 use super::list::{Arg, ListSql};
 use super::{write_tx, Backend, Db, DbError, Listed};
-use crate::domain::{Comment, CommentList, CommentSort, CommentText, CommentsOf, Kind};
+use crate::domain::{Action, Comment, CommentList, CommentSort, CommentText, CommentsOf, Kind};
 
 impl Listed for CommentList {
     type Row = Comment;
@@ -34,18 +36,19 @@ impl Db {
     /// is gone.
     pub async fn create_comment(
         &self,
+        by: &By,
         pet_id: i64,
         author: i64,
         body: &CommentText,
     ) -> Result<Comment, DbError> {
         let id = write_tx!(self, tx => {
-            let pet: Option<i64> = sqlx::query_scalar("SELECT id FROM pets WHERE id = $1")
+            let pet: Option<String> = sqlx::query_scalar("SELECT name FROM pets WHERE id = $1")
                 .bind(pet_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if pet.is_none() {
+            let Some(pet) = pet else {
                 return Err(DbError::NotFound(Kind::Pet));
-            }
+            };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO comments (pet_id, author_id, body) VALUES ($1, $2, $3) RETURNING id",
             )
@@ -54,6 +57,8 @@ impl Db {
             .bind(body.as_str())
             .fetch_one(&mut *tx)
             .await?;
+            let entry = history::comment(by, Action::Commented, (pet_id, &pet), body.as_str());
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             id
         })?;
         self.get_comment(id)
@@ -61,13 +66,22 @@ impl Db {
             .ok_or(DbError::NotFound(Kind::Comment))
     }
 
-    pub async fn delete_comment(&self, id: i64) -> Result<(), DbError> {
-        let done = self
-            .execute("DELETE FROM comments WHERE id = $1", &[Arg::Int(id)])
+    /// Deletes a comment, noting it in its pet's history.
+    pub async fn delete_comment(&self, by: &By, id: i64) -> Result<(), DbError> {
+        write_tx!(self, tx => {
+            let found: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT c.pet_id, p.name, c.body FROM comments c JOIN pets p ON p.id = c.pet_id \
+                 WHERE c.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
             .await?;
-        if done == 0 {
-            return Err(DbError::NotFound(Kind::Comment));
-        }
-        Ok(())
+            let Some((pet_id, pet, body)) = found else {
+                return Err(DbError::NotFound(Kind::Comment));
+            };
+            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            let entry = history::comment(by, Action::CommentDeleted, (pet_id, &pet), &body);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+        })
     }
 }

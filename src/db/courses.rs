@@ -5,13 +5,14 @@
 
 use chrono::NaiveDate;
 
-use super::list::{Arg, ListSql};
+use super::history::{self, By};
+use super::list::{bind_args, Arg, ListSql};
 use super::{
     stale_or_missing, write_tx, Backend, Children, Db, DbError, Listed, Rule, Table, Valid,
 };
 use crate::domain::{
-    Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort, EnrolmentsOf,
-    Kind, NewEnrolment, StudentCourses,
+    Action, Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort,
+    EnrolmentsOf, Kind, NewEnrolment, StudentCourses,
 };
 
 const ENROLMENT_SELECT: &str =
@@ -146,11 +147,12 @@ impl Db {
     /// (SQLite: the write lock of `BEGIN IMMEDIATE`; PostgreSQL: `FOR
     /// UPDATE`), so that of many concurrent enrolments exactly as many as
     /// there are seats succeed; the rest are refused with `Full`.
-    pub async fn enrol(&self, new: &NewEnrolment) -> Result<Enrolment, DbError> {
+    pub async fn enrol(&self, by: &By, new: &NewEnrolment) -> Result<Enrolment, DbError> {
         let lock = match self.backend() {
             Backend::Sqlite => "SELECT capacity, enrolled FROM courses WHERE id = $1",
             Backend::Postgres => "SELECT capacity, enrolled FROM courses WHERE id = $1 FOR UPDATE",
         };
+        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
         let id = write_tx!(self, tx => {
             let seats: Option<(Option<i64>, i64)> = sqlx::query_as(lock)
                 .bind(new.course_id)
@@ -201,6 +203,10 @@ impl Db {
                     .await?
                 }
             };
+            let e = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_one(&mut *tx).await?;
+            for entry in history::enrolment(by, Action::Enrolled, &e, None) {
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
             id
         })?;
         self.get_enrolment(id)
@@ -211,11 +217,14 @@ impl Db {
     /// Sets (or clears) a final grade on an enrolment still at `version`.
     pub async fn set_grade(
         &self,
+        by: &By,
         id: i64,
         version: i64,
         grade: Option<i64>,
     ) -> Result<(), DbError> {
+        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
         write_tx!(self, tx => {
+            let before = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_optional(&mut *tx).await?;
             let done = sqlx::query(
                 "UPDATE enrolments SET grade = $1, version = version + 1 WHERE id = $2 AND version = $3",
             )
@@ -224,20 +233,29 @@ impl Db {
             .bind(version)
             .execute(&mut *tx)
             .await?;
-            if done.rows_affected() == 0 {
+            let (1, Some(e)) = (done.rows_affected(), before) else {
                 return Err(stale_or_missing!(&mut *tx, "enrolments", id, Kind::Enrolment));
+            };
+            if e.grade != grade {
+                for entry in history::enrolment(by, Action::Graded, &e, Some((e.grade, grade))) {
+                    bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+                }
             }
         })
     }
 
     /// Ends an enrolment (the student leaves the course).
-    pub async fn unenrol(&self, id: i64) -> Result<(), DbError> {
-        let done = self
-            .execute("DELETE FROM enrolments WHERE id = $1", &[Arg::Int(id)])
-            .await?;
-        if done == 0 {
-            return Err(DbError::NotFound(Kind::Enrolment));
-        }
-        Ok(())
+    pub async fn unenrol(&self, by: &By, id: i64) -> Result<(), DbError> {
+        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
+        write_tx!(self, tx => {
+            let found = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_optional(&mut *tx).await?;
+            let Some(e) = found else {
+                return Err(DbError::NotFound(Kind::Enrolment));
+            };
+            sqlx::query("DELETE FROM enrolments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            for entry in history::enrolment(by, Action::Unenrolled, &e, None) {
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
+        })
     }
 }

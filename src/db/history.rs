@@ -3,7 +3,7 @@
 
 use super::list::{Arg, ListSql};
 use super::{Db, DbError};
-use crate::domain::{Action, Change, HistoryEntry, Kind, Page};
+use crate::domain::{urls, Action, Change, Enrolment, HistoryEntry, Kind, Page};
 
 /// Who made a change, and the request it came with: what the history
 /// records beside the change itself. Never a secret: an account's id and
@@ -37,6 +37,91 @@ pub(crate) fn entry(
         Arg::Text(serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())),
         Arg::opt_text(by.request.as_ref()),
     ]
+}
+
+/// The two entries a change to enrolment `e` writes: in the student's
+/// history, naming the course, and in the course's, naming the student.
+/// `grade`: the grade before and after, for [`Action::Graded`].
+pub(crate) fn enrolment(
+    by: &By,
+    action: Action,
+    e: &Enrolment,
+    grade: Option<(Option<i64>, Option<i64>)>,
+) -> [Vec<Arg>; 2] {
+    let course = format!("{} {}", e.course_code, e.course_title);
+    let side = |field: String, other: &str, link: String| {
+        let (was, now) = match (grade, action) {
+            (Some((was, now)), _) => (grade_text(was), grade_text(now)),
+            (None, Action::Unenrolled) => (other.to_owned(), String::new()),
+            (None, _) => (String::new(), other.to_owned()),
+        };
+        let link = Some(link);
+        vec![Change {
+            field,
+            was,
+            now,
+            link,
+        }]
+    };
+    let (of_student, of_course) = match grade {
+        Some(_) => (
+            format!("grade in {}", e.course_code),
+            format!("grade of {}", e.student_name),
+        ),
+        None => ("course".to_owned(), "student".to_owned()),
+    };
+    let student = side(of_student, &course, urls::course(e.course_id));
+    let course_side = side(of_course, &e.student_name, urls::student(e.student_id));
+    [
+        entry(
+            by,
+            action,
+            Kind::Student,
+            e.student_id,
+            &e.student_name,
+            &student,
+        ),
+        entry(by, action, Kind::Course, e.course_id, &course, &course_side),
+    ]
+}
+
+fn grade_text(grade: Option<i64>) -> String {
+    grade.map(|g| g.to_string()).unwrap_or_default()
+}
+
+/// The entry a comment added to (or deleted from) a pet writes in the
+/// pet's history.
+pub(crate) fn comment(by: &By, action: Action, pet: (i64, &str), body: &str) -> Vec<Arg> {
+    let (was, now) = match action {
+        Action::CommentDeleted => (body.to_owned(), String::new()),
+        _ => (String::new(), body.to_owned()),
+    };
+    let change = Change {
+        field: "comment".into(),
+        was,
+        now,
+        link: None,
+    };
+    entry(by, action, Kind::Pet, pet.0, pet.1, &[change])
+}
+
+/// A change to one field, for the entries written by hand.
+pub(crate) fn change(field: &str, was: impl Into<String>, now: impl Into<String>) -> Change {
+    Change {
+        field: field.into(),
+        was: was.into(),
+        now: now.into(),
+        link: None,
+    }
+}
+
+/// "yes" or "no", for a flag's change.
+pub(crate) fn yes_no(flag: bool) -> &'static str {
+    if flag {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 const SELECT: &str = "h.id, h.at, COALESCE(d.display_name, u.username) AS who, h.action, \

@@ -12,10 +12,29 @@ pub enum Action {
     Created,
     Edited,
     Deleted,
+    /// On a student's page and its course's.
+    Enrolled,
+    Unenrolled,
+    Graded,
+    /// On a pet's page.
+    Commented,
+    CommentDeleted,
+    /// The fact only: never a password or its hash.
+    PasswordChanged,
 }
 
 impl Action {
-    const ALL: [Action; 3] = [Action::Created, Action::Edited, Action::Deleted];
+    const ALL: [Action; 9] = [
+        Action::Created,
+        Action::Edited,
+        Action::Deleted,
+        Action::Enrolled,
+        Action::Unenrolled,
+        Action::Graded,
+        Action::Commented,
+        Action::CommentDeleted,
+        Action::PasswordChanged,
+    ];
 
     /// As stored.
     pub fn as_str(self) -> &'static str {
@@ -23,6 +42,12 @@ impl Action {
             Action::Created => "created",
             Action::Edited => "edited",
             Action::Deleted => "deleted",
+            Action::Enrolled => "enrolled",
+            Action::Unenrolled => "unenrolled",
+            Action::Graded => "graded",
+            Action::Commented => "commented",
+            Action::CommentDeleted => "comment deleted",
+            Action::PasswordChanged => "password changed",
         }
     }
 
@@ -36,7 +61,25 @@ impl Action {
             Action::Created => "Added",
             Action::Edited => "Edited",
             Action::Deleted => "Deleted",
+            Action::Enrolled => "Enrolled",
+            Action::Unenrolled => "Unenrolled",
+            Action::Graded => "Grade set",
+            Action::Commented => "Comment added",
+            Action::CommentDeleted => "Comment deleted",
+            Action::PasswordChanged => "Password changed",
         }
+    }
+
+    /// Whether the entry shows values as they were (and are, for [`Action::shows_now`]).
+    pub fn shows_was(self) -> bool {
+        !matches!(self, Action::Created | Action::Enrolled | Action::Commented)
+    }
+
+    pub fn shows_now(self) -> bool {
+        !matches!(
+            self,
+            Action::Deleted | Action::Unenrolled | Action::CommentDeleted
+        )
     }
 }
 
@@ -89,6 +132,7 @@ pub fn field_changes(before: &[(String, String)], after: &[(String, String)]) ->
                 field: name.clone(),
                 was,
                 now,
+                link: None,
             })
         })
         .collect()

@@ -162,6 +162,9 @@ pub struct Change {
     pub field: String,
     pub was: String,
     pub now: String,
+    /// The page of the record a value names (a history entry's course).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// A record's form fields, written into a confirm page (see
@@ -197,6 +200,7 @@ impl Conflict {
                     field: name.clone(),
                     was: was.clone(),
                     now: now.clone(),
+                    link: None,
                 })
             })
             .collect();
@@ -270,7 +274,8 @@ mod tests {
             [Change {
                 field: "name".into(),
                 was: "Rex".into(),
-                now: "Rexy".into()
+                now: "Rexy".into(),
+                link: None,
             }]
         );
         assert!(conflict.deleting("not json").changed.is_empty());

@@ -90,7 +90,11 @@ impl FormAction for SaveDetails {
         let details = input.parse().map_err(AppError::Invalid)?;
         let version =
             roster_core::domain::parse_version(&input.version).map_err(AppError::Refused)?;
-        match ctx.db.update_details(user, version, &details).await {
+        match ctx
+            .db
+            .update_details(&ctx.by(), user, version, &details)
+            .await
+        {
             Ok(_) => {
                 tracing::info!(user, "account details saved");
                 Ok(())
@@ -159,7 +163,7 @@ impl FormAction for ChangeEmail {
                 "That is not your current password.",
             )));
         }
-        ctx.db.change_email(user, email.as_str()).await?;
+        ctx.db.change_email(&ctx.by(), user, email.as_str()).await?;
         tracing::info!(user, "account email changed");
         Ok(())
     }
@@ -215,7 +219,7 @@ impl FormAction for ChangePassword {
         let hash = crate::service::accounts::hash_password(&change.new).await?;
         let ended = ctx
             .db
-            .set_password(user, &hash, Some(&session.id_hash))
+            .set_password(&ctx.by(), user, &hash, Some(&session.id_hash))
             .await?;
         tracing::info!(user, ended, "password changed; other sessions ended");
         Ok(ended)
@@ -321,7 +325,7 @@ impl<F: AccountFlag> FormAction for SetFlag<F> {
         let (make_admin, disable) = F::flags(on);
         match ctx
             .db
-            .set_account_flags(id, Some(version), make_admin, disable)
+            .set_account_flags(&ctx.by(), id, Some(version), make_admin, disable)
             .await
         {
             Ok(()) => {

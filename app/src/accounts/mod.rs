@@ -145,8 +145,14 @@ impl FormAction for SignUp {
         input: RegisterInput,
     ) -> Result<SignedIn, AppError> {
         use crate::service::accounts as auth;
-        let session =
-            auth::register(&ctx.db, &ctx.auth, &input, ctx.actor.session.as_ref()).await?;
+        let session = auth::register(
+            &ctx.db,
+            &ctx.by(),
+            &ctx.auth,
+            &input,
+            ctx.actor.session.as_ref(),
+        )
+        .await?;
         ctx.add_header(
             http::header::SET_COOKIE,
             auth::session_cookie(&session.cookie_value, &ctx.auth, ctx.actor.client.https),

@@ -57,7 +57,10 @@ impl FormAction for NewComment {
         use roster_core::domain::FormInput;
         let user = ctx.actor.require_user()?;
         let body = input.parse().map_err(AppError::Invalid)?;
-        let comment = ctx.db.create_comment(pet, user.id, &body).await?;
+        let comment = ctx
+            .db
+            .create_comment(&ctx.by(), pet, user.id, &body)
+            .await?;
         tracing::info!(pet, comment = comment.id, user = user.id, "comment added");
         Ok(comment.id)
     }
@@ -103,7 +106,7 @@ impl FormAction for RemoveComment {
                 "Only its author or an administrator can delete a comment.".into(),
             ));
         }
-        ctx.db.delete_comment(id).await?;
+        ctx.db.delete_comment(&ctx.by(), id).await?;
         tracing::info!(pet, comment = id, user = user.id, "comment deleted");
         Ok(id)
     }

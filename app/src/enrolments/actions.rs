@@ -48,7 +48,7 @@ impl<S: Side> FormAction for Enrol<S> {
         let user = ctx.actor.require_user()?.id;
         S::fill(&mut input, parent);
         let new = input.parse().map_err(AppError::Invalid)?;
-        match ctx.db.enrol(&new).await {
+        match ctx.db.enrol(&ctx.by(), &new).await {
             Ok(enrolment) => {
                 tracing::info!(course = new.course_id, student = new.student_id, user, "enrolled");
                 Ok(enrolment.id)
@@ -100,7 +100,7 @@ impl<S: Side> FormAction for Leave<S> {
             .await?
             .filter(|e| S::owns(e, parent))
             .ok_or(AppError::NotFound(roster_core::domain::Kind::Enrolment))?;
-        ctx.db.unenrol(id).await?;
+        ctx.db.unenrol(&ctx.by(), id).await?;
         tracing::info!(
             course = enrolment.course_id,
             student = enrolment.student_id,
@@ -150,7 +150,7 @@ impl FormAction for SetGrade {
             .await?
             .filter(|e| e.course_id == course)
             .ok_or(AppError::NotFound(roster_core::domain::Kind::Enrolment))?;
-        match ctx.db.set_grade(id, version, grade).await {
+        match ctx.db.set_grade(&ctx.by(), id, version, grade).await {
             Ok(()) => {
                 tracing::info!(course, enrolment = id, user, "grade set");
                 Ok(id)

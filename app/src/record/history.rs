@@ -104,28 +104,36 @@ fn history_view<R: RecordView>(
     .into_any()
 }
 
-/// The label a form gives field `name` (its name, if the form has none).
+/// The label a form gives field `name` (a related change's own name,
+/// capitalised, if the form has none).
 fn label_of<R: RecordView>(name: &str) -> String {
     R::FIELDS
         .iter()
         .find(|f| f.name == name && !f.label.is_empty())
-        .map_or_else(|| name.to_owned(), |f| f.label.to_owned())
+        .map_or_else(
+            || roster_core::domain::capitalise(name),
+            |f| f.label.to_owned(),
+        )
 }
 
 fn entry_view<R: RecordView>(entry: HistoryEntry) -> impl IntoView {
     let action = entry.action();
+    let (shows_was, shows_now) = action.map_or((true, true), |a| (a.shows_was(), a.shows_now()));
     let changes = entry
         .changes()
         .into_iter()
         .map(|c| {
-            let shown = |v: String| if v.is_empty() { "—".to_owned() } else { v };
-            let was = (action != Some(Action::Created)).then(|| {
-                view! { <del>{shown(c.was.clone())}</del> }
-            });
-            let arrow = (action == Some(Action::Edited)).then_some(" → ");
-            let now = (action != Some(Action::Deleted)).then(|| {
-                view! { <ins>{shown(c.now.clone())}</ins> }
-            });
+            // A value that names another record links to it.
+            let shown = move |v: String| {
+                let v = if v.is_empty() { "—".to_owned() } else { v };
+                match c.link.clone() {
+                    Some(href) => view! { <a href=href>{v}</a> }.into_any(),
+                    None => v.into_any(),
+                }
+            };
+            let was = shows_was.then(|| view! { <del>{shown(c.was.clone())}</del> });
+            let arrow = (shows_was && shows_now).then_some(" → ");
+            let now = shows_now.then(|| view! { <ins>{shown(c.now.clone())}</ins> });
             view! { <li><span class="field">{label_of::<R>(&c.field)}</span>": "{was}{arrow}{now}</li> }
         })
         .collect_view();

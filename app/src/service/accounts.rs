@@ -263,6 +263,7 @@ pub async fn load_session(
 
 pub async fn register(
     db: &Db,
+    by: &roster_core::db::By,
     settings: &AuthSettings,
     input: &RegisterInput,
     previous: Option<&Session>,
@@ -279,6 +280,7 @@ pub async fn register(
     let password_hash = hash_password(&account.password).await?;
     let user = db
         .create_user(
+            by,
             &NewUser {
                 username: account.username.as_str(),
                 email: account.email.as_str(),
