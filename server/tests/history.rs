@@ -289,3 +289,52 @@ async fn account_changes_are_noted_and_a_password_only_as_a_fact() {
         "the fact, never the password or its hash"
     );
 }
+
+#[tokio::test]
+async fn messages_and_settings_note_each_change() {
+    let app = spawn_app().await;
+    let response = app
+        .anonymous()
+        .post(app.url("/contact/"))
+        .header("origin", app.address.clone())
+        .form(&[
+            ("name", "Sam"),
+            ("email", "sam@example.com"),
+            ("subject", "Opening hours"),
+            ("message", "When are you open?"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let messages = app
+        .db
+        .list::<roster_core::domain::MessageList>(&Default::default())
+        .await
+        .unwrap();
+    let id = messages.rows[0].id;
+    let (status, _) = app.get_html(&format!("/messages/{id}/")).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get_html(&format!("/messages/{id}/")).await;
+    assert_eq!(status, 200, "opened twice, read once");
+    let delete = format!("/messages/{id}/delete/");
+    assert_eq!(app.post_form(&delete, &[]).await.status().as_u16(), 303);
+    let found = entries(&app, Kind::Message, id).await;
+    let actions: Vec<_> = found.iter().map(|e| e.action()).collect();
+    assert_eq!(
+        actions,
+        [
+            Some(Action::Deleted),
+            Some(Action::Edited),
+            Some(Action::Created)
+        ]
+    );
+    assert_eq!(found[2].who, None, "a visitor, not an account");
+    assert_eq!(found[1].changes()[0].now, "yes");
+
+    let response = app.post_form("/settings/", &[]).await;
+    assert_eq!(response.status().as_u16(), 303, "registration closed");
+    let found = entries(&app, Kind::Setting, 0).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].changes()[0].was, "yes");
+}

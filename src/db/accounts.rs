@@ -211,15 +211,28 @@ impl Db {
         Ok(setting_is_open(value.as_deref()))
     }
 
-    pub async fn set_registration_open(&self, open: bool) -> Result<(), DbError> {
+    pub async fn set_registration_open(&self, by: &By, open: bool) -> Result<(), DbError> {
         let value = if open { "true" } else { "false" };
-        self.execute(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[Arg::Text(OPEN_REGISTRATION.into()), Arg::Text(value.into())],
-        )
-        .await?;
-        Ok(())
+        write_tx!(self, tx => {
+            let was: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(OPEN_REGISTRATION)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let was = setting_is_open(was.as_deref());
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(OPEN_REGISTRATION)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+            if was != open {
+                let change = history::change("open", history::yes_no(was), history::yes_no(open));
+                let entry = history::entry(by, Action::Edited, Kind::Setting, 0, "Registration", &[change]);
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
+        })
     }
 }
 

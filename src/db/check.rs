@@ -177,10 +177,11 @@ impl Db {
             Kind::Course => "SELECT COUNT(*) FROM courses WHERE upper(code) = upper($1)",
             Kind::Message => "SELECT COUNT(*) FROM messages WHERE subject = $1",
             Kind::Account => "SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)",
-            Kind::Enrolment => {
-                return Err(DbError::Config(
-                    "enrolments carry no marker of their own".into(),
-                ))
+            Kind::Enrolment | Kind::Setting => {
+                return Err(DbError::Config(format!(
+                    "{} carry no marker of their own",
+                    kind.plural()
+                )))
             }
         };
         Ok(with_pool!(self, pool => {

@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::history::{self, By};
+use super::list::bind_args;
 use super::list::{Arg, ListSql};
 use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
-use crate::domain::{Kind, Message, MessageFilter, MessageList, MessageSort, NewMessage};
+use crate::domain::{Action, Kind, Message, MessageFilter, MessageList, MessageSort, NewMessage};
 
 impl Listed for MessageList {
     type Row = Message;
@@ -35,6 +37,7 @@ impl Db {
     /// `Ok(Err(secs))`, how long until the oldest of those leaves the window.
     pub async fn store_message(
         &self,
+        by: &By,
         new: &NewMessage,
         sender_key: &str,
         window_secs: i64,
@@ -68,18 +71,56 @@ impl Db {
             .bind(sender_key)
             .fetch_one(&mut *tx)
             .await?;
+            let changes = [
+                history::change("name", "", new.name.as_str()),
+                history::change("email", "", new.email.as_str()),
+                history::change("subject", "", new.subject.as_str()),
+                history::change("message", "", new.body.as_str()),
+            ];
+            let subject = new.subject.as_str();
+            let entry = history::entry(by, Action::Created, Kind::Message, id, subject, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             Ok(id)
         })
     }
 
+    /// Marks a message read (`now`: Unix seconds) or unread; a history
+    /// entry when that changes it. `NotFound` when there is none.
+    async fn set_read(&self, by: &By, id: i64, now: Option<i64>) -> Result<(), DbError> {
+        write_tx!(self, tx => {
+            let found: Option<(String, bool)> =
+                sqlx::query_as("SELECT subject, read_at IS NOT NULL FROM messages WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((subject, read)) = found else {
+                return Err(DbError::NotFound(Kind::Message));
+            };
+            if read != now.is_some() {
+                sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let change = history::change("read", history::yes_no(read), history::yes_no(!read));
+                let entry = history::entry(by, Action::Edited, Kind::Message, id, &subject, &[change]);
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
+        })
+    }
+
     /// A message, marked read as it is opened (`now`: Unix seconds).
-    pub async fn open_message(&self, id: i64, now: i64) -> Result<Option<Message>, DbError> {
-        self.execute(
-            "UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL",
-            &[Arg::Int(now), Arg::Int(id)],
-        )
-        .await?;
-        self.get_message(id).await
+    pub async fn open_message(
+        &self,
+        by: &By,
+        id: i64,
+        now: i64,
+    ) -> Result<Option<Message>, DbError> {
+        match self.set_read(by, id, Some(now)).await {
+            Err(DbError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+            Ok(()) => self.get_message(id).await,
+        }
     }
 
     pub async fn get_message(&self, id: i64) -> Result<Option<Message>, DbError> {
@@ -87,31 +128,26 @@ impl Db {
         self.first_as(sql, vec![Arg::Int(id)]).await
     }
 
-    pub async fn mark_unread(&self, id: i64) -> Result<(), DbError> {
-        let done = self
-            .execute(
-                "UPDATE messages SET read_at = NULL WHERE id = $1",
-                &[Arg::Int(id)],
-            )
-            .await?;
-        if done == 0 {
-            return Err(DbError::NotFound(Kind::Message));
-        }
-        Ok(())
+    pub async fn mark_unread(&self, by: &By, id: i64) -> Result<(), DbError> {
+        self.set_read(by, id, None).await
     }
 
-    pub async fn delete_message(&self, id: i64) -> Result<(), DbError> {
-        let done = write_tx!(self, tx => {
-            let done = sqlx::query("DELETE FROM messages WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            done
-        })?;
-        if done == 0 {
-            return Err(DbError::NotFound(Kind::Message));
-        }
-        Ok(())
+    pub async fn delete_message(&self, by: &By, id: i64) -> Result<(), DbError> {
+        let read = format!("SELECT {} FROM messages WHERE id = $1", MessageList::SELECT);
+        write_tx!(self, tx => {
+            let found = sqlx::query_as::<_, Message>(&read).bind(id).fetch_optional(&mut *tx).await?;
+            let Some(m) = found else {
+                return Err(DbError::NotFound(Kind::Message));
+            };
+            sqlx::query("DELETE FROM messages WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            let changes = [
+                history::change("name", m.name, ""),
+                history::change("email", m.email, ""),
+                history::change("subject", m.subject.clone(), ""),
+                history::change("message", m.body, ""),
+            ];
+            let entry = history::entry(by, Action::Deleted, Kind::Message, id, &m.subject, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+        })
     }
 }

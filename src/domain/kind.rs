@@ -12,6 +12,8 @@ pub enum Kind {
     Enrolment,
     Account,
     Message,
+    /// An operator's setting (registration open or closed).
+    Setting,
 }
 
 impl Kind {
@@ -26,6 +28,7 @@ impl Kind {
             Kind::Enrolment => "enrolment",
             Kind::Account => "account",
             Kind::Message => "message",
+            Kind::Setting => "setting",
         }
     }
 
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Enrolment => "enrolments",
             Kind::Account => "accounts",
             Kind::Message => "messages",
+            Kind::Setting => "settings",
         }
     }
 

@@ -241,7 +241,7 @@ impl FormAction for SaveSettings {
             ));
         }
         let open = input.parse().map_err(AppError::Invalid)?;
-        ctx.db.set_registration_open(open).await?;
+        ctx.db.set_registration_open(&ctx.by(), open).await?;
         tracing::info!(admin = admin.id, open, "registration setting changed");
         Ok(())
     }

@@ -35,7 +35,7 @@ pub async fn open_message(id: i64) -> Result<Option<Message>, AppError> {
         ctx.actor.require_admin()?;
         Ok(ctx
             .db
-            .open_message(id, crate::service::accounts::now())
+            .open_message(&ctx.by(), id, crate::service::accounts::now())
             .await?)
     })
     .await
@@ -84,7 +84,13 @@ impl FormAction for SendMessage {
             crate::service::accounts::hashed_key(&format!("contact:{}", ctx.actor.client.addr));
         match ctx
             .db
-            .store_message(&new, &key, MESSAGE_WINDOW_SECS, MESSAGES_PER_WINDOW)
+            .store_message(
+                &ctx.by(),
+                &new,
+                &key,
+                MESSAGE_WINDOW_SECS,
+                MESSAGES_PER_WINDOW,
+            )
             .await?
         {
             Ok(id) => {
@@ -124,7 +130,7 @@ impl FormAction for MarkUnread {
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, id: i64, _: NoFields) -> Result<(), AppError> {
         let admin = ctx.actor.require_admin()?.id;
-        ctx.db.mark_unread(id).await?;
+        ctx.db.mark_unread(&ctx.by(), id).await?;
         tracing::info!(admin, message = id, "message marked unread");
         Ok(())
     }
@@ -155,7 +161,7 @@ impl FormAction for DeleteMessage {
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, id: i64, _: NoFields) -> Result<(), AppError> {
         let admin = ctx.actor.require_admin()?.id;
-        ctx.db.delete_message(id).await?;
+        ctx.db.delete_message(&ctx.by(), id).await?;
         tracing::info!(admin, message = id, "message deleted");
         Ok(())
     }
