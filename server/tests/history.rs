@@ -338,3 +338,66 @@ async fn messages_and_settings_note_each_change() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].changes()[0].was, "yes");
 }
+
+#[tokio::test]
+async fn an_earlier_version_is_restored_as_an_edit_and_a_stale_or_refused_one_changes_nothing() {
+    use roster_core::domain::Student;
+    let app = spawn_app().await;
+    let ada = create_student(&app, "Lovelace").await;
+    let edit = format!("/{ada}/edit/");
+    let mut form = student_form("Ada", "Lovelace", "ada@new.example");
+    form.push(("version", "1"));
+    assert_eq!(app.post_form(&edit, &form).await.status().as_u16(), 303);
+    let mut form = student_form("Augusta", "Lovelace", "ada@new.example");
+    form.push(("version", "2"));
+    assert_eq!(app.post_form(&edit, &form).await.status().as_u16(), 303);
+    let found = entries(&app, Kind::Student, ada).await;
+    let (created, emailed) = (found[2].id.to_string(), found[1].id.to_string());
+
+    let history = format!("/{ada}/history/");
+    let (_, html) = app.get_html(&history).await;
+    assert_eq!(
+        html.matches("Restore this version").count(),
+        2,
+        "all but the current one"
+    );
+    // Opened at version 2, restored after a save: refused, nothing changes.
+    let stale = [("entry", created.as_str()), ("version", "2")];
+    assert_eq!(app.post_form(&history, &stale).await.status().as_u16(), 409);
+    assert_eq!(
+        app.db.get::<Student>(ada).await.unwrap().unwrap().version,
+        3
+    );
+
+    let restore = [("entry", created.as_str()), ("version", "3")];
+    let response = app.post_form(&history, &restore).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(common::location(&response), format!("/{ada}/?restored=1"));
+    let student = app.db.get::<Student>(ada).await.unwrap().unwrap();
+    assert_eq!(
+        (student.firstname.as_str(), student.email.as_str()),
+        ("Ada", "Lovelace@example.com")
+    );
+    let found = entries(&app, Kind::Student, ada).await;
+    assert_eq!(found[0].action(), Some(Action::Restored));
+    assert_eq!(found[0].changes().len(), 2, "first name and email back");
+
+    // The email of that version is someone else's now: refused at once.
+    let response = app
+        .post_form("/create/", &student_form("Ben", "Ray", "ada@new.example"))
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let taken = [("entry", emailed.as_str()), ("version", "4")];
+    let response = app.post_form(&history, &taken).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Another student already uses this email address."),
+        "{html}"
+    );
+    let student = app.db.get::<Student>(ada).await.unwrap().unwrap();
+    assert_eq!(
+        (student.email.as_str(), student.version),
+        ("Lovelace@example.com", 4)
+    );
+}

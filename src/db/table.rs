@@ -230,7 +230,7 @@ impl Db {
 
     /// Adds a record, and its history entry.
     pub async fn create<T: Table>(&self, by: &By, new: &Valid<T>) -> Result<T, DbError> {
-        self.save::<T>(by, None, new).await
+        self.save::<T>(by, Action::Created, None, new).await
     }
 
     /// Replaces a record's written columns if it is still at `version`
@@ -243,12 +243,60 @@ impl Db {
         version: i64,
         new: &Valid<T>,
     ) -> Result<T, DbError> {
-        self.save::<T>(by, Some((id, version)), new).await
+        self.save::<T>(by, Action::Edited, Some((id, version)), new)
+            .await
+    }
+
+    /// Puts an earlier version's values back ([`Db::version_at`]): an edit
+    /// like any other (refused when stale, rules checked), noted as a
+    /// restore.
+    pub async fn restore_version<T: Table>(
+        &self,
+        by: &By,
+        id: i64,
+        version: i64,
+        new: &Valid<T>,
+    ) -> Result<T, DbError> {
+        self.save::<T>(by, Action::Restored, Some((id, version)), new)
+            .await
+    }
+
+    /// Record `id`'s form values as they were just after history entry
+    /// `entry`: its values now, with each later change undone. `None` when
+    /// the record or the entry (of this record) is not there.
+    pub async fn version_at<T: Table>(
+        &self,
+        id: i64,
+        entry: i64,
+    ) -> Result<Option<Vec<(String, String)>>, DbError> {
+        let Some(record) = self.get::<T>(id).await? else {
+            return Ok(None);
+        };
+        let sql = "SELECT id, changes FROM history WHERE kind = $1 AND record_id = $2 \
+                   AND id >= $3 ORDER BY id DESC";
+        let args = vec![Arg::text(T::KIND.noun()), Arg::Int(id), Arg::Int(entry)];
+        let later: Vec<(i64, String)> = self.all_as(sql.into(), args).await?;
+        if later.last().map(|(found, _)| *found) != Some(entry) {
+            return Ok(None);
+        }
+        let mut fields = to_fields(&record.to_input());
+        for (_, changes) in &later[..later.len() - 1] {
+            let changes: Vec<crate::domain::Change> =
+                serde_json::from_str(changes).unwrap_or_default();
+            for change in changes {
+                if let Some((_, value)) = fields.iter_mut().find(|(name, _)| *name == change.field)
+                {
+                    *value = change.was;
+                }
+            }
+        }
+        Ok(Some(fields))
     }
 
     async fn save<T: Table>(
         &self,
         by: &By,
+        action: Action,
         at: Option<(i64, i64)>,
         new: &Valid<T>,
     ) -> Result<T, DbError> {
@@ -286,7 +334,6 @@ impl Db {
             let record = sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?;
             let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
             let changes = field_changes(&was, &to_fields(&record.to_input()));
-            let action = if id.is_some() { Action::Edited } else { Action::Created };
             let entry = history::entry(by, action, T::KIND, saved, &record.title(), &changes);
             bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             record

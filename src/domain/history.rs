@@ -21,10 +21,12 @@ pub enum Action {
     CommentDeleted,
     /// The fact only: never a password or its hash.
     PasswordChanged,
+    /// An earlier version put back.
+    Restored,
 }
 
 impl Action {
-    const ALL: [Action; 9] = [
+    const ALL: [Action; 10] = [
         Action::Created,
         Action::Edited,
         Action::Deleted,
@@ -34,6 +36,7 @@ impl Action {
         Action::Commented,
         Action::CommentDeleted,
         Action::PasswordChanged,
+        Action::Restored,
     ];
 
     /// As stored.
@@ -48,6 +51,7 @@ impl Action {
             Action::Commented => "commented",
             Action::CommentDeleted => "comment deleted",
             Action::PasswordChanged => "password changed",
+            Action::Restored => "restored",
         }
     }
 
@@ -67,12 +71,18 @@ impl Action {
             Action::Commented => "Comment added",
             Action::CommentDeleted => "Comment deleted",
             Action::PasswordChanged => "Password changed",
+            Action::Restored => "Earlier version restored",
         }
     }
 
     /// Whether the entry shows values as they were (and are, for [`Action::shows_now`]).
     pub fn shows_was(self) -> bool {
         !matches!(self, Action::Created | Action::Enrolled | Action::Commented)
+    }
+
+    /// Whether the record as it was after this change can be put back.
+    pub fn restorable(self) -> bool {
+        matches!(self, Action::Created | Action::Edited | Action::Restored)
     }
 
     pub fn shows_now(self) -> bool {
@@ -107,6 +117,32 @@ impl HistoryEntry {
 
     pub fn changes(&self) -> Vec<Change> {
         serde_json::from_str(&self.changes).unwrap_or_default()
+    }
+}
+
+/// "Restore this version" on an entry of a record's history: the entry, and
+/// the record's version when the page was opened (a stale one is refused).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestoreInput {
+    pub entry: String,
+    pub version: String,
+}
+
+impl super::FormInput for RestoreInput {
+    /// (the entry, the version).
+    type Valid = (i64, i64);
+
+    fn version(&self) -> Option<&str> {
+        Some(&self.version)
+    }
+
+    fn parse(&self) -> Result<(i64, i64), super::FieldErrors> {
+        let refused = |e: String| super::FieldErrors::single("version", e);
+        let version = super::parse_version(&self.version).map_err(refused)?;
+        let entry = super::list::id_param(Some(self.entry.clone()))
+            .ok_or_else(|| refused("This form names no version to restore.".into()))?;
+        Ok((entry, version))
     }
 }
 

@@ -17,6 +17,7 @@ crate::record_api!(Course, CourseInput,
     create: create_course / CreateCourse = "courses/create",
     update: update_course / UpdateCourse = "courses/update",
     delete: delete_course / DeleteCourse = "courses/delete",
+    restore: restore_course / RestoreCourse = "courses/restore",
     list: list_courses / ListCourses = "courses/list" for CourseList,
 );
 

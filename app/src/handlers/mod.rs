@@ -19,6 +19,7 @@ crate::record_api!(Handler, HandlerInput,
     create: create_handler / CreateHandler = "handlers/create",
     update: update_handler / UpdateHandler = "handlers/update",
     delete: delete_handler / DeleteHandler = "handlers/delete",
+    restore: restore_handler / RestoreHandler = "handlers/restore",
     list: list_handlers / ListHandlers = "handlers/list" for HandlerList,
 );
 

@@ -19,6 +19,7 @@ crate::record_api!(Pet, PetInput,
     create: create_pet / CreatePet = "pets/create",
     update: update_pet / UpdatePet = "pets/update",
     delete: delete_pet / DeletePet = "pets/delete",
+    restore: restore_pet / RestorePet = "pets/restore",
 );
 
 #[leptos::server(prefix = "/api", endpoint = "pets/list")]

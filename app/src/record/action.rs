@@ -75,6 +75,13 @@ pub trait FormAction: 'static {
         Self::ROUTE.fill(&ids.to_path())
     }
 
+    /// Whether a refused submission belongs to the form showing `shown`
+    /// (a page with one form per row shows a refusal at its own row only).
+    fn same_form(submitted: &Self::Input, shown: &Self::Input) -> bool {
+        let _ = (submitted, shown);
+        true
+    }
+
     /// What a refused form shows again (never a password).
     fn keep(input: &Self::Input) -> Self::Input {
         input.clone()

@@ -5,7 +5,7 @@
 
 use std::marker::PhantomData;
 
-use roster_core::domain::DeleteInput;
+use roster_core::domain::{DeleteInput, RestoreInput};
 
 use super::action::FormAction;
 use super::view::RecordView;
@@ -19,6 +19,9 @@ pub struct Edit<R>(PhantomData<R>);
 /// Deletes a record of type `R` that is still at the version confirmed;
 /// answers its title (for the notice that says so).
 pub struct Delete<R>(PhantomData<R>);
+/// Puts back a record of type `R` as it was after an entry of its history
+/// (posted to its history page); answers its id.
+pub struct RestoreVersion<R>(PhantomData<R>);
 
 impl<R: RecordView> FormAction for Create<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::CREATE;
@@ -137,6 +140,76 @@ impl<R: RecordView> FormAction for Delete<R> {
     }
 }
 
+impl<R: RecordView> FormAction for RestoreVersion<R> {
+    const ROUTE: roster_core::domain::urls::Pattern = R::HISTORY;
+    type Ids = i64;
+    type Input = RestoreInput;
+    type Output = i64;
+    type Call = R::RestoreCall;
+
+    fn call(id: i64, input: RestoreInput) -> R::RestoreCall {
+        R::restore_call(id, input)
+    }
+
+    fn next(id: &i64, _: &i64) -> String {
+        format!("{}?restored=1", R::PAGE.fill(&[*id]))
+    }
+
+    /// Each entry has its form: a refused one shows its message only.
+    fn same_form(submitted: &RestoreInput, shown: &RestoreInput) -> bool {
+        submitted.entry == shown.entry
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn run(ctx: &crate::service::Ctx, id: i64, input: RestoreInput) -> Result<i64, AppError> {
+        use roster_core::domain::{from_fields, FormInput};
+        let user = ctx.actor.require_user()?.id;
+        let (entry, version) = input
+            .parse()
+            .map_err(|e| AppError::Refused(e.get("version").unwrap_or_default().to_owned()))?;
+        let Some(mut fields) = ctx.db.version_at::<R>(id, entry).await? else {
+            return Err(AppError::NotFound(R::KIND));
+        };
+        fields.retain(|(name, _)| name != "version");
+        fields.push(("version".into(), version.to_string()));
+        let values: R::Input = from_fields(fields);
+        // A value the rules refuse now (an email taken since) is named with
+        // its field's label: this page shows no fields.
+        let valid = values
+            .parse()
+            .map_err(|errors| refused_fields::<R>(&errors))?;
+        match ctx
+            .db
+            .restore_version::<R>(&ctx.by(), id, version, &valid)
+            .await
+        {
+            Ok(_) => {
+                tracing::info!(kind = R::KIND.noun(), id, entry, user, "version restored");
+                Ok(id)
+            }
+            Err(e) => Err(
+                match crate::service::conflict(e, || ctx.db.get::<R>(id)).await {
+                    AppError::Invalid(errors) => refused_fields::<R>(&errors),
+                    other => other,
+                },
+            ),
+        }
+    }
+}
+
+/// Field errors as one refusal that names each field by its label.
+#[cfg(feature = "ssr")]
+fn refused_fields<R: RecordView>(errors: &roster_core::domain::FieldErrors) -> AppError {
+    let named: Vec<String> = R::FIELDS
+        .iter()
+        .filter_map(|f| errors.get(f.name).map(|e| format!("{}: {e}", f.label)))
+        .collect();
+    AppError::Refused(format!(
+        "This version cannot be restored now. {}",
+        named.join(" ")
+    ))
+}
+
 /// The server functions of a record type: get, create, update, delete, each
 /// a thin call into the shared actions, and (for a list without extras
 /// around its rows) the list.
@@ -146,7 +219,8 @@ macro_rules! record_api {
         get: $get:ident / $Get:ident = $get_url:literal,
         create: $create:ident / $Create:ident = $create_url:literal,
         update: $update:ident / $Update:ident = $update_url:literal,
-        delete: $delete:ident / $Delete:ident = $delete_url:literal
+        delete: $delete:ident / $Delete:ident = $delete_url:literal,
+        restore: $restore:ident / $Restore:ident = $restore_url:literal
         $(, list: $list:ident / $List:ident = $list_url:literal for $listing:ty)? $(,)?
     ) => {
         $($crate::list_api!($list / $List = $list_url for $listing);)?
@@ -177,8 +251,18 @@ macro_rules! record_api {
             $crate::record::action::serve::<$crate::record::crud::Delete<$record>>(id, input).await
         }
 
+        #[leptos::server(name = $Restore, prefix = "/api", endpoint = $restore_url)]
+        pub async fn $restore(
+            id: i64,
+            input: roster_core::domain::RestoreInput,
+        ) -> Result<i64, $crate::error::AppError> {
+            $crate::record::action::serve::<$crate::record::crud::RestoreVersion<$record>>(id, input)
+                .await
+        }
+
         impl $crate::record::view::Calls for $record {
             type CreateCall = $Create;
+            type RestoreCall = $Restore;
             type EditCall = $Update;
             type DeleteCall = $Delete;
 
@@ -190,6 +274,9 @@ macro_rules! record_api {
             }
             fn delete_call(id: i64, input: roster_core::domain::DeleteInput) -> $Delete {
                 $Delete { id, input }
+            }
+            fn restore_call(id: i64, input: roster_core::domain::RestoreInput) -> $Restore {
+                $Restore { id, input }
             }
             fn fetch(
                 id: i64,

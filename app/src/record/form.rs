@@ -348,7 +348,8 @@ pub struct FormConfig<A: FormAction> {
 /// off); with the wasm loaded, submitting checks the input with the same
 /// rules as the server and calls `A`'s server function without a reload.
 pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
-    let submitted = submitted_form::<A::Input>();
+    let submitted =
+        submitted_form::<A::Input>().filter(|state| A::same_form(&state.input, &config.initial));
     let values = submitted
         .as_ref()
         .map(|s| to_fields(&s.input))

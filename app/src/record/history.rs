@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use roster_core::domain::list::with_query;
-use roster_core::domain::{Action, HistoryEntry, Kind, Page};
+use roster_core::domain::{Action, HistoryEntry, Kind, Page, RestoreInput};
 
+use super::crud::RestoreVersion;
+use super::form::{action_form, FieldSpec, FormConfig, Then};
 use super::page::{failed, missing, route_id};
 use super::view::RecordView;
 use crate::error::AppError;
@@ -50,15 +52,16 @@ pub fn history_page<R: RecordView>() -> impl IntoView {
             let Some(id) = id else { return Ok(None) };
             let record = R::fetch(id).await?;
             let entries = record_history(R::KIND, id, page).await?;
-            Ok::<_, AppError>(Some((id, page, record.map(|r| r.title()), entries)))
+            let record = record.map(|r| (r.title(), r.version()));
+            Ok::<_, AppError>(Some((id, page, record, entries)))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(Some((id, page, title, entries))) if title.is_some() || entries.total > 0 => {
-                        history_view::<R>(id, page, title, entries)
+                    Ok(Some((id, page, record, entries))) if record.is_some() || entries.total > 0 => {
+                        history_view::<R>(id, page, record, entries)
                     }
                     Ok(_) => missing(R::KIND, R::LIST),
                     Err(e) => failed(e),
@@ -71,12 +74,15 @@ pub fn history_page<R: RecordView>() -> impl IntoView {
 fn history_view<R: RecordView>(
     id: i64,
     page: u32,
-    title: Option<String>,
+    record: Option<(String, i64)>,
     entries: Page<HistoryEntry>,
 ) -> AnyView {
-    let title = title
+    let title = record
+        .as_ref()
+        .map(|(title, _)| title.clone())
         .or_else(|| entries.rows.first().map(|e| e.title.clone()))
         .unwrap_or_default();
+    let version = record.map(|(_, version)| version);
     let empty = entries.total == 0;
     let here = R::HISTORY.fill(&[id]);
     let pages = entries.total.div_euclid(i64::from(PER_PAGE)) + 1;
@@ -89,7 +95,17 @@ fn history_view<R: RecordView>(
     };
     let newer = (page > 1).then(|| link(page - 1, "Newer changes"));
     let older = (i64::from(page) < pages).then(|| link(page + 1, "Older changes"));
-    let rows = entries.rows.into_iter().map(entry_view::<R>).collect_view();
+    // Every version but the current one (the newest entry) can be put back.
+    let rows = entries
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(n, entry)| {
+            let current = page == 1 && n == 0;
+            let restore = version.filter(|_| !current).map(|version| (id, version));
+            entry_view::<R>(entry, restore)
+        })
+        .collect_view();
     view! {
         <Title text=format!("History of {title}")/>
         <h1>"History of "{title}</h1>
@@ -116,8 +132,31 @@ fn label_of<R: RecordView>(name: &str) -> String {
         )
 }
 
-fn entry_view<R: RecordView>(entry: HistoryEntry) -> impl IntoView {
+const RESTORE_FIELDS: &[FieldSpec] = &[FieldSpec::hidden("entry"), FieldSpec::hidden("version")];
+
+/// An entry; with `restore` (the record's id and current version), a form
+/// that puts the record back as it was after this change.
+fn entry_view<R: RecordView>(entry: HistoryEntry, restore: Option<(i64, i64)>) -> impl IntoView {
     let action = entry.action();
+    let restore = restore
+        .filter(|_| action.is_some_and(Action::restorable))
+        .map(|(id, version)| {
+            action_form::<RestoreVersion<R>>(FormConfig {
+                ids: id,
+                initial: RestoreInput {
+                    entry: entry.id.to_string(),
+                    version: version.to_string(),
+                },
+                fields: RESTORE_FIELDS,
+                submit: "Restore this version".into(),
+                pending: "Restoring…".into(),
+                cancel: None,
+                class: "restore",
+                id_prefix: "",
+                then: Then::Navigate,
+                confirm: Some("Put the record back as it was after this change?".into()),
+            })
+        });
     let (shows_was, shows_now) = action.map_or((true, true), |a| (a.shows_was(), a.shows_now()));
     let changes = entry
         .changes()
@@ -146,6 +185,7 @@ fn entry_view<R: RecordView>(entry: HistoryEntry) -> impl IntoView {
                 {entry.who.unwrap_or_else(|| "Roster (command line)".into())}
             </p>
             <ul class="changes">{changes}</ul>
+            {restore}
         </li>
     }
 }

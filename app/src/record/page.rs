@@ -115,6 +115,8 @@ pub fn detail_page<R: RecordView>() -> impl IntoView {
                 Some("Added.")
             } else if q.get_str("updated").is_some() {
                 Some("Changes saved.")
+            } else if q.get_str("restored").is_some() {
+                Some("Earlier version restored.")
             } else {
                 None
             }

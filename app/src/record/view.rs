@@ -19,10 +19,12 @@ pub trait Calls: Record {
     type CreateCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
     type EditCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
     type DeleteCall: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static;
+    type RestoreCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
 
     fn create_call(input: Self::Input) -> Self::CreateCall;
     fn edit_call(id: i64, input: Self::Input) -> Self::EditCall;
     fn delete_call(id: i64, input: DeleteInput) -> Self::DeleteCall;
+    fn restore_call(id: i64, input: roster_core::domain::RestoreInput) -> Self::RestoreCall;
     /// The record (`Ok(None)`: there is none).
     fn fetch(id: i64) -> impl Future<Output = Result<Option<Self>, AppError>> + Send + 'static;
 }

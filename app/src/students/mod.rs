@@ -16,6 +16,7 @@ crate::record_api!(Student, StudentInput,
     create: create_student / CreateStudent = "students/create",
     update: update_student / UpdateStudent = "students/update",
     delete: delete_student / DeleteStudent = "students/delete",
+    restore: restore_student / RestoreStudent = "students/restore",
     list: list_students / ListStudents = "students/list" for StudentList,
 );
 

@@ -24,7 +24,7 @@ use leptos::prelude::provide_context;
 use roster_app::error::AppError;
 use roster_app::form_state::FormState;
 use roster_app::record::action::{FormAction, Ids};
-use roster_app::record::crud::{Create, Delete, Edit};
+use roster_app::record::crud::{Create, Delete, Edit, RestoreVersion};
 use roster_app::record::page::RecordView;
 use roster_app::service::accounts::{ClientInfo, Session};
 use roster_app::service::{Actor, Ctx};
@@ -59,6 +59,7 @@ fn action<A: FormAction>(router: Router<AppState>) -> Router<AppState> {
 fn record<R: RecordView>(router: Router<AppState>) -> Router<AppState> {
     let router = action::<Create<R>>(router);
     let router = action::<Edit<R>>(router);
+    let router = action::<RestoreVersion<R>>(router);
     action::<Delete<R>>(router)
 }
 
