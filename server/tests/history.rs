@@ -43,6 +43,12 @@ async fn edits_show_each_changed_field_before_and_after_with_who_and_when() {
         .any(|c| c.field == "email" && c.was.is_empty() && c.now == "ann@example.com"));
     assert_eq!(found[0].title, "Ann <Smith-Jones>");
     assert!(found[0].who.is_some(), "the signed-in account");
+    // What the load tests look entries up by: a value a change put in.
+    let marked = |marker: &'static str| app.db.count_history_marked(Kind::Handler, marker);
+    assert_eq!(marked("Ann Smith").await.unwrap(), 1);
+    assert_eq!(marked("Ann <Smith-Jones>").await.unwrap(), 1);
+    assert_eq!(marked("Ann").await.unwrap(), 0, "whole values only");
+    assert_eq!(marked("%").await.unwrap(), 0, "wildcards taken literally");
 
     let (status, html) = app.get_html(&format!("/handlers/{id}/")).await;
     assert_eq!(status, 200);

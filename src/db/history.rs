@@ -130,6 +130,22 @@ const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
      LEFT JOIN user_details d ON d.user_id = h.account_id";
 
 impl Db {
+    /// How many entries of records of `kind` put `marker` in as a value (a
+    /// created student's email, a comment's text): for runs that check
+    /// that every acknowledged write left its entry. Reads every entry.
+    pub async fn count_history_marked(&self, kind: Kind, marker: &str) -> Result<i64, DbError> {
+        let value = serde_json::to_string(marker).unwrap_or_default();
+        let pattern = format!(
+            "%{}",
+            super::list::prefix_pattern(&format!("\"now\":{value}"))
+        );
+        let sql = "SELECT COUNT(*) FROM history WHERE kind = $1 AND changes LIKE $2 ESCAPE '\\'";
+        let row: Option<(i64,)> = self
+            .first_as(sql.into(), vec![Arg::text(kind.noun()), Arg::Text(pattern)])
+            .await?;
+        Ok(row.map_or(0, |(n,)| n))
+    }
+
     /// A page of record `id`'s history (of type `kind`), newest first, with
     /// how many entries it has.
     pub async fn history(

@@ -235,30 +235,16 @@ impl Db {
 
     /// Replaces a record's written columns if it is still at `version`
     /// (`Stale` if it changed since, `NotFound` if it is gone), with a
-    /// history entry of each field changed.
+    /// history entry of each field changed, noted as `action`: an edit, or
+    /// an earlier version put back (see [`Db::version_at`]).
     pub async fn update<T: Table>(
         &self,
         by: &By,
-        id: i64,
-        version: i64,
+        action: Action,
+        (id, version): (i64, i64),
         new: &Valid<T>,
     ) -> Result<T, DbError> {
-        self.save::<T>(by, Action::Edited, Some((id, version)), new)
-            .await
-    }
-
-    /// Puts an earlier version's values back ([`Db::version_at`]): an edit
-    /// like any other (refused when stale, rules checked), noted as a
-    /// restore.
-    pub async fn restore_version<T: Table>(
-        &self,
-        by: &By,
-        id: i64,
-        version: i64,
-        new: &Valid<T>,
-    ) -> Result<T, DbError> {
-        self.save::<T>(by, Action::Restored, Some((id, version)), new)
-            .await
+        self.save::<T>(by, action, Some((id, version)), new).await
     }
 
     /// Record `id`'s form values as they were just after history entry

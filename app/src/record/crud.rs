@@ -71,7 +71,12 @@ impl<R: RecordView> FormAction for Edit<R> {
         let valid = input.parse().map_err(AppError::Invalid)?;
         let version =
             parse_version(input.version().unwrap_or_default()).map_err(AppError::Refused)?;
-        match ctx.db.update::<R>(&ctx.by(), id, version, &valid).await {
+        let edit = roster_core::domain::Action::Edited;
+        match ctx
+            .db
+            .update::<R>(&ctx.by(), edit, (id, version), &valid)
+            .await
+        {
             Ok(record) => {
                 tracing::info!(kind = R::KIND.noun(), id, user, "updated");
                 Ok(record.id())
@@ -178,9 +183,10 @@ impl<R: RecordView> FormAction for RestoreVersion<R> {
         let valid = values
             .parse()
             .map_err(|errors| refused_fields::<R>(&errors))?;
+        let restore = roster_core::domain::Action::Restored;
         match ctx
             .db
-            .restore_version::<R>(&ctx.by(), id, version, &valid)
+            .update::<R>(&ctx.by(), restore, (id, version), &valid)
             .await
         {
             Ok(_) => {

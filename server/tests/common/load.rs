@@ -685,8 +685,8 @@ async fn run_shared(targets: Vec<Target>, plan: Plan, shared: Arc<Shared>) -> Re
     report
 }
 
-/// The acknowledged records that are not in the database: each as
-/// "kind marker". Empty when nothing was lost.
+/// The acknowledged records that are not in the database, or have no
+/// history entry: each as "kind marker …". Empty when nothing was lost.
 pub async fn missing(db: &roster_core::db::Db, report: &Report) -> Vec<String> {
     use roster_core::domain::Kind;
     let mut lost = Vec::new();
@@ -703,6 +703,22 @@ pub async fn missing(db: &roster_core::db::Db, report: &Report) -> Vec<String> {
             .expect("look a record up");
         if found != 1 {
             lost.push(format!("{} {} (found {found})", ack.kind, ack.marker));
+        }
+    }
+    // Every acknowledged write left its history entry (a comment's is its
+    // pet's), kept or deleted since.
+    for ack in &report.acks {
+        let noted = match ack.kind {
+            "student" => Kind::Student,
+            "handler" => Kind::Handler,
+            _ => Kind::Pet,
+        };
+        let entries = db
+            .count_history_marked(noted, &ack.marker)
+            .await
+            .expect("look an entry up");
+        if entries == 0 {
+            lost.push(format!("{} {} has no history entry", ack.kind, ack.marker));
         }
     }
     lost
