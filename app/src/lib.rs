@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod activity;
 pub mod auth;
 pub mod comments;
 mod components;
@@ -34,6 +35,7 @@ use leptos_router::SsrMode;
 use roster_core::domain::NoFields;
 
 use accounts::{AccountPage, LoginPage, RegisterPage, SettingsPage, UsersPage};
+use activity::ActivityPage;
 use components::nav::Nav;
 use messages::{ContactPage, MessagePage, MessagesPage, ThanksPage};
 use pages::about::AboutPage;
@@ -154,6 +156,7 @@ pub fn App() -> impl IntoView {
                         <RefusedNotice/>
                         <Routes fallback=NotFound>
                             <Route path=RoutePath(urls::ACCOUNT) view=AccountPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::ACTIVITY) view=ActivityPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::USERS) view=UsersPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::CONTACT) view=ContactPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::CONTACT_THANKS) view=ThanksPage ssr=SsrMode::Async/>

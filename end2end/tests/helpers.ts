@@ -85,6 +85,7 @@ export const SIGNED_IN_PAGES = [
   "/pets/1/history/",
   "/account/",
   "/users/",
+  "/activity/",
   "/messages/",
   "/settings/",
   "/about/",

@@ -407,3 +407,63 @@ async fn an_earlier_version_is_restored_as_an_edit_and_a_stale_or_refused_one_ch
         ("Lovelace@example.com", 4)
     );
 }
+
+#[tokio::test]
+async fn the_activity_log_shows_every_change_to_administrators_filtered_at_will() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann Smith").await;
+    let rex = app.create_pet("Rex", "Dog", handler).await;
+    let edit = format!("/handlers/{handler}/edit/");
+    let response = app
+        .post_form(&edit, &[("name", "Ann Jones"), ("version", "1")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    let (status, html) = app.get_html("/activity/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(
+        "<a href=\"/handlers/{handler}/history/\">Ann Jones</a>"
+    )));
+    assert!(html.contains(&format!("<a href=\"/pets/{rex}/history/\">Rex</a>")));
+    assert!(
+        html.contains("4 changes"),
+        "the test's account, two creates and an edit"
+    );
+    let shows = |html: &str| (html.contains(">Rex</a>"), html.contains(">Ann Jones</a>"));
+    let (_, html) = app.get_html("/activity/?kind=pet").await;
+    assert_eq!(shows(&html), (true, false), "by record type");
+    let (_, html) = app.get_html("/activity/?action=edited").await;
+    assert_eq!(shows(&html), (false, true), "by action");
+    let (_, html) = app.get_html("/activity/?to=2000-01-01").await;
+    assert_eq!(shows(&html), (false, false), "by day");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let today = roster_core::domain::Date::of(roster_core::domain::Timestamp::from_micros(
+        now.as_micros() as i64,
+    ));
+    let (_, html) = app
+        .get_html(&format!("/activity/?from={today}&to={today}"))
+        .await;
+    assert_eq!(shows(&html), (true, true), "today, both ends included");
+    let admin = app.db.user_id(common::ADMIN).await.unwrap().unwrap();
+    let (_, html) = app.get_html(&format!("/activity/?account={admin}")).await;
+    assert_eq!(shows(&html), (true, true), "by account");
+    let (_, html) = app
+        .get_html(&format!("/activity/?account={}", admin + 1))
+        .await;
+    assert_eq!(shows(&html), (false, false));
+
+    let response = app
+        .register("dora", "dora@example.com", "a long enough password")
+        .await;
+    let dora = app.client_with_cookie(&common::session_cookie(&response).unwrap());
+    let response = app.get_as(&dora, "/activity/").await;
+    assert_eq!(response.status().as_u16(), 403, "administrators only");
+    let response = app.get_as(&app.anonymous(), "/activity/").await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "signed out: to the sign-in"
+    );
+}

@@ -2,8 +2,11 @@
 //! transaction (see `table.rs`), read a page at a time per record.
 
 use super::list::{Arg, ListSql};
-use super::{Db, DbError};
-use crate::domain::{urls, Action, Change, Enrolment, HistoryEntry, Kind, Page};
+use super::{Backend, Db, DbError, Listed};
+use crate::domain::{
+    urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Enrolment, HistoryEntry,
+    Kind, Page,
+};
 
 /// Who made a change, and the request it came with: what the history
 /// records beside the change itself. Never a secret: an account's id and
@@ -124,8 +127,8 @@ pub(crate) fn yes_no(flag: bool) -> &'static str {
     }
 }
 
-const SELECT: &str = "h.id, h.at, COALESCE(d.display_name, u.username) AS who, h.action, \
-     h.title, h.changes";
+const SELECT: &str = "h.id, h.at, h.kind, h.record_id, h.account_id, \
+     COALESCE(d.display_name, u.username) AS who, h.action, h.title, h.changes";
 const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
      LEFT JOIN user_details d ON d.user_id = h.account_id";
 
@@ -161,5 +164,46 @@ impl Db {
         sql.filter("h.kind = ?", Arg::text(kind.noun()));
         sql.filter("h.record_id = ?", Arg::Int(id));
         sql.fetch(self, per_page, offset).await
+    }
+}
+
+impl Listed for ActivityList {
+    type Row = HistoryEntry;
+    const SELECT: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "history h";
+
+    fn order(sort: ActivitySort, _: Backend) -> &'static str {
+        match sort {
+            ActivitySort::Newest => "h.id DESC",
+            ActivitySort::Oldest => "h.id ASC",
+        }
+    }
+
+    fn filter(filter: &ActivityFilter, sql: &mut ListSql) {
+        if let Some(account) = filter.account {
+            sql.filter("h.account_id = ?", Arg::Int(account));
+        }
+        if let Some(kind) = filter.kind {
+            sql.filter("h.kind = ?", Arg::text(kind.noun()));
+        }
+        if let Some(action) = filter.action {
+            sql.filter("h.action = ?", Arg::text(action.as_str()));
+        }
+        // Days in UTC, both ends included. SQLite keeps `at` as ISO text,
+        // which orders like the time it names.
+        let (from, to) = match sql.backend() {
+            Backend::Sqlite => ("h.at >= ?", "h.at < date(?, '+1 day')"),
+            Backend::Postgres => (
+                "h.at >= (CAST(? AS DATE)::timestamp AT TIME ZONE 'UTC')",
+                "h.at < ((CAST(? AS DATE) + 1)::timestamp AT TIME ZONE 'UTC')",
+            ),
+        };
+        if let Some(day) = filter.from {
+            sql.filter(from, Arg::Text(day.to_string()));
+        }
+        if let Some(day) = filter.to {
+            sql.filter(to, Arg::Text(day.to_string()));
+        }
     }
 }

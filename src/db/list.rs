@@ -128,6 +128,11 @@ impl ListSql {
         self
     }
 
+    /// The backend the query is for (a condition may differ between them).
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Adds `condition`, whose one `?` stands for `arg`.
     pub fn filter(&mut self, condition: &str, arg: Arg) {
         self.args.push(arg);
@@ -143,8 +148,9 @@ impl ListSql {
 
     /// Any of `exprs` contains `text`, ignoring case (SQLite's LIKE ignores
     /// ASCII case, PostgreSQL has ILIKE), LIKE's wildcards taken literally.
+    /// A list that declares nothing to search ignores the text.
     pub fn search(&mut self, exprs: &[&str], text: &str) {
-        if text.is_empty() {
+        if text.is_empty() || exprs.is_empty() {
             return;
         }
         self.searching = true;
@@ -307,5 +313,24 @@ mod tests {
         assert_eq!(like_pattern("50%_x\\"), "%50\\%\\_x\\\\%");
         assert_eq!(prefix_pattern("Do%"), "Do\\%%");
         assert_eq!(prefix_pattern("a\0b"), "ab%");
+    }
+
+    #[test]
+    fn a_list_with_nothing_to_search_ignores_the_text() {
+        let mut sql = ListSql {
+            backend: Backend::Sqlite,
+            columns: "id",
+            from: "t",
+            count_from: "t",
+            conditions: Vec::new(),
+            args: Vec::new(),
+            order: "1",
+            counter: None,
+            searching: false,
+        };
+        sql.search(&[], "Ann");
+        assert!(sql.conditions.is_empty() && sql.args.is_empty() && !sql.searching);
+        sql.search(&["name"], "Ann");
+        assert_eq!(sql.conditions, ["(name LIKE $1 ESCAPE '\\')"]);
     }
 }

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Change, Timestamp};
+use super::list::{id_param, ListFilter, Listing};
+use super::{urls, Change, Date, Kind, Timestamp};
 
 /// What a change did to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +27,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 10] = [
+    pub const ALL: [Action; 10] = [
         Action::Created,
         Action::Edited,
         Action::Deleted,
@@ -99,6 +100,10 @@ impl Action {
 pub struct HistoryEntry {
     pub id: i64,
     pub at: Timestamp,
+    /// The record's kind ([`Kind::noun`]) and id.
+    pub kind: String,
+    pub record_id: i64,
+    pub account_id: Option<i64>,
     /// Who, by display name; none for the command line (or an account
     /// since removed).
     pub who: Option<String>,
@@ -117,6 +122,70 @@ impl HistoryEntry {
 
     pub fn changes(&self) -> Vec<Change> {
         serde_json::from_str(&self.changes).unwrap_or_default()
+    }
+}
+
+crate::sort_keys! {
+    pub enum ActivitySort {
+        Newest => ("-at", "Newest first"),
+        Oldest => ("at", "Oldest first"),
+    }
+}
+
+/// `?account=3&kind=student&action=edited&from=2026-11-01&to=2026-11-30`:
+/// what the activity log shows. A malformed value is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityFilter {
+    pub account: Option<i64>,
+    pub kind: Option<Kind>,
+    pub action: Option<Action>,
+    /// From this day and up to this day, both included (UTC).
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl ListFilter for ActivityFilter {
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        let day = |name| get(name).and_then(|d| Date::parse(&d).ok());
+        ActivityFilter {
+            account: id_param(get("account")),
+            kind: get("kind").and_then(|k| Kind::parse(&k)),
+            action: get("action").and_then(|a| Action::parse(&a)),
+            from: day("from"),
+            to: day("to"),
+        }
+    }
+
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(account) = self.account {
+            params.push(("account", account.to_string()));
+        }
+        if let Some(kind) = self.kind {
+            params.push(("kind", kind.noun().to_owned()));
+        }
+        if let Some(action) = self.action {
+            params.push(("action", action.as_str().to_owned()));
+        }
+        for (name, day) in [("from", self.from), ("to", self.to)] {
+            if let Some(day) = day {
+                params.push((name, day.to_string()));
+            }
+        }
+        params
+    }
+}
+
+/// `/activity/`: every change across Roster, newest first (administrators).
+pub struct ActivityList;
+
+impl Listing for ActivityList {
+    type Sort = ActivitySort;
+    type Filter = ActivityFilter;
+    const KIND: Kind = Kind::Change;
+
+    fn base(_: &ActivityFilter) -> String {
+        urls::activity()
     }
 }
 

@@ -14,9 +14,29 @@ pub enum Kind {
     Message,
     /// An operator's setting (registration open or closed).
     Setting,
+    /// An entry of the history (the activity log counts them).
+    Change,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::Student,
+        Kind::Handler,
+        Kind::Pet,
+        Kind::Comment,
+        Kind::Course,
+        Kind::Enrolment,
+        Kind::Account,
+        Kind::Message,
+        Kind::Setting,
+        Kind::Change,
+    ];
+
+    /// The kind [`Kind::noun`] names.
+    pub fn parse(noun: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.noun() == noun)
+    }
+
     /// "pet", as in "That pet does not exist".
     pub fn noun(self) -> &'static str {
         match self {
@@ -29,6 +49,7 @@ impl Kind {
             Kind::Account => "account",
             Kind::Message => "message",
             Kind::Setting => "setting",
+            Kind::Change => "change",
         }
     }
 
@@ -43,6 +64,7 @@ impl Kind {
             Kind::Account => "accounts",
             Kind::Message => "messages",
             Kind::Setting => "settings",
+            Kind::Change => "changes",
         }
     }
 
@@ -54,15 +76,6 @@ impl Kind {
     /// "1 comment goes", "3 comments go": for "Its … with it."
     pub fn count_go(self, n: i64) -> String {
         format!("{} {}", self.count(n), if n == 1 { "goes" } else { "go" })
-    }
-
-    /// "1 change", "3 changes" (a record's history).
-    pub fn count_changes(n: i64) -> String {
-        if n == 1 {
-            "1 change".into()
-        } else {
-            format!("{n} changes")
-        }
     }
 
     /// "1 pet", "3 pets".

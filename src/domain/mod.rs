@@ -37,7 +37,9 @@ pub use errors::{FieldError, FieldErrors};
 pub use handler::{
     Handler, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler, HANDLER_NAME_MAX,
 };
-pub use history::{field_changes, Action, HistoryEntry, RestoreInput};
+pub use history::{
+    field_changes, Action, ActivityFilter, ActivityList, ActivitySort, HistoryEntry, RestoreInput,
+};
 pub use kind::{capitalise, Kind};
 pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};
 pub use message::{

@@ -170,6 +170,7 @@ urls! {
     MESSAGE_UNREAD = [Lit("messages"), Id("id"), Lit("unread")] => fn message_unread(id);
     MESSAGE_DELETE = [Lit("messages"), Id("id"), Lit("delete")] => fn message_delete(id);
 
+    ACTIVITY = [Lit("activity")] => fn activity();
     ABOUT = [Lit("about")] => fn about();
     LOGIN = [Lit("login")] => fn login();
     LOGOUT = [Lit("logout")] => fn logout();

@@ -80,6 +80,7 @@ pub fn Nav() -> impl IntoView {
                             })}
                         </a>
                         {link(urls::users(), "Accounts")}
+                        {link(urls::activity(), "Activity")}
                         {link(urls::settings(), "Settings")}
                     }
                 })}

@@ -110,7 +110,7 @@ fn history_view<R: RecordView>(
         <Title text=format!("History of {title}")/>
         <h1>"History of "{title}</h1>
         <p><a href=R::PAGE.fill(&[id])>"Back to the "{R::KIND.noun()}</a>
-            {format!(" · {}", Kind::count_changes(entries.total))}</p>
+            {format!(" · {}", Kind::Change.count(entries.total))}</p>
         {empty.then(|| view! { <p class="empty">"No changes recorded yet."</p> })}
         {(!empty).then(|| view! { <ol class="history">{rows}</ol> })}
         {(newer.is_some() || older.is_some()).then(|| view! {

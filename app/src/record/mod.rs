@@ -28,3 +28,21 @@ macro_rules! record_types {
         }
     };
 }
+
+/// The history page of record `id` of `kind`, for the registered types
+/// (the others have no page of their own).
+pub fn history_href(kind: roster_core::domain::Kind, id: i64) -> Option<String> {
+    use roster_core::domain::Record;
+    use view::RecordView;
+    macro_rules! by_kind {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            $(
+                if kind == <$record as Record>::KIND {
+                    return Some(<$record as RecordView>::HISTORY.fill(&[id]));
+                }
+            )*
+        };
+    }
+    crate::record_types!(by_kind);
+    None
+}
