@@ -467,3 +467,27 @@ async fn the_activity_log_shows_every_change_to_administrators_filtered_at_will(
         "signed out: to the sign-in"
     );
 }
+
+#[tokio::test]
+async fn pets_moved_when_their_handler_goes_each_note_the_move() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let ben = app.create_handler("Ben").await;
+    let rex = app.create_pet("Rex", "Dog", ann).await;
+    let (ann_s, ben_s) = (ann.to_string(), ben.to_string());
+    let delete = format!("/handlers/{ann}/delete/");
+    let response = app
+        .post_form(&delete, &[("version", "1"), ("move_to", &ben_s)])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let found = entries(&app, Kind::Pet, rex).await;
+    assert_eq!(found[0].action(), Some(Action::Edited));
+    let moved = &found[0].changes()[0];
+    assert_eq!(
+        (moved.field.as_str(), moved.was.as_str(), moved.now.as_str()),
+        ("handler_id", ann_s.as_str(), ben_s.as_str())
+    );
+    assert_eq!(found[0].title, "Rex");
+    let (_, html) = app.get_html(&format!("/pets/{rex}/history/")).await;
+    assert!(html.contains("Handler"), "the field by its label");
+}

@@ -45,6 +45,7 @@ impl Table for Course {
         table: "enrolments",
         column: "course_id",
         constraint: "enrolments_course_fkey",
+        title: "CAST(id AS TEXT)",
         cascade: true,
     }];
 

@@ -14,6 +14,7 @@ impl Table for Handler {
         table: "pets",
         column: "handler_id",
         constraint: "pets_handler_fkey",
+        title: "name",
         cascade: false,
     }];
 

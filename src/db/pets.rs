@@ -23,6 +23,7 @@ impl Table for Pet {
         table: "comments",
         column: "pet_id",
         constraint: "comments_pet_fkey",
+        title: "body",
         cascade: true,
     }];
 

@@ -20,6 +20,7 @@ impl Table for Student {
         table: "enrolments",
         column: "student_id",
         constraint: "enrolments_student_fkey",
+        title: "CAST(id AS TEXT)",
         cascade: true,
     }];
 

@@ -53,6 +53,9 @@ pub struct Children {
     pub column: &'static str,
     /// The foreign key's name (what a move to a missing record reports).
     pub constraint: &'static str,
+    /// How a dependant is named in the history (an SQL expression over its
+    /// table: `name`).
+    pub title: &'static str,
     /// They go with it (the key cascades); otherwise the delete is refused
     /// while any are left, unless they move to another record first.
     pub cascade: bool,
@@ -346,18 +349,26 @@ impl Db {
             T::KEY
         );
         let delete = format!("DELETE FROM {} WHERE id = $1", T::TABLE);
-        let kept: Vec<(&Children, String, String)> = T::CHILDREN
+        let kept: Vec<(&Children, [String; 3])> = T::CHILDREN
             .iter()
             .filter(|c| !c.cascade)
             .map(|c| {
-                (
-                    c,
+                let (table, column) = (c.table, c.column);
+                let sql = [
+                    // Each dependant that moves gets its own history entry.
                     format!(
-                        "UPDATE {} SET {} = $1, version = version + 1 WHERE {} = $2",
-                        c.table, c.column, c.column
+                        "INSERT INTO history \
+                         (account_id, action, kind, record_id, title, changes, request_id) \
+                         SELECT $1, $2, $3, id, {}, $4, $5 FROM {table} WHERE {column} = $6",
+                        c.title
                     ),
-                    format!("SELECT COUNT(*) FROM {} WHERE {} = $1", c.table, c.column),
-                )
+                    format!(
+                        "UPDATE {table} SET {column} = $1, version = version + 1 \
+                         WHERE {column} = $2"
+                    ),
+                    format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"),
+                ];
+                (c, sql)
             })
             .collect();
         let target = move_to.filter(|t| *t != id);
@@ -373,8 +384,9 @@ impl Db {
                 Some(v) if v != version => return Err(DbError::Stale),
                 Some(_) => {}
             }
+            let record = sqlx::query_as::<_, T>(&read).bind(id).fetch_one(&mut *tx).await?;
             let mut moved = 0;
-            for (child, move_sql, count_sql) in &kept {
+            for (child, [note_sql, move_sql, count_sql]) in &kept {
                 if let Some(target) = target {
                     let exists: Option<i64> = sqlx::query_scalar(&current)
                         .bind(target)
@@ -383,6 +395,19 @@ impl Db {
                     if exists.is_none() {
                         return Err(DbError::Constraint(child.constraint.into()));
                     }
+                    // Form values (ids), so that a restored version of the
+                    // dependant puts its old parent back.
+                    let change = [history::change(child.column, id.to_string(), target.to_string())];
+                    let changes = serde_json::to_string(&change).unwrap_or_default();
+                    let args = [
+                        Arg::opt_int(by.account),
+                        Arg::text(Action::Edited.as_str()),
+                        Arg::text(child.kind.noun()),
+                        Arg::Text(changes),
+                        Arg::opt_text(by.request.as_ref()),
+                        Arg::Int(id),
+                    ];
+                    bind_args!(sqlx::query(note_sql), &args).execute(&mut *tx).await?;
                     moved += sqlx::query(move_sql)
                         .bind(target)
                         .bind(id)
@@ -395,7 +420,6 @@ impl Db {
                     return Err(DbError::InUse { children: child.kind, count: left });
                 }
             }
-            let record = sqlx::query_as::<_, T>(&read).bind(id).fetch_one(&mut *tx).await?;
             let changes = field_changes(&to_fields(&record.to_input()), &[]);
             let entry = history::entry(by, Action::Deleted, T::KIND, id, &record.title(), &changes);
             bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
