@@ -422,3 +422,40 @@ fn command_words(line: &str) -> String {
         .collect();
     words.join(" ")
 }
+
+#[test]
+fn history_prune_removes_the_entries_before_a_day_and_no_record() {
+    let (dir, url) = temp_db();
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.com",
+    ];
+    let (code, _, err) = roster_with_stdin(&create, &url, "first long password\n");
+    assert_eq!(code, 0, "{err}");
+    let prune = |day: &str| roster(&["history", "prune", "--before", day], &url);
+    let (code, out, err) = prune("2000-01-01");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Removed 0 changes recorded before 2000-01-01."),
+        "{out}"
+    );
+    let (code, out, _) = prune("2999-01-01");
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Removed 1 change recorded before 2999-01-01."),
+        "{out}"
+    );
+    let (code, out, _) = prune("2999-01-01");
+    assert!(code == 0 && out.contains("Removed 0 changes"), "{out}");
+    // The account is still there.
+    let (code, out, _) = roster(&["user", "make-admin", "--username", "ops"], &url);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = prune("2026-02-30");
+    assert_eq!(code, 2);
+    assert!(err.contains("history prune --before"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

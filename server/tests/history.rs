@@ -491,3 +491,18 @@ async fn pets_moved_when_their_handler_goes_each_note_the_move() {
     let (_, html) = app.get_html(&format!("/pets/{rex}/history/")).await;
     assert!(html.contains("Handler"), "the field by its label");
 }
+
+#[tokio::test]
+async fn pruning_removes_only_the_entries_before_the_day() {
+    use roster_core::domain::Date;
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let day = |d: &str| Date::parse(d).unwrap();
+    assert_eq!(app.db.prune_history(day("2000-01-01")).await.unwrap(), 0);
+    assert_eq!(entries(&app, Kind::Handler, ann).await.len(), 1);
+    assert!(app.db.prune_history(day("2999-01-01")).await.unwrap() >= 1);
+    assert!(entries(&app, Kind::Handler, ann).await.is_empty());
+    let (status, html) = app.get_html(&format!("/handlers/{ann}/history/")).await;
+    assert_eq!(status, 200, "the record is untouched");
+    assert!(html.contains("No changes recorded yet."));
+}

@@ -4,8 +4,8 @@
 use super::list::{Arg, ListSql};
 use super::{Backend, Db, DbError, Listed};
 use crate::domain::{
-    urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Enrolment, HistoryEntry,
-    Kind, Page,
+    urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Date, Enrolment,
+    HistoryEntry, Kind, Page,
 };
 
 /// Who made a change, and the request it came with: what the history
@@ -133,6 +133,18 @@ const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
      LEFT JOIN user_details d ON d.user_id = h.account_id";
 
 impl Db {
+    /// Deletes the entries recorded before `day` (UTC); how many went.
+    pub async fn prune_history(&self, day: Date) -> Result<i64, DbError> {
+        let sql = match self.backend() {
+            Backend::Sqlite => "DELETE FROM history WHERE at < $1",
+            Backend::Postgres => {
+                "DELETE FROM history WHERE at < (CAST($1 AS DATE)::timestamp AT TIME ZONE 'UTC')"
+            }
+        };
+        let removed = self.execute(sql, &[Arg::Text(day.to_string())]).await?;
+        Ok(i64::try_from(removed).unwrap_or(i64::MAX))
+    }
+
     /// How many entries of records of `kind` put `marker` in as a value (a
     /// created student's email, a comment's text): for runs that check
     /// that every acknowledged write left its entry. Reads every entry.

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use roster_app::service::accounts;
 use roster_core::db::{AccountOrigin, Db, NewUser};
-use roster_core::domain::{Email, Password, Username};
+use roster_core::domain::{Email, Kind, Password, Username};
 
 pub use parse::{parse, AccountChange, Command, USAGE};
 
@@ -197,6 +197,17 @@ pub async fn run(command: Command) -> Result<(), String> {
                 })?;
             println!("{username} {}.", change.done());
             db.close().await;
+            Ok(())
+        }
+        Command::HistoryPrune { before } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let removed = db.prune_history(before).await.map_err(|e| e.to_string());
+            db.close().await;
+            println!(
+                "Removed {} recorded before {before}.",
+                Kind::Change.count(removed?)
+            );
             Ok(())
         }
         Command::Serve => serve::serve().await,

@@ -34,6 +34,9 @@ Commands:
                     Change an account's role, or whether it may sign in (a
                     disabled account's sessions end at once). Roster keeps at
                     least one active administrator.
+  history prune --before DAY
+                    Delete the history entries recorded before DAY (YYYY-MM-DD,
+                    UTC). The records themselves are not touched.
 
 Environment:
   DATABASE_URL              sqlite://roster.db (default) or postgres://user:password@host/db
@@ -101,6 +104,9 @@ pub enum Command {
         username: String,
         change: AccountChange,
     },
+    HistoryPrune {
+        before: roster_core::domain::Date,
+    },
     Help,
     Version,
 }
@@ -138,6 +144,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
              set-password|make-admin|remove-admin|disable|enable --username NAME"
                 .into(),
         ),
+        ["history", "prune", "--before", day] => roster_core::domain::Date::parse(day)
+            .map(|before| Command::HistoryPrune { before })
+            .map_err(|e| format!("history prune --before: {e}")),
+        ["history", ..] => Err("history needs: prune --before YYYY-MM-DD".into()),
         ["-h" | "--help" | "help"] => Ok(Command::Help),
         ["-V" | "--version"] => Ok(Command::Version),
         [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
