@@ -98,7 +98,7 @@ pub fn ActivityPage() -> impl IntoView {
     let filter = query.get_untracked().filter;
     let kinds = Kind::ALL
         .into_iter()
-        .filter(|k| *k != Kind::Change)
+        .filter(|k| !matches!(k, Kind::Change | Kind::Deleted))
         .map(|k| {
             let selected = filter.kind == Some(k);
             view! { <option value=k.noun() selected=selected>{k.title()}</option> }

@@ -162,7 +162,8 @@ impl Html {
 
     /// The Edit link and the Delete button of a row. The button is a GET
     /// form to the confirmation page (without JavaScript); with it, the list
-    /// asks in a dialog and deletes in place, reading the `data-` values.
+    /// asks in a dialog and deletes in place (into the trash), reading the
+    /// `data-` values.
     pub fn actions_cell(
         &mut self,
         edit: Pattern,
@@ -181,7 +182,9 @@ impl Html {
             .number(version)
             .raw("\" data-title=\"")
             .text(title)
-            .raw("\"><button aria-label=\"Delete ")
+            .raw("\" data-question=\"Delete ")
+            .text(title)
+            .raw("? It goes to the trash, where it can be restored.\"><button aria-label=\"Delete ")
             .text(title)
             .raw("\">Delete</button></form></td>")
     }

@@ -26,6 +26,7 @@ pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod students;
+pub mod trash;
 pub mod urls;
 
 use leptos::prelude::*;
@@ -42,6 +43,7 @@ use pages::about::AboutPage;
 use pages::not_found::NotFound;
 use record::history::history_page;
 use record::page::{create_page, delete_page, detail_page, edit_page, list_page, RecordView};
+use trash::{TrashEntryPage, TrashPage};
 use urls::RoutePath;
 
 pub use components::picker::{search_field, FIND_FIELD};
@@ -166,6 +168,8 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::LOGIN) view=LoginPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::TRASH) view=TrashPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
                             $(
                                 <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::CREATE)} view={create_page::<$record>} ssr=SsrMode::Async/>

@@ -86,6 +86,8 @@ export const SIGNED_IN_PAGES = [
   "/account/",
   "/users/",
   "/activity/",
+  "/trash/",
+  "/trash/?kind=pet&q=zzzz-nothing-matches",
   "/messages/",
   "/settings/",
   "/about/",

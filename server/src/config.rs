@@ -32,7 +32,12 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `ROSTER_METRICS_TOKEN`: lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<Secret>,
+    /// `ROSTER_TRASH_DAYS`: how long deleted records stay in the trash.
+    pub trash_days: u32,
 }
+
+/// Days a deleted record stays in the trash unless `ROSTER_TRASH_DAYS` says.
+pub const TRASH_DAYS: u32 = 30;
 
 /// A value that must never reach a log: its `Debug` shows no character of it.
 #[derive(Clone, PartialEq, Eq)]
@@ -108,6 +113,17 @@ impl Config {
                 ))
             }
         };
+        let trash_days = match non_empty("ROSTER_TRASH_DAYS") {
+            None => TRASH_DAYS,
+            Some(days) => days
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=3650).contains(n))
+                .ok_or_else(|| {
+                    format!("ROSTER_TRASH_DAYS must be a whole number of days from 1 to 3650 (got {days:?})")
+                })?,
+        };
         let metrics_token =
             match non_empty("ROSTER_METRICS_TOKEN") {
                 Some(token) if token.trim().len() < 16 || token.trim() != token => return Err(
@@ -119,6 +135,7 @@ impl Config {
         Ok(Self {
             auth,
             metrics_token,
+            trash_days,
             secure_cookie,
             trust_proxy: flag("ROSTER_TRUST_PROXY")?.unwrap_or(false),
             database_url: non_empty("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -160,6 +177,15 @@ mod tests {
         let err = Config::from_lookup(|k| (k == "ROSTER_SESSION_IDLE_DAYS").then(|| "0".into()))
             .unwrap_err();
         assert!(err.contains("ROSTER_SESSION_IDLE_DAYS"), "{err}");
+        let err =
+            Config::from_lookup(|k| (k == "ROSTER_TRASH_DAYS").then(|| "0".into())).unwrap_err();
+        assert!(err.contains("ROSTER_TRASH_DAYS"), "{err}");
+        let days = Config::from_lookup(|k| (k == "ROSTER_TRASH_DAYS").then(|| " 7 ".into()));
+        assert_eq!(days.unwrap().trash_days, 7);
+        assert_eq!(
+            Config::from_lookup(|_| None).unwrap().trash_days,
+            TRASH_DAYS
+        );
         let err = Config::from_lookup(|k| (k == "ROSTER_METRICS_TOKEN").then(|| "short".into()))
             .unwrap_err();
         assert!(err.contains("ROSTER_METRICS_TOKEN"), "{err}");

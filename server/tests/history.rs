@@ -506,3 +506,33 @@ async fn pruning_removes_only_the_entries_before_the_day() {
     assert_eq!(status, 200, "the record is untouched");
     assert!(html.contains("No changes recorded yet."));
 }
+
+#[tokio::test]
+async fn a_long_text_edit_shows_word_by_word_what_went_and_what_came() {
+    let app = spawn_app().await;
+    let ada = create_student(&app, "Lovelace").await;
+    let bio = |interest: &str| {
+        format!("Likes {interest} and long walks by the sea, and reads a great deal of poetry.")
+    };
+    let mut form = student_form("Ada", "Lovelace", "Lovelace@example.com");
+    let (old, new) = (bio("rivers"), bio("lakes"));
+    form.retain(|(name, _)| *name != "bio");
+    let mut first = form.clone();
+    form.retain(|(name, _)| *name != "age");
+    form.push(("age", "22"));
+    first.extend([("bio", old.as_str()), ("version", "1")]);
+    let response = app.post_form(&format!("/{ada}/edit/"), &first).await;
+    assert_eq!(response.status().as_u16(), 303);
+    form.extend([("bio", new.as_str()), ("version", "2")]);
+    let response = app.post_form(&format!("/{ada}/edit/"), &form).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, html) = app.get_html(&format!("/{ada}/history/")).await;
+    assert!(
+        html.contains(
+            "<span class=\"diff\">Likes <del>rivers</del><ins>lakes</ins> and long walks"
+        ),
+        "{html}"
+    );
+    // Short values stay as they were → as they are.
+    assert!(html.contains("<del>21</del> → <ins>22</ins>"), "{html}");
+}

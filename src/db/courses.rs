@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::history::{self, By};
 use super::list::{bind_args, Arg, ListSql};
 use super::{
-    stale_or_missing, write_tx, Backend, Children, Db, DbError, Listed, Rule, Table, Valid,
+    stale_or_missing, write_tx, Backend, Children, Db, DbError, Listed, Ref, Rule, Table, Valid,
 };
 use crate::domain::{
     Action, Course, CourseList, CourseSort, CourseStudents, Date, Enrolment, EnrolmentSort,
@@ -45,8 +45,23 @@ impl Table for Course {
         table: "enrolments",
         column: "course_id",
         constraint: "enrolments_course_fkey",
-        title: "CAST(id AS TEXT)",
+        title: "(SELECT firstname || ' ' || lastname FROM students \
+                WHERE students.id = enrolments.student_id)",
         cascade: true,
+        columns: &[
+            "id",
+            "course_id",
+            "student_id",
+            "enrolled_on",
+            "grade",
+            "version",
+        ],
+        refs: &[Ref {
+            column: "student_id",
+            table: "students",
+            kind: Kind::Student,
+        }],
+        keeps: None,
     }];
 
     fn values(new: &Valid<Self>) -> Vec<Arg> {

@@ -26,6 +26,9 @@ pub enum DbError {
     /// on it (a handler's pets).
     #[error("still has {count} {}", children.plural())]
     InUse { children: Kind, count: i64 },
+    /// A record cannot come back from the trash now: why, in words.
+    #[error("cannot restore: {0}")]
+    CannotRestore(String),
     /// Every place of the course is taken.
     #[error("the course is full")]
     Full,

@@ -16,6 +16,9 @@ impl Table for Handler {
         constraint: "pets_handler_fkey",
         title: "name",
         cascade: false,
+        columns: &[],
+        refs: &[],
+        keeps: None,
     }];
 
     fn values(new: &Valid<Self>) -> Vec<Arg> {

@@ -4,7 +4,7 @@
 use super::list::{Arg, ListSql};
 use super::{Backend, Db, DbError, Listed};
 use crate::domain::{
-    urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Date, Enrolment,
+    urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Date, Edit, Enrolment,
     HistoryEntry, Kind, Page,
 };
 
@@ -64,6 +64,7 @@ pub(crate) fn enrolment(
             was,
             now,
             link,
+            diff: None,
         }]
     };
     let (of_student, of_course) = match grade {
@@ -104,6 +105,7 @@ pub(crate) fn comment(by: &By, action: Action, pet: (i64, &str), body: &str) -> 
         was,
         now,
         link: None,
+        diff: None,
     };
     entry(by, action, Kind::Pet, pet.0, pet.1, &[change])
 }
@@ -115,6 +117,7 @@ pub(crate) fn change(field: &str, was: impl Into<String>, now: impl Into<String>
         was: was.into(),
         now: now.into(),
         link: None,
+        diff: None,
     }
 }
 
@@ -125,6 +128,40 @@ pub(crate) fn yes_no(flag: bool) -> &'static str {
     } else {
         "no"
     }
+}
+
+/// Adds to each long text an entry changed its diff, word by word (see
+/// [`Change::is_long_text`]).
+fn with_diffs(entry: &mut HistoryEntry) {
+    let mut changes = entry.changes();
+    if !changes.iter().any(Change::is_long_text) {
+        return;
+    }
+    for change in changes.iter_mut().filter(|c| c.is_long_text()) {
+        change.diff = Some(words_diff(&change.was, &change.now));
+    }
+    if let Ok(json) = serde_json::to_string(&changes) {
+        entry.changes = json;
+    }
+}
+
+/// `was` → `now` as pieces that stayed, went or came, each a run of words
+/// (with the spaces between them).
+pub(crate) fn words_diff(was: &str, now: &str) -> Vec<(Edit, String)> {
+    use similar::{ChangeTag, TextDiff};
+    let mut pieces: Vec<(Edit, String)> = Vec::new();
+    for change in TextDiff::from_words(was, now).iter_all_changes() {
+        let edit = match change.tag() {
+            ChangeTag::Equal => Edit::Same,
+            ChangeTag::Delete => Edit::Gone,
+            ChangeTag::Insert => Edit::Added,
+        };
+        match pieces.last_mut() {
+            Some((last, text)) if *last == edit => text.push_str(change.value()),
+            _ => pieces.push((edit, change.value().to_owned())),
+        }
+    }
+    pieces
 }
 
 const SELECT: &str = "h.id, h.at, h.kind, h.record_id, h.account_id, \
@@ -175,7 +212,11 @@ impl Db {
             .order("h.id DESC");
         sql.filter("h.kind = ?", Arg::text(kind.noun()));
         sql.filter("h.record_id = ?", Arg::Int(id));
-        sql.fetch(self, per_page, offset).await
+        let mut page: Page<HistoryEntry> = sql.fetch(self, per_page, offset).await?;
+        for entry in &mut page.rows {
+            with_diffs(entry);
+        }
+        Ok(page)
     }
 }
 
@@ -217,5 +258,52 @@ impl Listed for ActivityList {
         if let Some(day) = filter.to {
             sql.filter(to, Arg::Text(day.to_string()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_changes_word_by_word() {
+        let was = "Likes rivers and long walks by the sea, and reads a great deal of poetry.";
+        let now = "Likes lakes and long walks by the sea, and reads a great deal of history.";
+        let pieces = words_diff(was, now);
+        let gone: Vec<&str> = pieces
+            .iter()
+            .filter(|(e, _)| *e == Edit::Gone)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        let added: Vec<&str> = pieces
+            .iter()
+            .filter(|(e, _)| *e == Edit::Added)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(gone, ["rivers", "poetry."]);
+        assert_eq!(added, ["lakes", "history."]);
+        // Put together, the pieces that stayed and came are the new text.
+        let rebuilt: String = pieces
+            .iter()
+            .filter(|(e, _)| *e != Edit::Gone)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(rebuilt, now);
+
+        let mut entry = HistoryEntry {
+            id: 1,
+            at: crate::domain::Timestamp::from_micros(0),
+            kind: "student".into(),
+            record_id: 1,
+            account_id: None,
+            who: None,
+            action: "edited".into(),
+            title: "Ada".into(),
+            changes: serde_json::to_string(&[change("bio", was, now), change("age", "20", "21")])
+                .unwrap(),
+        };
+        with_diffs(&mut entry);
+        let changes = entry.changes();
+        assert!(changes[0].diff.is_some() && changes[1].diff.is_none());
     }
 }

@@ -24,6 +24,7 @@ mod sqlite_read;
 pub mod stats;
 mod students;
 mod table;
+mod trash;
 mod write;
 
 use std::str::FromStr;
@@ -41,7 +42,8 @@ pub use list::{AnyRow, Arg, ListSql};
 pub use seed::{SeedCounts, SeedReport};
 pub use sessions::SessionRecord;
 pub use sqlite_pool::SqlitePool;
-pub use table::{Children, Listed, Rule, Table, Valid};
+pub use table::{Children, Keep, Listed, Ref, Rule, Table, Valid};
+pub use trash::Removed;
 pub(crate) use write::{
     retrying, stale_or_missing, with_pool, write_tx, BeginWrite, SerialiseRule,
 };

@@ -1,7 +1,7 @@
 //! How pets are stored, and the category list kept beside them.
 
 use super::list::Arg;
-use super::{Backend, Children, Db, DbError, ListSql, Listed, Rule, Table, Valid};
+use super::{Backend, Children, Db, DbError, ListSql, Listed, Ref, Rule, Table, Valid};
 use crate::domain::{Kind, Pet, PetFilter, PetList, PetSort};
 
 impl Table for Pet {
@@ -25,6 +25,13 @@ impl Table for Pet {
         constraint: "comments_pet_fkey",
         title: "body",
         cascade: true,
+        columns: &["id", "pet_id", "author_id", "body", "created_at"],
+        refs: &[Ref {
+            column: "author_id",
+            table: "users",
+            kind: Kind::Account,
+        }],
+        keeps: None,
     }];
 
     fn values(new: &Valid<Self>) -> Vec<Arg> {

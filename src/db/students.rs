@@ -1,7 +1,7 @@
 //! How students are stored.
 
 use super::list::Arg;
-use super::{Backend, Children, Db, DbError, Listed, Rule, Table, Valid};
+use super::{Backend, Children, Db, DbError, Keep, Listed, Ref, Rule, Table, Valid};
 use crate::domain::{Kind, Student, StudentList, StudentSort};
 
 impl Table for Student {
@@ -20,8 +20,27 @@ impl Table for Student {
         table: "enrolments",
         column: "student_id",
         constraint: "enrolments_student_fkey",
-        title: "CAST(id AS TEXT)",
+        title: "(SELECT code FROM courses WHERE courses.id = enrolments.course_id)",
         cascade: true,
+        columns: &[
+            "id",
+            "course_id",
+            "student_id",
+            "enrolled_on",
+            "grade",
+            "version",
+        ],
+        refs: &[Ref {
+            column: "course_id",
+            table: "courses",
+            kind: Kind::Course,
+        }],
+        // Courses filled up meanwhile take no one back.
+        keeps: Some(Keep {
+            sql: "SELECT c.code FROM enrolments e JOIN courses c ON c.id = e.course_id \
+                  WHERE e.student_id = $1 AND c.capacity IS NOT NULL AND c.enrolled > c.capacity",
+            broken: "{} is full now",
+        }),
     }];
 
     fn values(new: &Valid<Self>) -> Vec<Arg> {

@@ -6,6 +6,7 @@
 
 use super::history::{self, By};
 use super::list::{bind_args, Arg, ListSql};
+use super::trash::{self, Removed};
 use super::{stale_or_missing, write_tx, AnyRow, Backend, Db, DbError};
 use crate::domain::{
     field_changes, to_fields, Action, FormInput, Kind, Listing, Page, QueryOf, Record,
@@ -59,6 +60,32 @@ pub struct Children {
     /// They go with it (the key cascades); otherwise the delete is refused
     /// while any are left, unless they move to another record first.
     pub cascade: bool,
+    /// What the trash keeps of each one that goes with it, and puts back:
+    /// every column but the counters its triggers keep.
+    pub columns: &'static [&'static str],
+    /// The other records each one names: a restore is refused while one of
+    /// them is gone.
+    pub refs: &'static [Ref],
+    /// A rule they must keep once put back.
+    pub keeps: Option<Keep>,
+}
+
+/// A record a dependant names besides the one it depends on (an
+/// enrolment's course, for a student's enrolments).
+#[derive(Debug, Clone, Copy)]
+pub struct Ref {
+    pub column: &'static str,
+    pub table: &'static str,
+    pub kind: Kind,
+}
+
+/// A rule dependants put back from the trash must keep: `sql` finds, for
+/// the restored record `$1`, the title of what they break (a course now
+/// full); `broken` says it, the title in place of `{}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Keep {
+    pub sql: &'static str,
+    pub broken: &'static str,
 }
 
 /// How a record type is stored. The type itself is its row (it derives
@@ -77,6 +104,9 @@ pub trait Table: Record + AnyRow {
     const WRITES: &'static [&'static str];
     const RULES: &'static [Rule] = &[];
     const CHILDREN: &'static [Children] = &[];
+    /// Besides the key and [`Table::WRITES`], the columns the trash keeps
+    /// and puts back (not the counters triggers keep: those count again).
+    const KEPT: &'static [&'static str] = &["created_at", "version"];
 
     /// The values of [`Table::WRITES`], from a checked form.
     fn values(new: &Valid<Self>) -> Vec<Arg>;
@@ -109,14 +139,14 @@ pub trait Listed: Listing {
 
 /// A rule as one query, ready to run in the write's transaction: a row
 /// found (or, for a parent, none found) refuses the write.
-struct Check {
-    sql: String,
-    args: Vec<Arg>,
-    refuse_when_found: bool,
-    constraint: &'static str,
+pub(crate) struct Check {
+    pub sql: String,
+    pub args: Vec<Arg>,
+    pub refuse_when_found: bool,
+    pub constraint: &'static str,
 }
 
-fn checks<T: Table>(values: &[Arg], id: Option<i64>) -> Vec<Check> {
+pub(crate) fn checks<T: Table>(values: &[Arg], id: Option<i64>) -> Vec<Check> {
     let value = |column: &str| {
         T::WRITES
             .iter()
@@ -329,8 +359,8 @@ impl Db {
         })
     }
 
-    /// Deletes a record still at `version`, with its history entry; how
-    /// many dependants moved.
+    /// Deletes a record still at `version`, with its history entry, into
+    /// the trash with what goes with it (see `trash.rs`).
     /// Dependants that do not go with it ([`Children::cascade`] false)
     /// refuse the delete (`InUse`) unless `move_to` names another record:
     /// then they move there first, in the same transaction.
@@ -340,7 +370,14 @@ impl Db {
         id: i64,
         version: i64,
         move_to: Option<i64>,
-    ) -> Result<u64, DbError> {
+    ) -> Result<Removed, DbError> {
+        let backend = self.backend();
+        let snapshot = trash::record_sql::<T>(backend);
+        let gone: Vec<(&Children, String)> = T::CHILDREN
+            .iter()
+            .filter(|c| c.cascade)
+            .map(|c| (c, trash::children_sql(backend, c)))
+            .collect();
         let current = format!("SELECT version FROM {} WHERE id = $1", T::TABLE);
         let read = format!(
             "SELECT {} FROM {} WHERE {} = $1",
@@ -420,11 +457,33 @@ impl Db {
                     return Err(DbError::InUse { children: child.kind, count: left });
                 }
             }
+            let title = record.title();
             let changes = field_changes(&to_fields(&record.to_input()), &[]);
-            let entry = history::entry(by, Action::Deleted, T::KIND, id, &record.title(), &changes);
+            let entry = history::entry(by, Action::Deleted, T::KIND, id, &title, &changes);
             bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            // The row as stored, and what goes with it, for the trash.
+            let kept: String = sqlx::query_scalar(&snapshot).bind(id).fetch_one(&mut *tx).await?;
+            let mut children = serde_json::Map::new();
+            let mut rows = Vec::new();
+            for (child, sql) in &gone {
+                let json: String = sqlx::query_scalar(sql).bind(id).fetch_one(&mut *tx).await?;
+                let json: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+                rows.push((*child, json.as_array().cloned().unwrap_or_default()));
+                children.insert(child.table.to_owned(), json);
+            }
+            let trash_entry: i64 = sqlx::query_scalar(trash::INSERT)
+                .bind(by.account)
+                .bind(T::KIND.noun())
+                .bind(id)
+                .bind(&title)
+                .bind(serde_json::to_string(&changes).unwrap_or_default())
+                .bind(trash::summary(&rows))
+                .bind(&kept)
+                .bind(serde_json::Value::Object(children).to_string())
+                .fetch_one(&mut *tx)
+                .await?;
             sqlx::query(&delete).bind(id).execute(&mut *tx).await?;
-            moved
+            Removed { moved, trash: trash_entry }
         })
     }
 }

@@ -24,10 +24,14 @@ pub enum Action {
     PasswordChanged,
     /// An earlier version put back.
     Restored,
+    /// Brought back from the trash, with the same id.
+    Undeleted,
+    /// Taken out of the trash for good.
+    Purged,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::Created,
         Action::Edited,
         Action::Deleted,
@@ -38,6 +42,8 @@ impl Action {
         Action::CommentDeleted,
         Action::PasswordChanged,
         Action::Restored,
+        Action::Undeleted,
+        Action::Purged,
     ];
 
     /// As stored.
@@ -53,6 +59,8 @@ impl Action {
             Action::CommentDeleted => "comment deleted",
             Action::PasswordChanged => "password changed",
             Action::Restored => "restored",
+            Action::Undeleted => "undeleted",
+            Action::Purged => "purged",
         }
     }
 
@@ -73,23 +81,31 @@ impl Action {
             Action::CommentDeleted => "Comment deleted",
             Action::PasswordChanged => "Password changed",
             Action::Restored => "Earlier version restored",
+            Action::Undeleted => "Restored from the trash",
+            Action::Purged => "Deleted for good",
         }
     }
 
     /// Whether the entry shows values as they were (and are, for [`Action::shows_now`]).
     pub fn shows_was(self) -> bool {
-        !matches!(self, Action::Created | Action::Enrolled | Action::Commented)
+        !matches!(
+            self,
+            Action::Created | Action::Enrolled | Action::Commented | Action::Undeleted
+        )
     }
 
     /// Whether the record as it was after this change can be put back.
     pub fn restorable(self) -> bool {
-        matches!(self, Action::Created | Action::Edited | Action::Restored)
+        matches!(
+            self,
+            Action::Created | Action::Edited | Action::Restored | Action::Undeleted
+        )
     }
 
     pub fn shows_now(self) -> bool {
         !matches!(
             self,
-            Action::Deleted | Action::Unenrolled | Action::CommentDeleted
+            Action::Deleted | Action::Unenrolled | Action::CommentDeleted | Action::Purged
         )
     }
 }
@@ -238,6 +254,7 @@ pub fn field_changes(before: &[(String, String)], after: &[(String, String)]) ->
                 was,
                 now,
                 link: None,
+                diff: None,
             })
         })
         .collect()
@@ -290,6 +307,6 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(action));
         }
-        assert_eq!(Action::parse("purged"), None);
+        assert_eq!(Action::parse("exploded"), None);
     }
 }

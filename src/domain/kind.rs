@@ -16,10 +16,12 @@ pub enum Kind {
     Setting,
     /// An entry of the history (the activity log counts them).
     Change,
+    /// A record in the trash (the trash counts them).
+    Deleted,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Student,
         Kind::Handler,
         Kind::Pet,
@@ -30,6 +32,7 @@ impl Kind {
         Kind::Message,
         Kind::Setting,
         Kind::Change,
+        Kind::Deleted,
     ];
 
     /// The kind [`Kind::noun`] names.
@@ -50,6 +53,7 @@ impl Kind {
             Kind::Message => "message",
             Kind::Setting => "setting",
             Kind::Change => "change",
+            Kind::Deleted => "deleted record",
         }
     }
 
@@ -65,6 +69,7 @@ impl Kind {
             Kind::Message => "messages",
             Kind::Setting => "settings",
             Kind::Change => "changes",
+            Kind::Deleted => "deleted records",
         }
     }
 

@@ -16,6 +16,7 @@ mod record;
 mod student;
 mod text;
 mod time;
+mod trash;
 pub mod urls;
 
 pub use account::{
@@ -52,7 +53,7 @@ pub use pet::{
 };
 pub use record::{
     from_fields, parse_version, seen_fields, to_fields, Change, Conflict, DeleteInput, Deletion,
-    FormInput, NoFields, Record,
+    Edit, FormInput, NoFields, Record,
 };
 pub use student::{
     Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, StudentList, StudentSort,
@@ -60,3 +61,4 @@ pub use student::{
 };
 pub use text::{Line, Phone, Text, PHONE_MAX};
 pub use time::{Date, Timestamp};
+pub use trash::{Deleted, TrashEntry, TrashFilter, TrashList, TrashSort, TrashView, UndeleteInput};

@@ -165,6 +165,31 @@ pub struct Change {
     /// The page of the record a value names (a history entry's course).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// A long text's change word by word, when a history page shows it
+    /// (worked out on the server as it reads the entry; never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Vec<(Edit, String)>>,
+}
+
+/// A piece of a long text's change: it stayed, went or came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Edit {
+    Same,
+    Gone,
+    Added,
+}
+
+impl Change {
+    /// Whether its values are long enough to be shown word by word: both
+    /// there, and one of them running over a line.
+    pub fn is_long_text(&self) -> bool {
+        const LONG: usize = 60;
+        !self.was.is_empty()
+            && !self.now.is_empty()
+            && [&self.was, &self.now]
+                .iter()
+                .any(|v| v.chars().count() > LONG || v.contains('\n'))
+    }
 }
 
 /// A record's form fields, written into a confirm page (see
@@ -201,6 +226,7 @@ impl Conflict {
                     was: was.clone(),
                     now: now.clone(),
                     link: None,
+                    diff: None,
                 })
             })
             .collect();
@@ -276,6 +302,7 @@ mod tests {
                 was: "Rex".into(),
                 now: "Rexy".into(),
                 link: None,
+                diff: None,
             }]
         );
         assert!(conflict.deleting("not json").changed.is_empty());

@@ -171,6 +171,9 @@ urls! {
     MESSAGE_DELETE = [Lit("messages"), Id("id"), Lit("delete")] => fn message_delete(id);
 
     ACTIVITY = [Lit("activity")] => fn activity();
+    TRASH = [Lit("trash")] => fn trash();
+    TRASH_ENTRY = [Lit("trash"), Id("id")] => fn trash_entry(id);
+    TRASH_PURGE = [Lit("trash"), Lit("purge")] => fn trash_purge();
     ABOUT = [Lit("about")] => fn about();
     LOGIN = [Lit("login")] => fn login();
     LOGOUT = [Lit("logout")] => fn logout();

@@ -327,7 +327,7 @@ pub fn UsersPage() -> impl IntoView {
                     input,
                 });
             }
-            RowForm::Grade => {}
+            RowForm::Grade | RowForm::Restore => {}
         }
     });
     let error = move || {

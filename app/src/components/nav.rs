@@ -67,6 +67,7 @@ pub fn Nav() -> impl IntoView {
                     {link(urls::handlers(), "Handlers")}
                     {link(urls::pets(), "Pets")}
                     {link(urls::courses(), "Courses")}
+                    {link(urls::trash(), "Trash")}
                 })}
                 {link(urls::about(), "About")}
                 {move || is_admin().then(|| {

@@ -133,6 +133,12 @@ const FIELDS: &[FieldSpec] = &[
 impl RecordView for Pet {
     const URLS: urls::RecordUrls = urls::PET_PAGES;
     const FIELDS: &'static [FieldSpec] = FIELDS;
+    /// A pet whose handler was deleted meanwhile comes back with another.
+    const RESTORE_FIELDS: &'static [FieldSpec] = &[FieldSpec::new(
+        "parent",
+        "New handler",
+        Widget::Group(handler_picker),
+    )];
 
     /// `/pets/create/?handler=7` chooses handler 7 from the start.
     fn new_input(query: &ParamsMap) -> PetInput {

@@ -5,7 +5,7 @@
 
 use std::marker::PhantomData;
 
-use roster_core::domain::{DeleteInput, RestoreInput};
+use roster_core::domain::{DeleteInput, Deleted, RestoreInput};
 
 use super::action::FormAction;
 use super::view::RecordView;
@@ -16,8 +16,9 @@ use crate::error::AppError;
 pub struct Create<R>(PhantomData<R>);
 /// Saves a record of type `R` over the version the form was opened at.
 pub struct Edit<R>(PhantomData<R>);
-/// Deletes a record of type `R` that is still at the version confirmed;
-/// answers its title (for the notice that says so).
+/// Deletes a record of type `R` that is still at the version confirmed,
+/// into the trash; answers its title and trash entry (for the notice that
+/// says so, with its Undo button).
 pub struct Delete<R>(PhantomData<R>);
 /// Puts back a record of type `R` as it was after an entry of its history
 /// (posted to its history page); answers its id.
@@ -90,15 +91,15 @@ impl<R: RecordView> FormAction for Delete<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::DELETE;
     type Ids = i64;
     type Input = DeleteInput;
-    type Output = String;
+    type Output = Deleted;
     type Call = R::DeleteCall;
 
     fn call(id: i64, input: DeleteInput) -> R::DeleteCall {
         R::delete_call(id, input)
     }
 
-    fn next(_: &i64, title: &String) -> String {
-        R::deleted_href(title)
+    fn next(_: &i64, deleted: &Deleted) -> String {
+        R::deleted_href(deleted)
     }
 
     #[cfg(feature = "ssr")]
@@ -106,7 +107,7 @@ impl<R: RecordView> FormAction for Delete<R> {
         ctx: &crate::service::Ctx,
         id: i64,
         input: DeleteInput,
-    ) -> Result<String, AppError> {
+    ) -> Result<Deleted, AppError> {
         use roster_core::domain::FormInput;
         let user = ctx.actor.require_user()?.id;
         let deletion = input.parse().map_err(|e| match e.get("version") {
@@ -121,10 +122,13 @@ impl<R: RecordView> FormAction for Delete<R> {
             .delete::<R>(&ctx.by(), id, deletion.version, deletion.move_to)
             .await
         {
-            Ok(moved) => {
-                let to = deletion.move_to;
-                tracing::info!(kind = R::KIND.noun(), id, user, moved, to, "deleted");
-                Ok(record.title())
+            Ok(removed) => {
+                let (to, moved, trash) = (deletion.move_to, removed.moved, removed.trash);
+                tracing::info!(kind = R::KIND.noun(), id, user, moved, to, trash, "deleted");
+                Ok(Deleted {
+                    title: record.title(),
+                    trash,
+                })
             }
             Err(e) => Err(
                 match crate::service::conflict(e, || ctx.db.get::<R>(id)).await {
@@ -203,6 +207,67 @@ impl<R: RecordView> FormAction for RestoreVersion<R> {
     }
 }
 
+/// Brings back trash entry `trash`, a record of type `R` (see
+/// `Db::undelete`); answers the record's page. A parent that is gone is
+/// asked for again at the `parent` field when the type offers a choice
+/// ([`RecordView::RESTORE_FIELDS`]); any other refusal says what stands in
+/// the way.
+#[cfg(feature = "ssr")]
+pub async fn undelete<R: RecordView>(
+    ctx: &crate::service::Ctx,
+    trash: &roster_core::domain::TrashEntry,
+    parent: Option<i64>,
+) -> Result<String, AppError> {
+    use roster_core::db::{DbError, Rule};
+    use roster_core::domain::{constraints::field_message, FieldErrors};
+    let user = ctx.actor.require_user()?.id;
+    let cannot =
+        |why: String| AppError::Refused(format!("{} cannot be restored now: {why}.", trash.title));
+    match ctx.db.undelete::<R>(&ctx.by(), trash.id, parent).await {
+        Ok(id) => {
+            tracing::info!(
+                kind = R::KIND.noun(),
+                id,
+                trash = trash.id,
+                user,
+                "undeleted"
+            );
+            Ok(R::PAGE.fill(&[id]))
+        }
+        Err(DbError::CannotRestore(why)) => Err(cannot(why)),
+        Err(DbError::Constraint(name)) => {
+            let parent_rule = R::RULES.iter().find_map(|rule| match rule {
+                Rule::Parent {
+                    constraint, column, ..
+                } if *constraint == name => Some(*column),
+                _ => None,
+            });
+            let label = |field: &str| {
+                R::FIELDS
+                    .iter()
+                    .find(|f| f.name == field)
+                    .map_or(field.to_owned(), |f| f.label.to_lowercase())
+            };
+            match (parent_rule, R::RESTORE_FIELDS.first()) {
+                (Some(column), Some(choice)) => Err(AppError::Invalid(FieldErrors::single(
+                    choice.name,
+                    format!("Its {} is no longer there: choose another.", label(column)),
+                ))),
+                (Some(column), None) => Err(cannot(format!("its {} is gone", label(column)))),
+                (None, _) => match field_message(&name) {
+                    Some((field, message)) => Err(cannot(format!(
+                        "{} ({})",
+                        message.trim_end_matches('.'),
+                        label(field)
+                    ))),
+                    None => Err(DbError::Constraint(name).into()),
+                },
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Field errors as one refusal that names each field by its label.
 #[cfg(feature = "ssr")]
 fn refused_fields<R: RecordView>(errors: &roster_core::domain::FieldErrors) -> AppError {
@@ -253,7 +318,7 @@ macro_rules! record_api {
         pub async fn $delete(
             id: i64,
             input: roster_core::domain::DeleteInput,
-        ) -> Result<String, $crate::error::AppError> {
+        ) -> Result<roster_core::domain::Deleted, $crate::error::AppError> {
             $crate::record::action::serve::<$crate::record::crud::Delete<$record>>(id, input).await
         }
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use roster_core::domain::list::with_query;
-use roster_core::domain::{Action, HistoryEntry, Kind, Page, RestoreInput};
+use roster_core::domain::{Action, Edit, HistoryEntry, Kind, Page, RestoreInput};
 
 use super::crud::RestoreVersion;
 use super::form::{action_form, FieldSpec, FormConfig, Then};
@@ -53,15 +53,20 @@ pub fn history_page<R: RecordView>() -> impl IntoView {
             let record = R::fetch(id).await?;
             let entries = record_history(R::KIND, id, page).await?;
             let record = record.map(|r| (r.title(), r.version()));
-            Ok::<_, AppError>(Some((id, page, record, entries)))
+            // A deleted record's history says where the record went.
+            let trash = match record {
+                None if entries.total > 0 => crate::trash::trash_of(R::KIND, id).await?,
+                _ => None,
+            };
+            Ok::<_, AppError>(Some((id, page, record, entries, trash)))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(Some((id, page, record, entries))) if record.is_some() || entries.total > 0 => {
-                        history_view::<R>(id, page, record, entries)
+                    Ok(Some((id, page, record, entries, trash))) if record.is_some() || entries.total > 0 => {
+                        history_view::<R>(id, page, record, entries, trash)
                     }
                     Ok(_) => missing(R::KIND, R::LIST),
                     Err(e) => failed(e),
@@ -76,7 +81,9 @@ fn history_view<R: RecordView>(
     page: u32,
     record: Option<(String, i64)>,
     entries: Page<HistoryEntry>,
+    trash: Option<i64>,
 ) -> AnyView {
+    let deleted = record.is_none();
     let title = record
         .as_ref()
         .map(|(title, _)| title.clone())
@@ -109,8 +116,20 @@ fn history_view<R: RecordView>(
     view! {
         <Title text=format!("History of {title}")/>
         <h1>"History of "{title}</h1>
-        <p><a href=R::PAGE.fill(&[id])>"Back to the "{R::KIND.noun()}</a>
-            {format!(" · {}", Kind::Change.count(entries.total))}</p>
+        {(!deleted).then(|| view! {
+            <p><a href=R::PAGE.fill(&[id])>"Back to the "{R::KIND.noun()}</a>
+                {format!(" · {}", Kind::Change.count(entries.total))}</p>
+        })}
+        {deleted.then(|| match trash {
+            Some(trash) => view! {
+                <p class="warning">{format!("This {} was deleted. ", R::KIND.noun())}
+                    <a href=roster_core::domain::urls::trash_entry(trash)>"It is in the trash"</a>
+                    ", where it can be restored."</p>
+            }.into_any(),
+            None => view! {
+                <p class="warning">{format!("This {} was deleted for good.", R::KIND.noun())}</p>
+            }.into_any(),
+        })}
         {empty.then(|| view! { <p class="empty">"No changes recorded yet."</p> })}
         {(!empty).then(|| view! { <ol class="history">{rows}</ol> })}
         {(newer.is_some() || older.is_some()).then(|| view! {
@@ -170,10 +189,26 @@ fn entry_view<R: RecordView>(entry: HistoryEntry, restore: Option<(i64, i64)>) -
                     None => v.into_any(),
                 }
             };
+            let label = label_of::<R>(&c.field);
+            // A long text: what went and what came, in their place.
+            if let Some(pieces) = c.diff.clone().filter(|_| shows_was && shows_now) {
+                let pieces = pieces
+                    .into_iter()
+                    .map(|(edit, text)| match edit {
+                        Edit::Same => text.into_any(),
+                        Edit::Gone => view! { <del>{text}</del> }.into_any(),
+                        Edit::Added => view! { <ins>{text}</ins> }.into_any(),
+                    })
+                    .collect_view();
+                return view! {
+                    <li><span class="field">{label}</span>": "<span class="diff">{pieces}</span></li>
+                }
+                .into_any();
+            }
             let was = shows_was.then(|| view! { <del>{shown(c.was.clone())}</del> });
             let arrow = (shows_was && shows_now).then_some(" → ");
             let now = shows_now.then(|| view! { <ins>{shown(c.now.clone())}</ins> });
-            view! { <li><span class="field">{label_of::<R>(&c.field)}</span>": "{was}{arrow}{now}</li> }
+            view! { <li><span class="field">{label}</span>": "{was}{arrow}{now}</li> }.into_any()
         })
         .collect_view();
     let what = action.map_or("Changed", Action::label);

@@ -221,10 +221,17 @@ pub enum RowForm {
     Role,
     /// An account's status (active or disabled).
     Status,
+    /// A trash entry's Restore button.
+    Restore,
 }
 
 impl RowForm {
-    const ALL: [RowForm; 3] = [RowForm::Grade, RowForm::Role, RowForm::Status];
+    const ALL: [RowForm; 4] = [
+        RowForm::Grade,
+        RowForm::Role,
+        RowForm::Status,
+        RowForm::Restore,
+    ];
 
     /// Its `data-action`.
     pub fn name(self) -> &'static str {
@@ -232,6 +239,7 @@ impl RowForm {
             RowForm::Grade => "grade",
             RowForm::Role => "role",
             RowForm::Status => "status",
+            RowForm::Restore => "restore",
         }
     }
 

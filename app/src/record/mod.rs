@@ -29,20 +29,96 @@ macro_rules! record_types {
     };
 }
 
-/// The history page of record `id` of `kind`, for the registered types
-/// (the others have no page of their own).
-pub fn history_href(kind: roster_core::domain::Kind, id: i64) -> Option<String> {
+/// What a registered record type declares for its pages, found by its
+/// kind (for pages that show records of any type: the activity log, the
+/// trash).
+#[derive(Clone, Copy)]
+pub struct Declared {
+    pub urls: roster_core::domain::urls::RecordUrls,
+    pub fields: &'static [form::FieldSpec],
+    pub restore_fields: &'static [form::FieldSpec],
+}
+
+impl Declared {
+    /// The label a form gives field `name` (the name, capitalised, if the
+    /// form has none).
+    pub fn label(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.name == name && !f.label.is_empty())
+            .map_or_else(
+                || roster_core::domain::capitalise(name),
+                |f| f.label.to_owned(),
+            )
+    }
+}
+
+/// The declaration of `kind`, if it is a registered type (the others have
+/// no pages of their own).
+pub fn declared(kind: roster_core::domain::Kind) -> Option<Declared> {
     use roster_core::domain::Record;
     use view::RecordView;
     macro_rules! by_kind {
         ($($record:ty => $list:ty),* $(,)?) => {
             $(
                 if kind == <$record as Record>::KIND {
-                    return Some(<$record as RecordView>::HISTORY.fill(&[id]));
+                    return Some(Declared {
+                        urls: <$record as RecordView>::URLS,
+                        fields: <$record as RecordView>::FIELDS,
+                        restore_fields: <$record as RecordView>::RESTORE_FIELDS,
+                    });
                 }
             )*
         };
     }
     crate::record_types!(by_kind);
     None
+}
+
+/// The history page of record `id` of `kind`, for the registered types.
+pub fn history_href(kind: roster_core::domain::Kind, id: i64) -> Option<String> {
+    declared(kind).map(|d| d.urls.history.fill(&[id]))
+}
+
+/// Brings trash entry `trash`, a record of `kind`, back (see
+/// [`crud::undelete`]); answers the record's page.
+#[cfg(feature = "ssr")]
+pub async fn undelete(
+    ctx: &crate::service::Ctx,
+    kind: roster_core::domain::Kind,
+    trash: &roster_core::domain::TrashEntry,
+    parent: Option<i64>,
+) -> Result<String, crate::error::AppError> {
+    macro_rules! by_kind {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            $(
+                if kind == <$record as roster_core::domain::Record>::KIND {
+                    return crud::undelete::<$record>(ctx, trash, parent).await;
+                }
+            )*
+        };
+    }
+    crate::record_types!(by_kind);
+    Err(crate::error::AppError::NotFound(kind))
+}
+
+/// Whether trash entry `trash`, a record of `kind`, can only come back with
+/// a new parent (see `Db::parent_gone`).
+#[cfg(feature = "ssr")]
+pub async fn parent_gone(
+    db: &roster_core::db::Db,
+    kind: roster_core::domain::Kind,
+    trash: i64,
+) -> Result<bool, crate::error::AppError> {
+    macro_rules! by_kind {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            $(
+                if kind == <$record as roster_core::domain::Record>::KIND {
+                    return Ok(db.parent_gone::<$record>(trash).await?);
+                }
+            )*
+        };
+    }
+    crate::record_types!(by_kind);
+    Ok(false)
 }

@@ -16,6 +16,7 @@ pub use super::view::{RecordView, Related};
 pub use crate::components::status::failed;
 use crate::components::status::{set_status, Notice};
 use crate::error::AppError;
+use crate::trash::deleted_notice;
 
 /// The `:name` of the current route, if it is a positive whole number.
 pub fn route_id(name: &'static str) -> Memo<Option<i64>> {
@@ -46,11 +47,19 @@ fn record_resource<R: RecordView>(id: Memo<Option<i64>>) -> Resource<Result<Opti
 pub fn missing(kind: Kind, list: Pattern) -> AnyView {
     set_status(404);
     let title = format!("{} not found", kind.title());
+    // Deleted records of the types with pages wait in the trash.
+    let trash = super::declared(kind).map(|_| {
+        roster_core::domain::list::with_query(
+            &roster_core::domain::urls::trash(),
+            &[("kind", kind.noun().to_owned())],
+        )
+    });
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
         <p>{format!("There is no {} with this number; it may have been deleted. ", kind.noun())}
-            <a href=list.fill(&[])>{format!("See all {}", kind.plural())}</a></p>
+            <a href=list.fill(&[])>{format!("See all {}", kind.plural())}</a>
+            {trash.map(|href| view! { " · "<a href=href>"Look in the trash"</a> })}</p>
     }
     .into_any()
 }
@@ -117,6 +126,8 @@ pub fn detail_page<R: RecordView>() -> impl IntoView {
                 Some("Changes saved.")
             } else if q.get_str("restored").is_some() {
                 Some("Earlier version restored.")
+            } else if q.get_str("undeleted").is_some() {
+                Some("Restored from the trash, with what went with it.")
             } else {
                 None
             }
@@ -157,7 +168,7 @@ pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
             navigate(&R::deleted_href(&deleted), Default::default());
         }
     });
-    let question = format!("Delete {title}? This cannot be undone.");
+    let question = format!("Delete {title}? It goes to the trash, where it can be restored.");
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if window().confirm_with_message(&question).unwrap_or(false) {
@@ -261,7 +272,7 @@ pub fn delete_page<R: RecordView>() -> impl IntoView {
         view! {
             <Title text=format!("Delete {title}")/>
             <h1>"Delete "{title.clone()}"?"</h1>
-            <p>"This removes "{title}" and cannot be undone."</p>
+            <p>"This moves "{title}" to the trash, where it can be restored for a while."</p>
             {note.map(|note| view! { <p class="warning">{note}</p> })}
             {form}
         }
@@ -281,7 +292,12 @@ where
     let created = Memo::new(move |_| {
         params.with(|p| p.get_str("created").and_then(|v| v.parse::<i64>().ok()))
     });
-    let deleted = Memo::new(move |_| params.with(|p| p.get("deleted")));
+    let deleted = Memo::new(move |_| {
+        params.with(|p| {
+            let trash = p.get_str("undo").and_then(|t| t.parse::<i64>().ok());
+            p.get("deleted").map(|title| (title, trash))
+        })
+    });
     let added = Resource::new(
         move || created.try_get().flatten(),
         |id| async move {
@@ -316,9 +332,9 @@ where
                 })
             })}
         </Suspense>
-        {move || deleted.get().map(|title| view! { <Notice kind="success">{format!("Deleted {title}.")}</Notice> })}
+        {move || deleted.get().map(|(title, trash)| deleted_notice(title, trash))}
         {move || delete.value().get().map(|result| match result {
-            Ok(title) => view! { <Notice kind="success">{format!("Deleted {title}.")}</Notice> }.into_any(),
+            Ok(deleted) => deleted_notice(deleted.title, Some(deleted.trash)),
             Err(e) => view! { <Notice kind="error">{e.to_string()}</Notice> }.into_any(),
         })}
         {record_list::<L>(query, ListConfig {

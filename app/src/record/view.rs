@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::params::ParamsMap;
 use roster_core::domain::urls::Pattern;
-use roster_core::domain::{DeleteInput, Record};
+use roster_core::domain::{DeleteInput, Deleted, Record};
 
 use super::form::FieldSpec;
 use crate::error::AppError;
@@ -18,7 +18,7 @@ use crate::error::AppError;
 pub trait Calls: Record {
     type CreateCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
     type EditCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
-    type DeleteCall: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static;
+    type DeleteCall: ServerFn<Output = Deleted, Error = AppError> + Clone + Send + Sync + 'static;
     type RestoreCall: ServerFn<Output = i64, Error = AppError> + Clone + Send + Sync + 'static;
 
     fn create_call(input: Self::Input) -> Self::CreateCall;
@@ -43,6 +43,10 @@ pub trait RecordView: Record + Calls + ServerSide {
     const HISTORY: Pattern = Self::URLS.history;
     /// The create and edit form's fields.
     const FIELDS: &'static [FieldSpec];
+    /// What restoring it from the trash may ask: the field that chooses a
+    /// new parent (named `parent`) when its own is gone, for a type with a
+    /// `Rule::Parent`.
+    const RESTORE_FIELDS: &'static [FieldSpec] = &[];
     /// The delete confirmation's fields (by default the version, and the
     /// record as the page showed it).
     const DELETE_FIELDS: &'static [FieldSpec] =
@@ -53,11 +57,15 @@ pub trait RecordView: Record + Calls + ServerSide {
         format!("{}?created=1", Self::PAGE.fill(&[id]))
     }
 
-    /// Where the browser goes once a record was deleted.
-    fn deleted_href(title: &str) -> String {
+    /// Where the browser goes once a record was deleted: its list, saying
+    /// so, with an Undo button.
+    fn deleted_href(deleted: &Deleted) -> String {
         roster_core::domain::list::with_query(
             &Self::LIST.fill(&[]),
-            &[("deleted", title.to_owned())],
+            &[
+                ("deleted", deleted.title.clone()),
+                ("undo", deleted.trash.to_string()),
+            ],
         )
     }
 

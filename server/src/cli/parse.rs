@@ -45,6 +45,7 @@ Environment:
   ROSTER_DB_MAX_CONNECTIONS database connections (default 4 on SQLite, 10 on PostgreSQL)
   ROSTER_OPEN_REGISTRATION  true/false: overrides the administrators' setting
   ROSTER_SESSION_IDLE_DAYS  sessions end after this many idle days (default 7)
+  ROSTER_TRASH_DAYS         deleted records stay in the trash this many days (default 30)
   ROSTER_SECURE_COOKIE      auto (default: when X-Forwarded-Proto is https), true, false
   ROSTER_TRUST_PROXY        true: client address from X-Forwarded-For (behind a proxy)
   ROSTER_METRICS_TOKEN      lets a scraper read /metrics as `Authorization: Bearer TOKEN`

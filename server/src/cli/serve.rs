@@ -27,6 +27,7 @@ pub(super) async fn serve() -> Result<(), String> {
             config.site_addr
         );
     }
+    tokio::spawn(empty_trash(db.clone(), config.trash_days));
     // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight
     // finish, but not for longer than DRAIN.
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -79,6 +80,24 @@ pub(super) fn hold_database(database_url: &str) -> Result<Option<std::fs::File>,
         Err(std::fs::TryLockError::Error(e)) => {
             tracing::warn!(error = %e, "cannot lock the database file");
             Ok(None)
+        }
+    }
+}
+
+/// Takes what was deleted more than `days` days ago out of the trash, at
+/// start and every hour after. Each instance does it: a purge that finds
+/// nothing left by another changes nothing.
+async fn empty_trash(db: roster_core::db::Db, days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every.tick().await;
+        if db.is_read_only() {
+            continue;
+        }
+        match db.purge_trash(&Default::default(), Some(days)).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, days, "trash: old entries deleted for good"),
+            Err(e) => tracing::warn!(error = %e, "trash: could not delete old entries"),
         }
     }
 }

@@ -47,6 +47,8 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = pets::routes(router);
     let router = courses::routes(router);
     let router = messages::routes(router);
+    let router = action::<roster_app::trash::Undelete>(router);
+    let router = action::<roster_app::trash::PurgeTrash>(router);
     accounts::routes(router)
 }
 

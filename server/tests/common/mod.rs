@@ -198,6 +198,7 @@ fn config(database_url: &str, site_root: &std::path::Path, hash_file: Option<Pat
         secure_cookie: roster::config::SecureCookie::Auto,
         trust_proxy: false,
         metrics_token: None,
+        trash_days: roster::config::TRASH_DAYS,
     }
 }
 
