@@ -243,10 +243,10 @@ echo "==> first and repeat visits in Chromium (100 ms round trip, 12 Mbit/s; med
 # --- Part 2: large databases --------------------------------------------------
 db_large="$work/large.db"
 echo
-echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments, 1,000 courses, 300,000 enrolments"
+echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments, 1,000 courses, 300,000 enrolments, 1,000,000 history entries"
 started=$(date +%s.%N)
 prepare "$db_large" --count 100000 --handlers 10000 --pets 100000 --comments 200000 \
-  --courses 1000 --enrolments 300000
+  --courses 1000 --enrolments 300000 --history 1000000
 printf 'seeded in %.1f s\n' "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')"
 start_server "$db_large"
 sign_in
@@ -263,6 +263,11 @@ run "/pets/777/ (50+ comments)" -H "Cookie: $cookie" "$url/pets/777/"
 run "/pets/create/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/create/"
 run "/pets/777/edit/ (10,000 handlers)" -H "Cookie: $cookie" "$url/pets/777/edit/"
 run "/courses/ (1,000 courses, 300,000 enrolments)" -H "Cookie: $cookie" "$url/courses/"
+run "/activity/ (1,000,000 entries)" -H "Cookie: $cookie" "$url/activity/"
+run "/activity/?kind=pet" -H "Cookie: $cookie" "$url/activity/?kind=pet"
+run "/activity/?page=100" -H "Cookie: $cookie" "$url/activity/?page=100"
+run "/1/history/ (1,000 entries)" -H "Cookie: $cookie" "$url/1/history/"
+run "/trash/" -H "Cookie: $cookie" "$url/trash/"
 # A course with 1,000 students, enrolled through the form.
 big="$(curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" -H "Origin: $url" \
   --data "code=BIG-1000&title=Everyone&capacity=" "$url/courses/create/" | grep -o '/courses/[0-9]*/' | grep -o '[0-9]*')"

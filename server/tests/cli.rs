@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use roster_core::domain::{Action, Kind};
+
 fn roster(args: &[&str], database_url: &str) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_roster"))
         .args(args)
@@ -71,12 +73,16 @@ fn migrate_and_seed_create_the_database_file() {
             "30",
             "--enrolments",
             "2000",
+            "--history",
+            "1500",
         ],
         &url,
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("40 handlers, 300 pets, 500 comments, 30 courses and 2000 enrolments"),
+        out.contains(
+            "40 handlers, 300 pets, 500 comments, 30 courses, 2000 enrolments and 1500 history entries"
+        ),
         "{out}"
     );
     // More enrolments than there are free places: refused, nothing written.
@@ -99,6 +105,15 @@ fn migrate_and_seed_create_the_database_file() {
         let report = db.check().await.unwrap();
         assert!(report.is_sound(), "{report}");
         assert!(report.checked >= 12, "{report:?}");
+        // The first student has a thousand of the made-up entries, each
+        // an edit, the newest last.
+        let first = db.history(Kind::Student, 1, 1000, 0).await.unwrap();
+        assert!(first.total >= 1000, "{}", first.total);
+        assert!(first
+            .rows
+            .iter()
+            .all(|e| e.action() == Some(Action::Edited)));
+        assert!(first.rows.windows(2).all(|w| w[0].at >= w[1].at));
         // Nobody can sign in as the stand-in author.
         let writer = db.find_login("sample-writer").await.unwrap().unwrap();
         assert!(writer.disabled);

@@ -536,3 +536,28 @@ async fn a_long_text_edit_shows_word_by_word_what_went_and_what_came() {
     // Short values stay as they were → as they are.
     assert!(html.contains("<del>21</del> → <ins>22</ins>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_activity_log_counts_no_further_than_it_must() {
+    let app = spawn_app().await;
+    let counts = roster_core::db::SeedCounts {
+        students: 1,
+        history: 10_100,
+        ..Default::default()
+    };
+    app.db.seed_fake(counts, 7).await.unwrap();
+    let (status, html) = app.get_html("/activity/").await;
+    assert_eq!(status, 200);
+    // A page of 20, and at most 10,000 more counted.
+    assert!(html.contains("More than 10020 changes"), "{html}");
+    assert!(
+        html.contains("Page 1<") && !html.contains("Page 1 of"),
+        "{html}"
+    );
+    assert!(html.contains("rel=\"next\""));
+    // Under the cap the count is exact.
+    let (_, html) = app.get_html("/activity/?kind=course").await;
+    assert!(html.contains("0 changes"), "{html}");
+    let entries = app.db.history(Kind::Student, 1, 50, 0).await.unwrap();
+    assert!(entries.total >= 1_000 && !entries.capped);
+}

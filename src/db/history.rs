@@ -225,6 +225,7 @@ impl Listed for ActivityList {
     const SELECT: &'static str = SELECT;
     const FROM: &'static str = FROM;
     const COUNT_FROM: &'static str = "history h";
+    const COUNT_CAP: Option<i64> = Some(10_000);
 
     fn order(sort: ActivitySort, _: Backend) -> &'static str {
         match sort {

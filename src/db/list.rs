@@ -67,6 +67,8 @@ pub struct ListSql {
     args: Vec<Arg>,
     order: &'static str,
     counter: Option<&'static str>,
+    /// Count at most this many rows past the page (see `Listed::COUNT_CAP`).
+    count_cap: Option<i64>,
     /// A LIKE over a column: may read the whole table.
     searching: bool,
 }
@@ -106,8 +108,15 @@ impl ListSql {
             args: Vec::new(),
             order: "1",
             counter: None,
+            count_cap: None,
             searching: false,
         }
+    }
+
+    /// Counts at most `cap` rows past the page (see `Listed::COUNT_CAP`).
+    pub fn count_cap(mut self, cap: i64) -> Self {
+        self.count_cap = Some(cap);
+        self
     }
 
     /// A cheaper FROM for counting (without joins the filters do not need).
@@ -175,12 +184,19 @@ impl ListSql {
         }
     }
 
-    fn total_sql(&self) -> String {
-        match self.counter {
-            Some(name) if self.conditions.is_empty() => {
+    /// The count, of at most `upto` rows when given (a number this crate
+    /// works out, never a user's text).
+    fn total_sql(&self, upto: Option<i64>) -> String {
+        match (self.counter, upto) {
+            (Some(name), _) if self.conditions.is_empty() => {
                 format!("SELECT total FROM record_counts WHERE name = '{name}'")
             }
-            _ => format!(
+            (_, Some(upto)) => format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {}{} LIMIT {upto}) upto",
+                self.count_from,
+                self.where_clause()
+            ),
+            (_, None) => format!(
                 "SELECT COUNT(*) FROM {}{}",
                 self.count_from,
                 self.where_clause()
@@ -197,24 +213,30 @@ impl ListSql {
         offset: i64,
     ) -> Result<Page<R>, DbError> {
         let n = self.args.len();
+        let limit = i64::from(per_page);
+        let upto = self
+            .count_cap
+            .map(|cap| offset.saturating_add(limit).saturating_add(cap));
+        // One row past the limit says there are more.
+        let capped = move |total: i64| upto.is_some_and(|upto| total > upto);
+        let upto = upto.map(|upto| upto + 1);
         let sql = format!(
             "SELECT {}, ({}) AS roster_total FROM {}{} ORDER BY {} LIMIT ${} OFFSET ${}",
             self.columns,
-            self.total_sql(),
+            self.total_sql(upto),
             self.from,
             self.where_clause(),
             self.order,
             n + 1,
             n + 2
         );
-        let limit = i64::from(per_page);
         if let Db::Sqlite(pool) = db {
             if let Some(reads) = pool.reads() {
                 let slow = self.searching || offset > DEEP_OFFSET;
                 let mut args = self.args.clone();
                 args.push(Arg::Int(limit));
                 args.push(Arg::Int(offset));
-                let total_sql = self.total_sql();
+                let total_sql = self.total_sql(upto);
                 let count_args = self.args.clone();
                 return reads
                     .read(slow, move |conn| {
@@ -223,7 +245,11 @@ impl ListSql {
                             Some(total) => total,
                             None => conn.scalar(&total_sql, &count_args)?.unwrap_or(0),
                         };
-                        Ok(Page { rows, total })
+                        Ok(Page {
+                            rows,
+                            total,
+                            capped: capped(total),
+                        })
                     })
                     .await;
             }
@@ -240,13 +266,17 @@ impl ListSql {
         });
         let total = match total {
             Some(total) => total,
-            None => self.count(db).await?,
+            None => self.count(db, upto).await?,
         };
-        Ok(Page { rows, total })
+        Ok(Page {
+            rows,
+            total,
+            capped: capped(total),
+        })
     }
 
-    async fn count(&self, db: &Db) -> Result<i64, DbError> {
-        let sql = self.total_sql();
+    async fn count(&self, db: &Db, upto: Option<i64>) -> Result<i64, DbError> {
+        let sql = self.total_sql(upto);
         Ok(with_pool!(db, pool => {
             let query = bind_args!(sqlx::query_scalar::<_, i64>(&sql), &self.args);
             query.fetch_optional(pool).await?.unwrap_or(0)
@@ -326,11 +356,37 @@ mod tests {
             args: Vec::new(),
             order: "1",
             counter: None,
+            count_cap: None,
             searching: false,
         };
         sql.search(&[], "Ann");
         assert!(sql.conditions.is_empty() && sql.args.is_empty() && !sql.searching);
         sql.search(&["name"], "Ann");
         assert_eq!(sql.conditions, ["(name LIKE $1 ESCAPE '\\')"]);
+    }
+
+    #[test]
+    fn a_capped_count_stops_past_the_page() {
+        let mut sql = ListSql {
+            backend: Backend::Sqlite,
+            columns: "id",
+            from: "history h",
+            count_from: "history h",
+            conditions: Vec::new(),
+            args: Vec::new(),
+            order: "1",
+            counter: None,
+            count_cap: Some(100),
+            searching: false,
+        };
+        sql.filter("h.kind = ?", Arg::text("pet"));
+        assert_eq!(
+            sql.total_sql(Some(140)),
+            "SELECT COUNT(*) FROM (SELECT 1 FROM history h WHERE h.kind = $1 LIMIT 140) upto"
+        );
+        assert_eq!(
+            sql.total_sql(None),
+            "SELECT COUNT(*) FROM history h WHERE h.kind = $1"
+        );
     }
 }

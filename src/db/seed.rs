@@ -25,7 +25,13 @@ pub struct SeedCounts {
     pub comments: u64,
     pub courses: u64,
     pub enrolments: u64,
+    /// Made-up history entries (edits of existing records, over the last
+    /// year); the first student gets a thousand of them.
+    pub history: u64,
 }
+
+/// Entries the first student's history gets from `--history`.
+const FIRST_HISTORY: u64 = 1_000;
 
 /// The three students of the original tutorial.
 const SAMPLE: [(&str, &str, &str, i32, &str); 3] = [
@@ -523,11 +529,96 @@ impl Db {
                     done += n as u64;
                 }
             }
+            if counts.history > 0 {
+                seed_history!(self, tx, counts.history, rng);
+            }
             tx.commit().await?;
         });
         Ok(())
     }
 }
+
+/// Adds `$n` made-up history entries in transaction `$tx`: edits of
+/// existing students, handlers, pets and courses by existing accounts, one
+/// a minute back from now, oldest first; the first student has the first
+/// [`FIRST_HISTORY`].
+macro_rules! seed_history {
+    ($db:expr, $tx:ident, $n:expr, $rng:ident) => {{
+        let mut records: Vec<(String, i64, String)> = Vec::new();
+        for (kind, sql) in [
+            ("student", "SELECT id, firstname || ' ' || lastname FROM students ORDER BY id LIMIT 10000"),
+            ("handler", "SELECT id, name FROM handlers ORDER BY id LIMIT 10000"),
+            ("pet", "SELECT id, name FROM pets ORDER BY id LIMIT 10000"),
+            ("course", "SELECT id, code FROM courses ORDER BY id LIMIT 10000"),
+        ] {
+            let rows: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&mut *$tx).await?;
+            records.extend(rows.into_iter().map(|(id, title)| (kind.to_owned(), id, title)));
+        }
+        if records.is_empty() {
+            return Err(DbError::Config(
+                "history entries need records: add some with --students N".into(),
+            ));
+        }
+        let accounts: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 100")
+            .fetch_all(&mut *$tx)
+            .await?;
+        // Minutes back from now: `at` is worked out by the database.
+        let at = match $db.backend() {
+            super::Backend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' minutes')",
+            super::Backend::Postgres => "now() - make_interval(mins => CAST(? AS INTEGER))",
+        };
+        let total: u64 = $n;
+        let mut done = 0u64;
+        while done < total {
+            let rows = (total - done).min(BATCH as u64) as usize;
+            let mut sql = String::from(
+                "INSERT INTO history (at, account_id, action, kind, record_id, title, changes) VALUES ",
+            );
+            let mut p = 0;
+            for r in 0..rows {
+                if r > 0 {
+                    sql.push(',');
+                }
+                sql.push('(');
+                sql.push_str(&at.replace('?', &format!("${}", p + 1)));
+                for _ in 0..6 {
+                    p += 1;
+                    sql.push_str(&format!(",${}", p + 1));
+                }
+                p += 1;
+                sql.push(')');
+            }
+            let mut query = sqlx::query(&sql);
+            for r in 0..rows as u64 {
+                let i = done + r;
+                let (kind, id, title) = if i < FIRST_HISTORY {
+                    records[0].clone()
+                } else {
+                    records[($rng.next() % records.len() as u64) as usize].clone()
+                };
+                let account = match accounts.len() {
+                    0 => None,
+                    n => Some(accounts[($rng.next() % n as u64) as usize]),
+                };
+                let (was, now) = ($rng.next() % 90 + 10, $rng.next() % 90 + 10);
+                let changes = format!(
+                    "[{{\"field\":\"note\",\"was\":\"{was}\",\"now\":\"{now}\"}}]"
+                );
+                query = query
+                    .bind((total - i) as i64)
+                    .bind(account)
+                    .bind("edited")
+                    .bind(kind)
+                    .bind(id)
+                    .bind(title)
+                    .bind(changes);
+            }
+            query.execute(&mut *$tx).await?;
+            done += rows as u64;
+        }
+    }};
+}
+use seed_history;
 
 #[cfg(test)]
 mod tests {

@@ -127,6 +127,10 @@ pub trait Listed: Listing {
     const COUNTER: Option<&'static str> = None;
     /// What the search box looks in.
     const SEARCH: &'static [&'static str] = &[];
+    /// A list that may hold millions of rows (the activity log) counts at
+    /// most this many past the page shown: its total then reads "more
+    /// than", and a page costs the same however long the list.
+    const COUNT_CAP: Option<i64> = None;
 
     /// `ORDER BY` for `sort`: each has an index (see the migrations).
     fn order(sort: Self::Sort, backend: Backend) -> &'static str;
@@ -255,6 +259,9 @@ impl Db {
             .order(L::order(query.sort, self.backend()));
         if let Some(counter) = L::COUNTER {
             sql = sql.counter(counter);
+        }
+        if let Some(cap) = L::COUNT_CAP {
+            sql = sql.count_cap(cap);
         }
         L::filter(&query.filter, &mut sql);
         sql.search(L::SEARCH, &query.search);

@@ -273,6 +273,10 @@ pub fn encode_component(value: &str) -> String {
 pub struct Page<R> {
     pub rows: Vec<R>,
     pub total: i64,
+    /// The count stopped one row past its limit: there are more than
+    /// `total - 1`.
+    #[serde(default)]
+    pub capped: bool,
 }
 
 /// How many pages `total` rows fill at `per_page` (at least one).

@@ -81,6 +81,9 @@ pub struct Chip {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListChunk {
     pub total: i64,
+    /// The count stopped at `total` (see `Listed::COUNT_CAP`).
+    #[serde(default)]
+    pub capped: bool,
     pub chips: Vec<Chip>,
     pub rows: String,
     #[serde(default)]
@@ -94,6 +97,7 @@ pub struct ListChunk {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListState {
     pub total: i64,
+    pub capped: bool,
     pub chips: Vec<Chip>,
     #[serde(skip)]
     pub rows: Arc<str>,
@@ -105,6 +109,7 @@ impl From<ListChunk> for ListState {
     fn from(chunk: ListChunk) -> Self {
         Self {
             total: chunk.total,
+            capped: chunk.capped,
             chips: chunk.chips,
             rows: chunk.rows.into(),
             head: chunk.head.into(),
@@ -196,6 +201,7 @@ pub fn chunk<L: ListView>(
     }
     ListChunk {
         total: page.total,
+        capped: page.capped,
         chips,
         rows: html.into_string(),
         head: String::new(),
@@ -398,11 +404,15 @@ fn list_body<L: ListView>(
     let kind = L::KIND;
     let base = L::base(&query.filter);
     let searching = !query.search.is_empty();
+    let counted = match state.capped {
+        true => format!("More than {}", kind.count(state.total - 1)),
+        false => kind.count(state.total),
+    };
     let summary = if searching {
         let verb = if state.total == 1 { "matches" } else { "match" };
-        format!("{} {verb} “{}”", kind.count(state.total), query.search)
+        format!("{counted} {verb} “{}”", query.search)
     } else {
-        kind.count(state.total)
+        counted
     };
     let pages = page_count(state.total, query.per_page);
     let empty_text = if searching {
@@ -445,7 +455,7 @@ fn list_body<L: ListView>(
                 <ol class=format!("feed {}", kind.plural()) inner_html=state.rows></ol>
             }.into_any(),
         }}
-        {pager(&query, &base, pages)}
+        {pager(&query, &base, pages, state.capped)}
     }
     .into_any()
 }
@@ -484,6 +494,7 @@ fn pager<S: SortKey, F: ListFilter>(
     query: &roster_core::domain::ListQuery<S, F>,
     base: &str,
     pages: u32,
+    capped: bool,
 ) -> AnyView {
     let current = query.page;
     if pages <= 1 && current <= 1 {
@@ -498,7 +509,7 @@ fn pager<S: SortKey, F: ListFilter>(
     view! {
         <nav class="pager" aria-label="Pages">
             {link(prev, "prev", "← Previous")}
-            <span class="page-of">"Page "{current}" of "{pages}</span>
+            <span class="page-of">"Page "{current}{(!capped).then(|| format!(" of {pages}"))}</span>
             {link(next, "next", "Next →")}
         </nav>
     }

@@ -114,14 +114,15 @@ pub async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
-                "Added {} students, {} handlers, {} pets, {} comments, {} courses and {} \
-                 enrolments in {:.2} s.",
+                "Added {} students, {} handlers, {} pets, {} comments, {} courses, {} \
+                 enrolments and {} history entries in {:.2} s.",
                 counts.students,
                 counts.handlers,
                 counts.pets,
                 counts.comments,
                 counts.courses,
                 counts.enrolments,
+                counts.history,
                 started.elapsed().as_secs_f64()
             );
             db.close().await;

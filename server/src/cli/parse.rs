@@ -19,10 +19,13 @@ Commands:
                     Sammy Shark, Carl White), a few handlers, pets, comments,
                     courses and enrolments
   seed [--students N] [--handlers N] [--pets N] [--comments N] [--courses N] [--enrolments N]
+       [--history N]
                     Add made-up records, for trying things out and benchmarks
                     (--count N is --students N). Pets go to existing handlers,
                     comments to existing pets, enrolments pair existing
-                    students with existing courses.
+                    students with existing courses; history entries are edits
+                    of existing records over the past minutes to years (the
+                    first student gets 1,000 of them).
   user create --username NAME --email EMAIL [--admin]
                     Create an account (the first one is always an administrator).
                     The password is asked for twice on a terminal, or read as
@@ -201,9 +204,10 @@ fn parse_seed(args: &[&str]) -> Result<Command, String> {
             "--comments" => &mut counts.comments,
             "--courses" => &mut counts.courses,
             "--enrolments" => &mut counts.enrolments,
+            "--history" => &mut counts.history,
             other => {
                 return Err(format!(
-                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments/--courses/--enrolments N)"
+                    "seed: unknown argument {other:?} (--sample, or --students/--handlers/--pets/--comments/--courses/--enrolments/--history N)"
                 ))
             }
         };
@@ -219,7 +223,7 @@ fn parse_seed(args: &[&str]) -> Result<Command, String> {
     }
     if counts == SeedCounts::default() {
         return Err(
-            "seed needs --sample, or one of --students/--handlers/--pets/--comments/--courses/--enrolments N".into(),
+            "seed needs --sample, or one of --students/--handlers/--pets/--comments/--courses/--enrolments/--history N".into(),
         );
     }
     Ok(Command::Seed(counts))
@@ -239,6 +243,13 @@ mod tests {
         assert_eq!(parse(&args(&["serve"])), Ok(Command::Serve));
         assert_eq!(parse(&args(&["migrate"])), Ok(Command::Migrate));
         assert_eq!(parse(&args(&["seed", "--sample"])), Ok(Command::SeedSample));
+        assert_eq!(
+            parse(&args(&["seed", "--history", "1000000"])),
+            Ok(Command::Seed(SeedCounts {
+                history: 1_000_000,
+                ..Default::default()
+            }))
+        );
         assert_eq!(
             parse(&args(&["seed", "--count", "100000"])),
             Ok(Command::Seed(SeedCounts {
