@@ -131,7 +131,7 @@ prepare() { # $1: database file, rest: seed arguments
   local db="$1"; shift
   DATABASE_URL="sqlite://$db" "$bin" seed "$@" >/dev/null
   printf '%s\n' "$password" |
-    DATABASE_URL="sqlite://$db" RUST_LOG=warn "$bin" user create --username bench --email bench@example.com >/dev/null
+    DATABASE_URL="sqlite://$db" RUST_LOG=warn "$bin" user create --username bench --email bench@example.com --admin >/dev/null
 }
 sign_in() {
   cookie="$(curl -fs -o /dev/null -D - -H "Origin: $url" \

@@ -474,3 +474,34 @@ async fn administrators_empty_the_trash_and_old_entries_go_by_themselves() {
     let (_, html) = app.get_html("/trash/?emptied=1").await;
     assert!(html.contains("The trash is empty"), "{html}");
 }
+
+#[tokio::test]
+async fn another_instance_on_the_database_sees_the_trash_and_restores_from_it() {
+    let app = spawn_app().await;
+    let ada = create_student(&app, "Lovelace", "ada@example.com").await;
+    let trash = delete(&app, &format!("/{ada}/delete/")).await;
+    let (other, _db) = app.another_instance().await;
+    let html = app
+        .client
+        .get(format!("{other}/trash/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Ada Lovelace"), "{html}");
+    let response = app
+        .client
+        .post(format!("{other}/trash/{trash}/"))
+        .header("origin", &other)
+        .form(&[("parent", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    // The first instance sees it back, and both entries in its history.
+    let (status, html) = app.get_html(&format!("/{ada}/history/")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Restored from the trash") && html.contains("Deleted"));
+}
