@@ -207,12 +207,21 @@ fn placeholders(from: usize, n: usize) -> Vec<String> {
     (from..from + n).map(|i| format!("${i}")).collect()
 }
 
-/// The INSERT (at `None`) or versioned UPDATE of `T`, answering the id.
+/// Whether `T` is read from its own table alone: then a write answers the
+/// record itself (`RETURNING` its columns), one statement less than
+/// reading it again.
+fn reads_itself<T: Table>() -> bool {
+    T::FROM == T::TABLE
+}
+
+/// The INSERT (at `None`) or versioned UPDATE of `T`, answering the record
+/// (see [`reads_itself`]) or its id.
 fn write_sql<T: Table>(at: Option<(i64, i64)>) -> String {
     let n = T::WRITES.len();
+    let returning = if reads_itself::<T>() { T::SELECT } else { "id" };
     match at {
         None => format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
             T::TABLE,
             T::WRITES.join(", "),
             placeholders(1, n).join(", ")
@@ -225,7 +234,7 @@ fn write_sql<T: Table>(at: Option<(i64, i64)>) -> String {
                 .collect();
             format!(
                 "UPDATE {} SET {}, version = version + 1 WHERE id = ${} AND version = ${} \
-                 RETURNING id",
+                 RETURNING {returning}",
                 T::TABLE,
                 sets.join(", "),
                 n + 1,
@@ -350,14 +359,28 @@ impl Db {
                 Some(id) => sqlx::query_as::<_, T>(&read).bind(id).fetch_optional(&mut *tx).await?,
                 None => None,
             };
-            let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &values);
-            if let Some((id, version)) = at {
-                query = query.bind(id).bind(version);
-            }
-            let Some(saved) = query.fetch_optional(&mut *tx).await? else {
+            let record = if reads_itself::<T>() {
+                let mut query = bind_args!(sqlx::query_as::<_, T>(&write), &values);
+                if let Some((id, version)) = at {
+                    query = query.bind(id).bind(version);
+                }
+                query.fetch_optional(&mut *tx).await?
+            } else {
+                let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &values);
+                if let Some((id, version)) = at {
+                    query = query.bind(id).bind(version);
+                }
+                match query.fetch_optional(&mut *tx).await? {
+                    Some(saved) => {
+                        Some(sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?)
+                    }
+                    None => None,
+                }
+            };
+            let Some(record) = record else {
                 return Err(stale_or_missing!(&mut *tx, T::TABLE, id.unwrap_or(0), T::KIND));
             };
-            let record = sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?;
+            let saved = record.id();
             let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
             let changes = field_changes(&was, &to_fields(&record.to_input()));
             let entry = history::entry(by, action, T::KIND, saved, &record.title(), &changes);
@@ -510,6 +533,12 @@ mod tests {
             write_sql::<Pet>(Some((4, 2))),
             "UPDATE pets SET name = $1, category = $2, handler_id = $3, version = version + 1 \
              WHERE id = $4 AND version = $5 RETURNING id"
+        );
+        // A type read from its own table alone gets itself back.
+        assert_eq!(
+            write_sql::<Handler>(None),
+            "INSERT INTO handlers (name, email, phone) VALUES ($1, $2, $3) \
+             RETURNING id, name, email, phone, created_at, version, pet_count"
         );
     }
 
