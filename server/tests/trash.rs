@@ -294,6 +294,14 @@ async fn a_pet_whose_handler_is_gone_comes_back_with_another_chosen() {
         "{html}"
     );
     assert!(!exists::<Pet>(&app, rex).await);
+    // Nonsense for a handler: the field says so, nothing restored.
+    let (status, html) = restore(&app, trash, &[("parent", "abc")]).await;
+    assert_eq!(status, 422);
+    assert!(
+        common::field_error(&html, "parent").contains("Choose one"),
+        "{html}"
+    );
+    assert!(!exists::<Pet>(&app, rex).await);
 
     let (status, _) = restore(&app, trash, &[("parent", &bob.to_string())]).await;
     assert_eq!(status, 303);

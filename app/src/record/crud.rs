@@ -164,11 +164,6 @@ impl<R: RecordView> FormAction for RestoreVersion<R> {
         format!("{}?restored=1", R::PAGE.fill(&[*id]))
     }
 
-    /// Each entry has its form: a refused one shows its message only.
-    fn same_form(submitted: &RestoreInput, shown: &RestoreInput) -> bool {
-        submitted.entry == shown.entry
-    }
-
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, id: i64, input: RestoreInput) -> Result<i64, AppError> {
         use roster_core::domain::{from_fields, FormInput};
