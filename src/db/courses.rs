@@ -27,6 +27,7 @@ impl Table for Course {
     const SELECT: &'static str =
         "id, code, title, description, capacity, enrolled, created_at, version";
     const WRITES: &'static [&'static str] = &["code", "title", "description", "capacity"];
+    const TITLE: &'static str = "code || ' ' || title";
     const RULES: &'static [Rule] = &[
         Rule::Unique {
             column: "code",

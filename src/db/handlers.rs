@@ -9,6 +9,7 @@ impl Table for Handler {
     const TABLE: &'static str = "handlers";
     const SELECT: &'static str = "id, name, email, phone, created_at, version, pet_count";
     const WRITES: &'static [&'static str] = &["name", "email", "phone"];
+    const TITLE: &'static str = "name";
     const CHILDREN: &'static [Children] = &[Children {
         kind: Kind::Pet,
         table: "pets",

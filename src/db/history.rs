@@ -42,6 +42,24 @@ pub(crate) fn entry(
     ]
 }
 
+/// The values a create's entry is written with after the record's own
+/// (see `table.rs`): the SQL supplies its id and title.
+pub(crate) fn created(
+    by: &By,
+    action: Action,
+    kind: Kind,
+    fields: &[(String, String)],
+) -> [Arg; 5] {
+    let changes = crate::domain::field_changes(&[], fields);
+    [
+        Arg::opt_int(by.account),
+        Arg::text(action.as_str()),
+        Arg::text(kind.noun()),
+        Arg::Text(serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into())),
+        Arg::opt_text(by.request.as_ref()),
+    ]
+}
+
 /// The two entries a change to enrolment `e` writes: in the student's
 /// history, naming the course, and in the course's, naming the student.
 /// `grade`: the grade before and after, for [`Action::Graded`].

@@ -12,6 +12,7 @@ impl Table for Pet {
     const FROM: &'static str = "pets p JOIN handlers h ON h.id = p.handler_id";
     const KEY: &'static str = "p.id";
     const WRITES: &'static [&'static str] = &["name", "category", "handler_id"];
+    const TITLE: &'static str = "name";
     const RULES: &'static [Rule] = &[Rule::Parent {
         column: "handler_id",
         table: "handlers",

@@ -9,6 +9,7 @@ impl Table for Student {
     const SELECT: &'static str =
         "id, firstname, lastname, email, age, created_at, bio, version, course_count";
     const WRITES: &'static [&'static str] = &["firstname", "lastname", "email", "age", "bio"];
+    const TITLE: &'static str = "firstname || ' ' || lastname";
     const RULES: &'static [Rule] = &[Rule::Unique {
         column: "email",
         fold: "lower",

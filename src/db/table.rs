@@ -100,8 +100,12 @@ pub trait Table: Record + AnyRow {
     /// The key, as [`Table::FROM`] names it.
     const KEY: &'static str = "id";
     /// The columns a create or an edit writes, in the order of
-    /// [`Table::values`].
+    /// [`Table::values`], named as the form's fields: a create's history
+    /// entry is the written values, with no record read back to make it.
     const WRITES: &'static [&'static str];
+    /// [`Record::title`] as SQL over the table's columns, so that a
+    /// create's history entry is written by the create's own round trip.
+    const TITLE: &'static str;
     const RULES: &'static [Rule] = &[];
     const CHILDREN: &'static [Children] = &[];
     /// Besides the key and [`Table::WRITES`], the columns the trash keeps
@@ -213,6 +217,25 @@ fn placeholders(from: usize, n: usize) -> Vec<String> {
     (from..from + n).map(|i| format!("${i}")).collect()
 }
 
+/// A create's form values, as its written columns hold them: the fields
+/// its history entry shows, in the order [`to_fields`] gives them.
+fn written_fields<T: Table>(values: &[Arg]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = T::WRITES
+        .iter()
+        .zip(values)
+        .map(|(column, value)| {
+            let value = match value {
+                Arg::Int(v) => v.to_string(),
+                Arg::Text(s) => s.clone(),
+                Arg::NullInt | Arg::NullText => String::new(),
+            };
+            ((*column).to_owned(), value)
+        })
+        .collect();
+    fields.sort();
+    fields
+}
+
 /// Whether `T` is read from its own table alone: then a write answers the
 /// record itself (`RETURNING` its columns), one statement less than
 /// reading it again.
@@ -221,18 +244,43 @@ fn reads_itself<T: Table>() -> bool {
 }
 
 /// The INSERT (at `None`) or versioned UPDATE of `T`, answering the record
-/// (see [`reads_itself`]) or its id.
-fn write_sql<T: Table>(at: Option<(i64, i64)>) -> String {
+/// (see [`reads_itself`]) or its id. The INSERT writes its history entry
+/// too, from [`history::created`]'s values after [`Table::values`]: by a
+/// writable CTE on PostgreSQL, by a second statement of the same round trip
+/// on SQLite (one trip to its worker thread is most of a statement's cost).
+fn write_sql<T: Table>(backend: Backend, at: Option<(i64, i64)>) -> String {
     let n = T::WRITES.len();
     let returning = if reads_itself::<T>() { T::SELECT } else { "id" };
-    match at {
-        None => format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
-            T::TABLE,
-            T::WRITES.join(", "),
-            placeholders(1, n).join(", ")
+    let entry = |from: &str| {
+        let p = placeholders(n + 1, 5);
+        format!(
+            "INSERT INTO history \
+             (account_id, action, kind, record_id, title, changes, request_id) \
+             SELECT {}, {}, {}, id, {}, {}, {} FROM {from}",
+            p[0],
+            p[1],
+            p[2],
+            T::TITLE,
+            p[3],
+            p[4]
+        )
+    };
+    let insert = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        T::TABLE,
+        T::WRITES.join(", "),
+        placeholders(1, n).join(", ")
+    );
+    match (at, backend) {
+        (None, Backend::Sqlite) => format!(
+            "{insert} RETURNING {returning}; {}",
+            entry(&format!("{} WHERE id = last_insert_rowid()", T::TABLE))
         ),
-        Some(_) => {
+        (None, Backend::Postgres) => format!(
+            "WITH saved AS ({insert} RETURNING *), entry AS ({}) SELECT {returning} FROM saved",
+            entry("saved")
+        ),
+        (Some(_), _) => {
             let sets: Vec<String> = T::WRITES
                 .iter()
                 .zip(placeholders(1, n))
@@ -347,7 +395,13 @@ impl Db {
         // One statement less: the unique index refuses the write itself.
         let mut checks = checks::<T>(&values, id);
         checks.retain(|check| !check.indexed);
-        let write = write_sql::<T>(at);
+        let write = write_sql::<T>(self.backend(), at);
+        let mut args = values;
+        let created = at.is_none().then(|| {
+            let fields = written_fields::<T>(&args);
+            args.extend(history::created(by, action, T::KIND, &fields));
+            fields
+        });
         let read = format!(
             "SELECT {} FROM {} WHERE {} = $1",
             T::SELECT,
@@ -367,18 +421,20 @@ impl Db {
                 Some(id) => sqlx::query_as::<_, T>(&read).bind(id).fetch_optional(&mut *tx).await?,
                 None => None,
             };
+            // A create answers all its statements' rows: `fetch_optional`
+            // would stop SQLite's worker before its history entry.
             let record = if reads_itself::<T>() {
-                let mut query = bind_args!(sqlx::query_as::<_, T>(&write), &values);
+                let mut query = bind_args!(sqlx::query_as::<_, T>(&write), &args);
                 if let Some((id, version)) = at {
                     query = query.bind(id).bind(version);
                 }
-                query.fetch_optional(&mut *tx).await?
+                query.fetch_all(&mut *tx).await?.pop()
             } else {
-                let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &values);
+                let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &args);
                 if let Some((id, version)) = at {
                     query = query.bind(id).bind(version);
                 }
-                match query.fetch_optional(&mut *tx).await? {
+                match query.fetch_all(&mut *tx).await?.pop() {
                     Some(saved) => {
                         Some(sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?)
                     }
@@ -389,10 +445,35 @@ impl Db {
                 return Err(stale_or_missing!(&mut *tx, T::TABLE, id.unwrap_or(0), T::KIND));
             };
             let saved = record.id();
-            let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
-            let changes = field_changes(&was, &to_fields(&record.to_input()));
-            let entry = history::entry(by, action, T::KIND, saved, &record.title(), &changes);
-            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            let now = to_fields(&record.to_input());
+            match &created {
+                Some(fields) => {
+                    debug_assert_eq!(
+                        field_changes(&[], fields),
+                        field_changes(&[], &now),
+                        "{}: WRITES are not named as the form's fields",
+                        T::TABLE
+                    );
+                    #[cfg(debug_assertions)]
+                    {
+                        let sql = "SELECT title FROM history WHERE kind = $1 AND record_id = $2 \
+                                   ORDER BY id DESC LIMIT 1";
+                        let title: String = sqlx::query_scalar(sql)
+                            .bind(T::KIND.noun())
+                            .bind(saved)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        debug_assert_eq!(title, record.title(), "{}::TITLE", T::TABLE);
+                    }
+                }
+                None => {
+                    let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
+                    let changes = field_changes(&was, &now);
+                    let entry =
+                        history::entry(by, action, T::KIND, saved, &record.title(), &changes);
+                    bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+                }
+            }
             record
         })
     }
@@ -533,21 +614,52 @@ mod tests {
 
     #[test]
     fn writes_name_each_column_once_in_the_order_of_their_values() {
+        // A create writes its history entry in the same round trip, from
+        // the values after the record's own ($4..$8).
         assert_eq!(
-            write_sql::<Pet>(None),
-            "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id"
+            write_sql::<Pet>(Backend::Sqlite, None),
+            "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id; \
+             INSERT INTO history \
+             (account_id, action, kind, record_id, title, changes, request_id) \
+             SELECT $4, $5, $6, id, name, $7, $8 FROM pets WHERE id = last_insert_rowid()"
         );
         assert_eq!(
-            write_sql::<Pet>(Some((4, 2))),
-            "UPDATE pets SET name = $1, category = $2, handler_id = $3, version = version + 1 \
-             WHERE id = $4 AND version = $5 RETURNING id"
+            write_sql::<Pet>(Backend::Postgres, None),
+            "WITH saved AS (INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) \
+             RETURNING *), entry AS (INSERT INTO history \
+             (account_id, action, kind, record_id, title, changes, request_id) \
+             SELECT $4, $5, $6, id, name, $7, $8 FROM saved) SELECT id FROM saved"
         );
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            assert_eq!(
+                write_sql::<Pet>(backend, Some((4, 2))),
+                "UPDATE pets SET name = $1, category = $2, handler_id = $3, \
+                 version = version + 1 WHERE id = $4 AND version = $5 RETURNING id"
+            );
+        }
         // A type read from its own table alone gets itself back.
-        assert_eq!(
-            write_sql::<Handler>(None),
+        assert!(write_sql::<Handler>(Backend::Sqlite, None).starts_with(
             "INSERT INTO handlers (name, email, phone) VALUES ($1, $2, $3) \
-             RETURNING id, name, email, phone, created_at, version, pet_count"
+             RETURNING id, name, email, phone, created_at, version, pet_count; "
+        ));
+    }
+
+    #[test]
+    fn a_creates_history_shows_its_written_values_as_the_form_names_them() {
+        let values = [Arg::text("Rex"), Arg::text("dog"), Arg::Int(7)];
+        assert_eq!(
+            written_fields::<Pet>(&values),
+            [("category", "dog"), ("handler_id", "7"), ("name", "Rex")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
         );
+        let values = [
+            Arg::text("ENG-1"),
+            Arg::text("English"),
+            Arg::NullText,
+            Arg::NullInt,
+        ];
+        let fields = written_fields::<Course>(&values);
+        assert_eq!(fields[0], ("capacity".to_owned(), String::new()));
     }
 
     #[test]
