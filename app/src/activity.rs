@@ -14,6 +14,7 @@ use crate::record::list::{
 crate::list_api!(list_activity / ListActivity = "activity/list" for ActivityList);
 
 impl ListView for ActivityList {
+    const DOWNLOAD: Option<&'static str> = Some("activity");
     type Row = HistoryEntry;
     const READERS: Readers = Readers::Admins;
     const COLUMNS: &'static [Column<ActivitySort>] = &[

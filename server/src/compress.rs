@@ -56,7 +56,9 @@ fn compressible(response: &Response) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/") || t.starts_with("application/json"));
+    // A download is streamed (a list's file may be larger than any page).
     text && !headers.contains_key(header::CONTENT_ENCODING)
+        && !headers.contains_key(header::CONTENT_DISPOSITION)
         && response.status() != StatusCode::NO_CONTENT
         && response.status() != StatusCode::NOT_MODIFIED
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod compress;
 pub mod config;
+pub mod export;
 pub mod forms;
 pub mod observe;
 pub mod outage;

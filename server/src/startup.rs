@@ -108,11 +108,15 @@ pub fn build_router_with(
 
 /// Every request's way in, outermost first: its id and span, compression,
 /// security headers, the panic guard, cross-site refusal, the outage
-/// check, the session, and the body limit.
+/// check, the session, list downloads, and the body limit.
 fn layers(router: Router<AppState>, state: AppState) -> Router {
     let router = router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(undecodable_arguments_are_400))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::export::downloads,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -5,6 +5,7 @@
 //! and times in Unix seconds come from the caller (`roster_app::service`),
 //! which owns the cryptography and the clock.
 
+use super::export::{Cell, Column, Exported};
 use super::history::{self, By};
 use super::list::{bind_args, Arg};
 use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
@@ -251,6 +252,21 @@ impl Listed for AccountList {
             AccountSort::Oldest => "u.id ASC",
         }
     }
+}
+
+/// Never a password hash: the columns are named one by one.
+impl Exported for AccountList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "u.id"),
+        Column::text("username", "u.username"),
+        Column::text("email", "u.email"),
+        Column::text("display_name", "d.display_name"),
+        Column::text("job_title", "d.job_title"),
+        Column::text("phone", "d.phone"),
+        Column::new("admin", "u.is_admin", Cell::Flag),
+        Column::new("disabled", "u.disabled", Cell::Flag),
+        Column::new("created_at", "u.created_at", Cell::Time),
+    ];
 }
 
 impl Db {

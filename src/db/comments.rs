@@ -1,6 +1,7 @@
 //! Queries on `comments`: a pet's comments, newest first, with their
 //! authors' display names.
 
+use super::export::{Cell, Column, Exported};
 use super::history::{self, By};
 use super::list::bind_args;
 use super::list::{Arg, ListSql};
@@ -23,6 +24,16 @@ impl Listed for CommentList {
     fn filter(filter: &CommentsOf, sql: &mut ListSql) {
         sql.filter("c.pet_id = ?", Arg::Int(filter.pet));
     }
+}
+
+impl Exported for CommentList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "c.id"),
+        Column::int("pet_id", "c.pet_id"),
+        Column::text("author", "COALESCE(d.display_name, u.username)"),
+        Column::text("body", "c.body"),
+        Column::new("created_at", "c.created_at", Cell::Time),
+    ];
 }
 
 impl Db {

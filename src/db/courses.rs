@@ -3,6 +3,7 @@
 //! enrolment takes the course's row lock first, so that concurrent
 //! enrolments cannot overfill it.
 
+use super::export::{Cell, Column, Exported};
 use chrono::NaiveDate;
 
 use super::history::{self, By};
@@ -95,6 +96,16 @@ impl Listed for CourseList {
     }
 }
 
+impl Exported for CourseList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "id"),
+        Column::text("code", "code"),
+        Column::text("title", "title"),
+        Column::text("description", "description"),
+        Column::int("capacity", "capacity"),
+    ];
+}
+
 fn enrolment_order(backend: Backend, sort: EnrolmentSort, by_course: bool) -> &'static str {
     // Grades may be missing; those go last both ways.
     match (sort, backend, by_course) {
@@ -136,6 +147,22 @@ impl Listed for CourseStudents {
     }
 }
 
+/// A class list: the enrolment, the keys it is imported by (course code,
+/// student email), and the names that make it readable.
+const ENROLMENT_COLUMNS: &[Column] = &[
+    Column::int("id", "e.id"),
+    Column::text("course_code", "c.code"),
+    Column::text("course_title", "c.title"),
+    Column::text("student_email", "s.email"),
+    Column::text("student_name", "s.firstname || ' ' || s.lastname"),
+    Column::int("grade", "e.grade"),
+    Column::new("enrolled_on", "e.enrolled_on", Cell::Date),
+];
+
+impl Exported for CourseStudents {
+    const COLUMNS: &'static [Column] = ENROLMENT_COLUMNS;
+}
+
 /// A student's courses (on the student's page).
 impl Listed for StudentCourses {
     type Row = Enrolment;
@@ -152,6 +179,10 @@ impl Listed for StudentCourses {
     fn filter(filter: &EnrolmentsOf, sql: &mut ListSql) {
         sql.filter("e.student_id = ?", Arg::Int(filter.student.unwrap_or(0)));
     }
+}
+
+impl Exported for StudentCourses {
+    const COLUMNS: &'static [Column] = ENROLMENT_COLUMNS;
 }
 
 impl Db {

@@ -2,6 +2,7 @@
 //! `pets`, so lists read it with the row (no count per handler). Pets never
 //! go with their handler: they move to another one first.
 
+use super::export::{Column, Exported};
 use super::{Arg, Backend, Children, Listed, Table, Valid};
 use crate::domain::{Handler, HandlerList, HandlerSort, Kind};
 
@@ -49,4 +50,13 @@ impl Listed for HandlerList {
             HandlerSort::Oldest => "id ASC",
         }
     }
+}
+
+impl Exported for HandlerList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "id"),
+        Column::text("name", "name"),
+        Column::text("email", "email"),
+        Column::text("phone", "phone"),
+    ];
 }

@@ -1,6 +1,7 @@
 //! The history table: an entry per change, written by the change's own
 //! transaction (see `table.rs`), read a page at a time per record.
 
+use super::export::{Cell, Column, Exported};
 use super::list::{Arg, ListSql};
 use super::{Backend, Db, DbError, Listed};
 use crate::domain::{
@@ -278,6 +279,21 @@ impl Listed for ActivityList {
             sql.filter(to, Arg::Text(day.to_string()));
         }
     }
+}
+
+impl Exported for ActivityList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "h.id"),
+        Column::new("at", "h.at", Cell::Time),
+        Column::int("account_id", "h.account_id"),
+        Column::text("account", "COALESCE(d.display_name, u.username)"),
+        Column::text("action", "h.action"),
+        Column::text("kind", "h.kind"),
+        Column::int("record_id", "h.record_id"),
+        Column::text("title", "h.title"),
+        Column::text("changes", "h.changes"),
+        Column::text("request_id", "h.request_id"),
+    ];
 }
 
 #[cfg(test)]

@@ -204,6 +204,18 @@ impl ListSql {
         }
     }
 
+    /// Every row that matches, as `columns`, in the list's order: the
+    /// query and its arguments.
+    pub(crate) fn unpaged(&self, columns: &str) -> (String, Vec<Arg>) {
+        let sql = format!(
+            "SELECT {columns} FROM {}{} ORDER BY {}",
+            self.from,
+            self.where_clause(),
+            self.order
+        );
+        (sql, self.args.clone())
+    }
+
     /// One page of rows and the total that match. Past the last page, the
     /// total still comes (from a second, counting query).
     pub async fn fetch<R: AnyRow>(

@@ -1,6 +1,7 @@
 //! Queries on `messages`: written by the public contact form, read by
 //! administrators. The unread count in `record_counts` is kept by triggers.
 
+use super::export::{Cell, Column, Exported};
 use chrono::{DateTime, Utc};
 
 use super::history::{self, By};
@@ -29,6 +30,18 @@ impl Listed for MessageList {
             sql.condition("read_at IS NULL");
         }
     }
+}
+
+impl Exported for MessageList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "id"),
+        Column::text("name", "name"),
+        Column::text("email", "email"),
+        Column::text("subject", "subject"),
+        Column::text("body", "body"),
+        Column::new("received_at", "created_at", Cell::Time),
+        Column::new("read", "read_at IS NOT NULL", Cell::Flag),
+    ];
 }
 
 impl Db {

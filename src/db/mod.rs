@@ -11,6 +11,7 @@ mod comments;
 mod courses;
 mod decode;
 mod error;
+pub mod export;
 mod handlers;
 mod history;
 mod list;

@@ -1,5 +1,6 @@
 //! How pets are stored, and the category list kept beside them.
 
+use super::export::{Column, Exported};
 use super::list::Arg;
 use super::{Backend, Children, Db, DbError, ListSql, Listed, Ref, Rule, Table, Valid};
 use crate::domain::{Kind, Pet, PetFilter, PetList, PetSort};
@@ -71,6 +72,17 @@ impl Listed for PetList {
             sql.filter("p.handler_id = ?", Arg::Int(handler));
         }
     }
+}
+
+impl Exported for PetList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "p.id"),
+        Column::text("name", "p.name"),
+        Column::text("category", "p.category"),
+        Column::int("handler_id", "p.handler_id"),
+        Column::text("handler_email", "h.email"),
+        Column::text("handler_name", "h.name"),
+    ];
 }
 
 #[derive(sqlx::FromRow, serde::Deserialize)]

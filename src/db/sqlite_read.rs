@@ -29,6 +29,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::list::Arg;
 use super::DbError;
+use crate::domain::export::Value;
 
 /// Statements kept prepared per connection; more distinct queries than
 /// this means something builds SQL it should not.
@@ -233,6 +234,26 @@ impl ReadPool {
         result
     }
 
+    /// Runs `work`, a read as long as a download, on the blocking pool:
+    /// outside the scans' limit, which it would hold for as long as the
+    /// slowest client takes to read the file.
+    pub async fn read_long<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut ReadConn) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let (conn, permit) = self.acquire().await?;
+        let mut conn = ReadConn(conn);
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = work(&mut conn);
+            (conn, result)
+        })
+        .await
+        .map_err(|e| DbError::Unavailable(format!("a read stopped: {e}")))?;
+        self.release(conn.0);
+        drop(permit);
+        result
+    }
+
     /// Closes the idle connections (at shutdown).
     pub fn close(&self) {
         self.0.permits.close();
@@ -279,6 +300,42 @@ impl ReadConn {
             Ok(true)
         })?;
         Ok(rows)
+    }
+
+    /// Every row of `sql` as plain values, `batch` rows at a time, handed
+    /// to `send` until it says stop (the download was dropped).
+    pub fn values(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        batch: usize,
+        mut send: impl FnMut(Vec<Vec<Value>>) -> bool,
+    ) -> Result<(), DbError> {
+        use rusqlite::types::ValueRef;
+        let mut rows = Vec::with_capacity(batch);
+        let mut open = true;
+        each(&self.0, sql, args, |row, names| {
+            let mut values = Vec::with_capacity(names.len());
+            for i in 0..names.len() {
+                values.push(match row.get_ref(i).map_err(failure)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Real(v) => Value::Text(v.to_string()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Value::Text(String::from_utf8_lossy(t).into_owned())
+                    }
+                });
+            }
+            rows.push(values);
+            if rows.len() == batch {
+                open = send(std::mem::replace(&mut rows, Vec::with_capacity(batch)));
+            }
+            Ok(open)
+        })?;
+        if open && !rows.is_empty() {
+            send(rows);
+        }
+        Ok(())
     }
 
     /// The first column of the first row, as an integer.

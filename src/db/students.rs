@@ -1,5 +1,6 @@
 //! How students are stored.
 
+use super::export::{Column, Exported};
 use super::list::Arg;
 use super::{Backend, Children, Db, DbError, Keep, Listed, Ref, Rule, Table, Valid};
 use crate::domain::{Kind, Student, StudentList, StudentSort};
@@ -80,6 +81,17 @@ impl Listed for StudentList {
             (StudentSort::AgeDesc, Backend::Postgres) => "age DESC NULLS LAST, id DESC",
         }
     }
+}
+
+impl Exported for StudentList {
+    const COLUMNS: &'static [Column] = &[
+        Column::int("id", "id"),
+        Column::text("firstname", "firstname"),
+        Column::text("lastname", "lastname"),
+        Column::text("email", "email"),
+        Column::int("age", "age"),
+        Column::text("bio", "bio"),
+    ];
 }
 
 impl Db {

@@ -312,6 +312,14 @@ impl Db {
 
     /// One page of list `L` and the total that match.
     pub async fn list<L: Listed>(&self, query: &QueryOf<L>) -> Result<Page<L::Row>, DbError> {
+        self.list_sql::<L>(query)
+            .fetch(self, query.per_page, query.offset())
+            .await
+    }
+
+    /// The query of list `L` (its search, filters and sort), before a page
+    /// is chosen.
+    pub(crate) fn list_sql<L: Listed>(&self, query: &QueryOf<L>) -> ListSql {
         let searching = !query.search.is_empty();
         let count_from = match searching && L::SEARCH_NEEDS_FROM {
             true => L::FROM,
@@ -328,7 +336,7 @@ impl Db {
         }
         L::filter(&query.filter, &mut sql);
         sql.search(L::SEARCH, &query.search);
-        sql.fetch(self, query.per_page, query.offset()).await
+        sql
     }
 
     /// Adds a record, and its history entry.

@@ -6,6 +6,7 @@ mod comment;
 pub mod constraints;
 mod course;
 mod errors;
+pub mod export;
 mod handler;
 mod history;
 mod kind;

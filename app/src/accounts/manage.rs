@@ -373,6 +373,7 @@ pub async fn set_status_fn(id: i64, input: AccountFlagInput) -> Result<(), AppEr
 }
 
 impl ListView for AccountList {
+    const DOWNLOAD: Option<&'static str> = Some("accounts");
     type Row = Account;
     const READERS: Readers = Readers::Admins;
     const COLUMNS: &'static [Column<AccountSort>] = &[

@@ -174,6 +174,7 @@ pub fn comments_section(pet: Memo<Option<i64>>) -> Related<Pet> {
 }
 
 impl ListView for CommentList {
+    const DOWNLOAD: Option<&'static str> = Some("comments");
     type Row = Comment;
     const COLUMNS: &'static [Column<CommentSort>] = &[];
     const SEARCH_HINT: &'static str = "";

@@ -90,6 +90,7 @@ impl RecordView for Course {
 }
 
 impl ListView for CourseList {
+    const DOWNLOAD: Option<&'static str> = Some("courses");
     type Row = Course;
     const COLUMNS: &'static [Column<CourseSort>] = &[
         Column::sorted("Code", "code", CourseSort::CodeAsc, CourseSort::CodeDesc),

@@ -186,6 +186,7 @@ fn leave_cell(
 }
 
 impl ListView for CourseStudents {
+    const DOWNLOAD: Option<&'static str> = Some("students");
     type Row = Enrolment;
     const COLUMNS: &'static [Column<EnrolmentSort>] = &[
         Column::sorted(
@@ -256,6 +257,7 @@ impl ListView for CourseStudents {
 }
 
 impl ListView for StudentCourses {
+    const DOWNLOAD: Option<&'static str> = Some("courses");
     type Row = Enrolment;
     const COLUMNS: &'static [Column<EnrolmentSort>] = &[
         Column::sorted(

@@ -119,6 +119,7 @@ impl RecordView for Handler {
 }
 
 impl ListView for HandlerList {
+    const DOWNLOAD: Option<&'static str> = Some("handlers");
     type Row = Handler;
     const COLUMNS: &'static [Column<HandlerSort>] = &[
         Column::plain("#", "id"),

@@ -223,6 +223,7 @@ pub fn ThanksPage() -> impl IntoView {
 }
 
 impl ListView for MessageList {
+    const DOWNLOAD: Option<&'static str> = Some("messages");
     type Row = Message;
     const READERS: Readers = Readers::Admins;
     const COLUMNS: &'static [Column<MessageSort>] = &[

@@ -179,6 +179,7 @@ impl RecordView for Pet {
 }
 
 impl ListView for PetList {
+    const DOWNLOAD: Option<&'static str> = Some("pets");
     type Row = Pet;
     const COLUMNS: &'static [Column<PetSort>] = &[
         Column::plain("#", "id"),

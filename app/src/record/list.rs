@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use roster_core::domain::export::FileFormat;
 use roster_core::domain::list::{page_count, Listing};
 use roster_core::domain::{ListFilter, QueryOf, SortKey, PAGE_SIZES};
 use serde::{Deserialize, Serialize};
@@ -140,6 +141,10 @@ pub trait ListView: Listing {
     const READERS: Readers = Readers::SignedIn;
     /// Its server function sends markup for above the rows ([`ListChunk::head`]).
     const HEAD: bool = false;
+    /// It downloads as a file (CSV or Excel, its rows as its search,
+    /// filters and sort choose them), named so (after its parent's name
+    /// for a list on a record's page); `None`: it does not.
+    const DOWNLOAD: Option<&'static str> = None;
 
     fn fetch(
         query: QueryOf<Self>,
@@ -456,6 +461,30 @@ fn list_body<L: ListView>(
             }.into_any(),
         }}
         {pager(&query, &base, pages, state.capped)}
+        {L::DOWNLOAD.map(|_| downloads(&query, &base))}
+    }
+    .into_any()
+}
+
+/// Links to the whole list (not this page) as files. `download`: the
+/// browser fetches them, the router does not navigate.
+fn downloads<S: SortKey, F: ListFilter>(
+    query: &roster_core::domain::ListQuery<S, F>,
+    base: &str,
+) -> AnyView {
+    let href = |format: FileFormat| {
+        let mut params = query.params(1);
+        params.retain(|(name, _)| *name != "page" && *name != "per");
+        params.push(("format", format.extension().to_owned()));
+        roster_core::domain::list::with_query(base, &params)
+    };
+    view! {
+        <p class="downloads">
+            "Download every row as "
+            <a href=href(FileFormat::Csv) download="">"CSV"</a>
+            " or "
+            <a href=href(FileFormat::Xlsx) download="">"Excel"</a>
+        </p>
     }
     .into_any()
 }

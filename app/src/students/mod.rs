@@ -99,6 +99,7 @@ impl RecordView for Student {
 const LIST_BIO: usize = 80;
 
 impl ListView for StudentList {
+    const DOWNLOAD: Option<&'static str> = Some("students");
     type Row = Student;
     const COLUMNS: &'static [Column<StudentSort>] = &[
         Column::plain("#", "id"),
