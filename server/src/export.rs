@@ -281,7 +281,7 @@ pub fn csv_lines(rows: &[Vec<Value>]) -> Vec<u8> {
 async fn xlsx_response(rows: Rows, columns: Vec<&'static str>, file: &str) -> Response {
     let built = tokio::task::spawn_blocking(move || xlsx_file(rows, &columns)).await;
     let mut temp = match built {
-        Ok(Ok(temp)) => temp,
+        Ok(Ok((temp, _))) => temp,
         Ok(Err(XlsxError::Read(error))) => return failed(&error),
         Ok(Err(XlsxError::TooLong)) => {
             return plain(
@@ -347,7 +347,8 @@ enum XlsxError {
     TooLong,
 }
 
-fn xlsx_file(mut rows: Rows, columns: &[&str]) -> Result<std::fs::File, XlsxError> {
+/// The workbook's file, and how many rows it has.
+fn xlsx_file(mut rows: Rows, columns: &[&str]) -> Result<(std::fs::File, u64), XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let write = |e: rust_xlsxwriter::XlsxError| XlsxError::Write(e.to_string());
     let mut workbook = Workbook::new();
@@ -388,5 +389,88 @@ fn xlsx_file(mut rows: Rows, columns: &[&str]) -> Result<std::fs::File, XlsxErro
     let mut file = tempfile::tempfile().map_err(|e| XlsxError::Write(e.to_string()))?;
     workbook.save_to_writer(&mut file).map_err(write)?;
     file.flush().map_err(|e| XlsxError::Write(e.to_string()))?;
-    Ok(file)
+    Ok((file, u64::from(row)))
+}
+
+/// The lists `roster export` writes, by the name it takes.
+pub const CLI_LISTS: &[&str] = &[
+    "students", "courses", "handlers", "pets", "messages", "accounts", "activity",
+];
+
+/// `roster export LIST`: every row of list `name` that `query` (a list
+/// URL's query string: `q=ada&sort=name`) matches, as a file on `out`;
+/// how many rows.
+pub async fn write_list(
+    db: &Db,
+    name: &str,
+    format: FileFormat,
+    query: &str,
+    out: &mut (dyn Write + Send),
+) -> Result<u64, String> {
+    let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    match name {
+        "students" => write_rows::<StudentList>(db, format, &get, out).await,
+        "courses" => write_rows::<CourseList>(db, format, &get, out).await,
+        "handlers" => write_rows::<HandlerList>(db, format, &get, out).await,
+        "pets" => write_rows::<PetList>(db, format, &get, out).await,
+        "messages" => write_rows::<MessageList>(db, format, &get, out).await,
+        "accounts" => write_rows::<AccountList>(db, format, &get, out).await,
+        "activity" => write_rows::<ActivityList>(db, format, &get, out).await,
+        other => Err(format!(
+            "export: no list named {other:?} (one of {})",
+            CLI_LISTS.join(", ")
+        )),
+    }
+}
+
+async fn write_rows<L: Exported>(
+    db: &Db,
+    format: FileFormat,
+    get: &dyn Fn(&str) -> Option<String>,
+    out: &mut (dyn Write + Send),
+) -> Result<u64, String> {
+    let query = QueryOf::<L>::from_params(get).sanitized();
+    let mut rows = db.export::<L>(&query);
+    let columns: Vec<&'static str> = L::COLUMNS.iter().map(|c| c.name).collect();
+    let io = |e: std::io::Error| format!("export: {e}");
+    match format {
+        FileFormat::Csv => {
+            let mut head = csv_writer(b"\xEF\xBB\xBF".to_vec());
+            head.write_record(&columns).map_err(|e| e.to_string())?;
+            out.write_all(&head.into_inner().unwrap_or_default())
+                .map_err(io)?;
+            let mut count = 0;
+            while let Some(batch) = rows.recv().await {
+                let batch = batch.map_err(|e| e.to_string())?;
+                count += batch.len() as u64;
+                out.write_all(&csv_lines(&batch)).map_err(io)?;
+            }
+            out.flush().map_err(io)?;
+            Ok(count)
+        }
+        FileFormat::Xlsx => {
+            let built = tokio::task::spawn_blocking(move || xlsx_file(rows, &columns))
+                .await
+                .map_err(|e| e.to_string())?;
+            let (mut file, count) = built.map_err(|e| match e {
+                XlsxError::Read(e) => e.to_string(),
+                XlsxError::TooLong => {
+                    format!("more rows than an Excel sheet holds ({XLSX_ROWS}): use --format csv")
+                }
+                XlsxError::Write(e) => format!("the Excel file could not be written: {e}"),
+            })?;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            std::io::copy(&mut file, out).map_err(io)?;
+            out.flush().map_err(io)?;
+            Ok(count)
+        }
+    }
 }

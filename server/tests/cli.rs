@@ -474,3 +474,47 @@ fn history_prune_removes_the_entries_before_a_day_and_no_record() {
     assert!(err.contains("history prune --before"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn export_writes_every_matching_row_of_a_list_as_a_file() {
+    let (_dir, url) = temp_db();
+    assert_eq!(roster(&["seed", "--sample"], &url).0, 0);
+    let (code, out, err) = roster(&["export", "students", "--query", "q=sammy"], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Exported 1 rows of students"), "{err}");
+    let lines: Vec<&str> = out.split("\r\n").collect();
+    assert_eq!(lines[0], "\u{feff}id,firstname,lastname,email,age,bio");
+    assert!(
+        lines[1].contains(",Sammy,Shark,sammyshark@example.com,"),
+        "{out}"
+    );
+    assert_eq!(
+        lines.len(),
+        3,
+        "the header, one row and the last line end: {out:?}"
+    );
+
+    let (code, out, _) = roster(
+        &["export", "pets", "--query", "category=dog&sort=name"],
+        &url,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("\r\n").count(), 3, "two dogs: {out}");
+
+    let file = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(["export", "courses", "--format", "xlsx"])
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(file.status.success());
+    assert!(file.stdout.starts_with(b"PK\x03\x04"), "a zip: an .xlsx");
+    assert!(String::from_utf8_lossy(&file.stderr).contains("Exported 3 rows of courses"));
+
+    let (code, _, err) = roster(&["export", "grades"], &url);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no list named \"grades\""), "{err}");
+    let (code, _, err) = roster(&["export", "students", "--format", "pdf"], &url);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("csv or xlsx"), "{err}");
+}

@@ -211,6 +211,31 @@ pub async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Export {
+            list,
+            format,
+            query,
+        } => {
+            if !crate::export::CLI_LISTS.contains(&list.as_str()) {
+                return Err(format!(
+                    "export: no list named {list:?} (one of {})",
+                    crate::export::CLI_LISTS.join(", ")
+                ));
+            }
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let started = Instant::now();
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout());
+            let written = crate::export::write_list(&db, &list, format, &query, &mut out).await;
+            drop(out);
+            db.close().await;
+            let rows = written?;
+            eprintln!(
+                "Exported {rows} rows of {list} in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Serve => serve::serve().await,
     }
 }

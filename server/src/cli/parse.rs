@@ -37,6 +37,11 @@ Commands:
                     Change an account's role, or whether it may sign in (a
                     disabled account's sessions end at once). Roster keeps at
                     least one active administrator.
+  export LIST [--format csv|xlsx] [--query QUERY]
+                    Write every row of a list (students, courses, handlers,
+                    pets, messages, accounts, activity) to standard output as
+                    CSV (the default) or Excel: the rows QUERY matches, a
+                    list page's query string (--query 'q=ada&sort=name').
   history prune --before DAY
                     Delete the history entries recorded before DAY (YYYY-MM-DD,
                     UTC). The records themselves are not touched.
@@ -111,6 +116,11 @@ pub enum Command {
     HistoryPrune {
         before: roster_core::domain::Date,
     },
+    Export {
+        list: String,
+        format: roster_core::domain::export::FileFormat,
+        query: String,
+    },
     Help,
     Version,
 }
@@ -152,10 +162,36 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             .map(|before| Command::HistoryPrune { before })
             .map_err(|e| format!("history prune --before: {e}")),
         ["history", ..] => Err("history needs: prune --before YYYY-MM-DD".into()),
+        ["export", list, rest @ ..] if !list.starts_with('-') => parse_export(list, rest),
+        ["export", ..] => Err("export needs a LIST: students, courses, handlers, pets, \
+             messages, accounts or activity"
+            .into()),
         ["-h" | "--help" | "help"] => Ok(Command::Help),
         ["-V" | "--version"] => Ok(Command::Version),
         [other, ..] => Err(format!("unknown command or arguments: {other:?}")),
     }
+}
+
+fn parse_export(list: &str, args: &[&str]) -> Result<Command, String> {
+    use roster_core::domain::export::FileFormat;
+    let (mut format, mut query) = (FileFormat::Csv, String::new());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--format" => {
+                let value = args.next().copied().unwrap_or("");
+                format = FileFormat::parse(value)
+                    .ok_or_else(|| format!("export --format: csv or xlsx (got {value:?})"))?;
+            }
+            "--query" => query = args.next().map(|v| v.to_string()).unwrap_or_default(),
+            other => return Err(format!("export: unknown argument {other:?}")),
+        }
+    }
+    Ok(Command::Export {
+        list: list.to_owned(),
+        format,
+        query,
+    })
 }
 
 fn parse_user_create(args: &[&str]) -> Result<Command, String> {
@@ -235,6 +271,31 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_export() {
+        use roster_core::domain::export::FileFormat;
+        assert_eq!(
+            parse(&args(&[
+                "export", "students", "--format", "xlsx", "--query", "q=ada"
+            ])),
+            Ok(Command::Export {
+                list: "students".into(),
+                format: FileFormat::Xlsx,
+                query: "q=ada".into(),
+            })
+        );
+        assert_eq!(
+            parse(&args(&["export", "pets"])),
+            Ok(Command::Export {
+                list: "pets".into(),
+                format: FileFormat::Csv,
+                query: String::new(),
+            })
+        );
+        assert!(parse(&args(&["export", "students", "--format", "pdf"])).is_err());
+        assert!(parse(&args(&["export"])).is_err());
     }
 
     #[test]
