@@ -19,6 +19,7 @@ pub mod error;
 pub mod form_state;
 pub mod handlers;
 mod html;
+pub mod import;
 pub mod messages;
 mod pages;
 pub mod pets;
@@ -38,11 +39,13 @@ use roster_core::domain::NoFields;
 use accounts::{AccountPage, LoginPage, RegisterPage, SettingsPage, UsersPage};
 use activity::ActivityPage;
 use components::nav::Nav;
+use import::{ImportIndexPage, ImportPage, ImportRunPage};
 use messages::{ContactPage, MessagePage, MessagesPage, ThanksPage};
 use pages::about::AboutPage;
 use pages::not_found::NotFound;
 use record::history::history_page;
 use record::page::{create_page, delete_page, detail_page, edit_page, list_page, RecordView};
+use roster_core::domain::import::ImportKind;
 use trash::{TrashEntryPage, TrashPage};
 use urls::RoutePath;
 
@@ -169,6 +172,12 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH) view=TrashPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT) view=ImportIndexPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_STUDENTS) view=|| view! { <ImportPage kind=ImportKind::Students/> } ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_COURSES) view=|| view! { <ImportPage kind=ImportKind::Courses/> } ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_HANDLERS) view=|| view! { <ImportPage kind=ImportKind::Handlers/> } ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_PETS) view=|| view! { <ImportPage kind=ImportKind::Pets/> } ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_RUN) view=ImportRunPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
                             $(
                                 <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub mod compress;
 pub mod config;
 pub mod export;
 pub mod forms;
+pub mod import;
 pub mod observe;
 pub mod outage;
 pub mod probe;

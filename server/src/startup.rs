@@ -99,7 +99,7 @@ pub fn build_router_with(
             shell(shell_urls.clone())
         });
     // The same URLs accept plain form POSTs, for browsers without JavaScript.
-    let router = extra(forms::routes(router))
+    let router = extra(crate::import::routes::add(forms::routes(router)))
         .route("/healthz", get(health))
         .route("/metrics", get(observe::metrics))
         .fallback(fallback);

@@ -518,3 +518,38 @@ fn export_writes_every_matching_row_of_a_list_as_a_file() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("csv or xlsx"), "{err}");
 }
+
+#[test]
+fn import_reports_every_row_and_writes_only_without_dry_run() {
+    let (dir, url) = temp_db();
+    assert_eq!(roster(&["seed", "--sample"], &url).0, 0);
+    let file = dir.join("class.csv");
+    std::fs::write(
+        &file,
+        "email,firstname,lastname,age\njd@example.com,John,Doe,30\nada@example.org,Ada,Lovelace,36\nbad,Bad,Email,\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (code, out, err) = roster(&["import", "students", path, "--dry-run"], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("class.csv: 1 new, 1 to update, 0 unchanged, 1 with errors."), "{out}");
+    assert!(out.contains("line 4: email: "), "{out}");
+    assert!(out.contains("Dry run: nothing was written."), "{out}");
+    let (_, csv, _) = roster(&["export", "students", "--query", "q=ada"], &url);
+    assert!(!csv.contains("ada@example.org"), "nothing written: {csv}");
+
+    let (code, out, _) = roster(&["import", "students", path, "--all-or-nothing"], &url);
+    assert_eq!(code, 1, "{out}");
+    let (code, out, err) = roster(&["import", "students", path], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added 1, updated 1; 1 rows with errors were left out."), "{out}");
+    let (_, csv, _) = roster(&["export", "students", "--query", "q=example"], &url);
+    assert!(csv.contains(",Ada,Lovelace,ada@example.org,36,"), "{csv}");
+    assert!(csv.contains(",John,Doe,jd@example.com,30,"), "{csv}");
+
+    let (code, _, err) = roster(&["import", "grades", path], &url);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = roster(&["import", "students", "/nonexistent.csv"], &url);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent.csv"), "{err}");
+}

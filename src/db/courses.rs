@@ -3,6 +3,9 @@
 //! enrolment takes the course's row lock first, so that concurrent
 //! enrolments cannot overfill it.
 
+use super::import::{FileColumn, Imported, Use};
+use crate::domain::import::ImportKind;
+
 use super::export::{Cell, Column, Exported};
 use chrono::NaiveDate;
 
@@ -74,6 +77,18 @@ impl Table for Course {
             Arg::opt_int(new.capacity),
         ]
     }
+}
+
+impl Imported for Course {
+    const IMPORT: ImportKind = ImportKind::Courses;
+    const FILE: &'static [FileColumn] = &[
+        FileColumn::new("id", Use::Id, ""),
+        FileColumn::new("code", Use::Field, "BIO-101"),
+        FileColumn::new("title", Use::Field, "Introduction to Biology"),
+        FileColumn::new("description", Use::Field, "Cells, genes and ecosystems."),
+        FileColumn::new("capacity", Use::Field, "30"),
+    ];
+    const MATCH: Option<&'static str> = Some("code");
 }
 
 impl Listed for CourseList {

@@ -2,6 +2,9 @@
 //! `pets`, so lists read it with the row (no count per handler). Pets never
 //! go with their handler: they move to another one first.
 
+use super::import::{FileColumn, Imported, Use};
+use crate::domain::import::ImportKind;
+
 use super::export::{Column, Exported};
 use super::{Arg, Backend, Children, Listed, Table, Valid};
 use crate::domain::{Handler, HandlerList, HandlerSort, Kind};
@@ -30,6 +33,16 @@ impl Table for Handler {
             Arg::opt_text(new.phone.as_ref()),
         ]
     }
+}
+
+impl Imported for Handler {
+    const IMPORT: ImportKind = ImportKind::Handlers;
+    const FILE: &'static [FileColumn] = &[
+        FileColumn::new("id", Use::Id, ""),
+        FileColumn::new("name", Use::Field, "Jo Keeper"),
+        FileColumn::new("email", Use::Field, "jo@example.org"),
+        FileColumn::new("phone", Use::Field, "020 7946 0000"),
+    ];
 }
 
 impl Listed for HandlerList {

@@ -16,12 +16,14 @@ use crate::domain::{
 pub struct By {
     pub account: Option<i64>,
     pub request: Option<String>,
+    /// The import the change comes from (`imports`), if any.
+    pub import: Option<i64>,
 }
 
 /// The entry's INSERT; its values come from [`entry`].
 pub(crate) const INSERT: &str = "INSERT INTO history \
-     (account_id, action, kind, record_id, title, changes, request_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+     (account_id, action, kind, record_id, title, changes, request_id, import_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// The values of an entry's INSERT.
 pub(crate) fn entry(
@@ -40,6 +42,7 @@ pub(crate) fn entry(
         Arg::text(title),
         Arg::Text(serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())),
         Arg::opt_text(by.request.as_ref()),
+        Arg::opt_int(by.import),
     ]
 }
 
@@ -50,7 +53,7 @@ pub(crate) fn created(
     action: Action,
     kind: Kind,
     fields: &[(String, String)],
-) -> [Arg; 5] {
+) -> [Arg; 6] {
     let changes = crate::domain::field_changes(&[], fields);
     [
         Arg::opt_int(by.account),
@@ -58,6 +61,7 @@ pub(crate) fn created(
         Arg::text(kind.noun()),
         Arg::Text(serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into())),
         Arg::opt_text(by.request.as_ref()),
+        Arg::opt_int(by.import),
     ]
 }
 

@@ -14,6 +14,7 @@ mod error;
 pub mod export;
 mod handlers;
 mod history;
+pub mod import;
 mod list;
 mod messages;
 mod pets;

@@ -1,5 +1,8 @@
 //! How pets are stored, and the category list kept beside them.
 
+use super::import::{FileColumn, Imported, Use};
+use crate::domain::import::ImportKind;
+
 use super::export::{Column, Exported};
 use super::list::Arg;
 use super::{Backend, Children, Db, DbError, ListSql, Listed, Ref, Rule, Table, Valid};
@@ -43,6 +46,27 @@ impl Table for Pet {
             Arg::Int(new.handler_id),
         ]
     }
+}
+
+/// A pet's handler comes by id, or by email when the id is left empty.
+impl Imported for Pet {
+    const IMPORT: ImportKind = ImportKind::Pets;
+    const FILE: &'static [FileColumn] = &[
+        FileColumn::new("id", Use::Id, ""),
+        FileColumn::new("name", Use::Field, "Rex"),
+        FileColumn::new("category", Use::Field, "Dog"),
+        FileColumn::new("handler_id", Use::Field, ""),
+        FileColumn::new(
+            "handler_email",
+            Use::Lookup {
+                field: "handler_id",
+                table: "handlers",
+                column: "email",
+            },
+            "jo@example.org",
+        ),
+        FileColumn::new("handler_name", Use::Shown, "Jo Keeper"),
+    ];
 }
 
 impl Listed for PetList {

@@ -1,5 +1,8 @@
 //! How students are stored.
 
+use super::import::{FileColumn, Imported, Use};
+use crate::domain::import::ImportKind;
+
 use super::export::{Column, Exported};
 use super::list::Arg;
 use super::{Backend, Children, Db, DbError, Keep, Listed, Ref, Rule, Table, Valid};
@@ -54,6 +57,19 @@ impl Table for Student {
             Arg::opt_text(new.bio.as_ref()),
         ]
     }
+}
+
+impl Imported for Student {
+    const IMPORT: ImportKind = ImportKind::Students;
+    const FILE: &'static [FileColumn] = &[
+        FileColumn::new("id", Use::Id, ""),
+        FileColumn::new("firstname", Use::Field, "Ada"),
+        FileColumn::new("lastname", Use::Field, "Lovelace"),
+        FileColumn::new("email", Use::Field, "ada@example.org"),
+        FileColumn::new("age", Use::Field, "36"),
+        FileColumn::new("bio", Use::Field, "Writes the first programs."),
+    ];
+    const MATCH: Option<&'static str> = Some("email");
 }
 
 impl Listed for StudentList {

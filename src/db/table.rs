@@ -248,25 +248,31 @@ fn reads_itself<T: Table>() -> bool {
 /// too, from [`history::created`]'s values after [`Table::values`]: by a
 /// writable CTE on PostgreSQL, by a second statement of the same round trip
 /// on SQLite (one trip to its worker thread is most of a statement's cost).
-fn write_sql<T: Table>(backend: Backend, at: Option<(i64, i64)>) -> String {
+fn write_sql<T: Table>(backend: Backend, at: Option<(i64, i64)>, with_id: bool) -> String {
     let n = T::WRITES.len();
     let returning = if reads_itself::<T>() { T::SELECT } else { "id" };
     let entry = |from: &str| {
-        let p = placeholders(n + 1, 5);
+        let p = placeholders(n + 1, 6);
         format!(
             "INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id) \
-             SELECT {}, {}, {}, id, {}, {}, {} FROM {from}",
+             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
+             SELECT {}, {}, {}, id, {}, {}, {}, {} FROM {from}",
             p[0],
             p[1],
             p[2],
             T::TITLE,
             p[3],
-            p[4]
+            p[4],
+            p[5]
         )
     };
+    // A given id (an import's) comes after the entry's values.
+    let (id_column, id_value) = match with_id {
+        true => (", id".to_owned(), format!(", ${}", n + 7)),
+        false => (String::new(), String::new()),
+    };
     let insert = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
+        "INSERT INTO {} ({}{id_column}) VALUES ({}{id_value})",
         T::TABLE,
         T::WRITES.join(", "),
         placeholders(1, n).join(", ")
@@ -296,6 +302,169 @@ fn write_sql<T: Table>(backend: Backend, at: Option<(i64, i64)>) -> String {
             )
         }
     }
+}
+
+/// One write of [`Db::save_all`]: an edit of `(id, version)`, or a create
+/// (with the id it is to have, if given), of these values.
+pub type SaveOf<T> = (Option<(i64, i64)>, Option<i64>, Valid<T>);
+
+/// A create or an edit of `T`, ready to run in a transaction
+/// ([`run_write!`]): the checks its rules need, its statement and values,
+/// and for a create the fields its history entry shows.
+struct Write<'a, T: Table> {
+    by: &'a By,
+    action: Action,
+    at: Option<(i64, i64)>,
+    checks: Vec<Check>,
+    sql: String,
+    args: Vec<Arg>,
+    created: Option<Vec<(String, String)>>,
+    read: String,
+    record: std::marker::PhantomData<T>,
+}
+
+impl<'a, T: Table> Write<'a, T> {
+    fn new(
+        backend: Backend,
+        by: &'a By,
+        action: Action,
+        at: Option<(i64, i64)>,
+        given_id: Option<i64>,
+        new: &Valid<T>,
+    ) -> Self {
+        let values = T::values(new);
+        debug_assert_eq!(values.len(), T::WRITES.len(), "{} values", T::TABLE);
+        let id = at.map(|(id, _)| id);
+        // One statement less: the unique index refuses the write itself.
+        let mut checks = checks::<T>(&values, id);
+        checks.retain(|check| !check.indexed);
+        let given_id = given_id.filter(|_| at.is_none());
+        let sql = write_sql::<T>(backend, at, given_id.is_some());
+        let mut args = values;
+        let created = at.is_none().then(|| {
+            let fields = written_fields::<T>(&args);
+            args.extend(history::created(by, action, T::KIND, &fields));
+            fields
+        });
+        if let Some(id) = given_id {
+            args.push(Arg::Int(id));
+        }
+        let read = format!(
+            "SELECT {} FROM {} WHERE {} = $1",
+            T::SELECT,
+            T::FROM,
+            T::KEY
+        );
+        Write {
+            by,
+            action,
+            at,
+            checks,
+            sql,
+            args,
+            created,
+            read,
+            record: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Runs [`Write`] `$write` in transaction `$tx`: the rules' checks, the
+/// write, its history entry. Answers the record as written, or why not.
+macro_rules! run_write {
+    ($tx:ident, $t:ty, $write:expr) => {{
+        let write = &$write;
+        let at = write.at;
+        let id = at.map(|(id, _)| id);
+        async {
+            for check in &write.checks {
+                let query = bind_args!(sqlx::query_scalar::<_, i64>(&check.sql), &check.args);
+                let found = query.fetch_optional(&mut *$tx).await?.is_some();
+                if found == check.refuse_when_found {
+                    return Err(DbError::Constraint(check.constraint.into()));
+                }
+            }
+            // The record as it was, for its history (the write lock is held).
+            let before = match id {
+                Some(id) => {
+                    sqlx::query_as::<_, $t>(&write.read)
+                        .bind(id)
+                        .fetch_optional(&mut *$tx)
+                        .await?
+                }
+                None => None,
+            };
+            // A create answers all its statements' rows: `fetch_optional`
+            // would stop SQLite's worker before its history entry.
+            let record = if reads_itself::<$t>() {
+                let mut query = bind_args!(sqlx::query_as::<_, $t>(&write.sql), &write.args);
+                if let Some((id, version)) = at {
+                    query = query.bind(id).bind(version);
+                }
+                query.fetch_all(&mut *$tx).await?.pop()
+            } else {
+                let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write.sql), &write.args);
+                if let Some((id, version)) = at {
+                    query = query.bind(id).bind(version);
+                }
+                match query.fetch_all(&mut *$tx).await?.pop() {
+                    Some(saved) => Some(
+                        sqlx::query_as::<_, $t>(&write.read)
+                            .bind(saved)
+                            .fetch_one(&mut *$tx)
+                            .await?,
+                    ),
+                    None => None,
+                }
+            };
+            let Some(record) = record else {
+                return Err(stale_or_missing!(
+                    &mut *$tx,
+                    <$t>::TABLE,
+                    id.unwrap_or(0),
+                    <$t as Record>::KIND
+                ));
+            };
+            let now = to_fields(&Record::to_input(&record));
+            if let Some(fields) = &write.created {
+                debug_assert_eq!(
+                    field_changes(&[], fields),
+                    field_changes(&[], &now),
+                    "{}: WRITES are not named as the form's fields",
+                    <$t>::TABLE
+                );
+            } else {
+                let was = before
+                    .map(|b: $t| to_fields(&Record::to_input(&b)))
+                    .unwrap_or_default();
+                let changes = field_changes(&was, &now);
+                let entry = history::entry(
+                    write.by,
+                    write.action,
+                    <$t as Record>::KIND,
+                    Record::id(&record),
+                    &Record::title(&record),
+                    &changes,
+                );
+                bind_args!(sqlx::query(history::INSERT), &entry)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            #[cfg(debug_assertions)]
+            if write.created.is_some() {
+                let sql = "SELECT title FROM history WHERE kind = $1 AND record_id = $2 \
+                           ORDER BY id DESC LIMIT 1";
+                let title: String = sqlx::query_scalar(sql)
+                    .bind(<$t as Record>::KIND.noun())
+                    .bind(Record::id(&record))
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                debug_assert_eq!(title, Record::title(&record), "TITLE");
+            }
+            Ok(record)
+        }
+        .await
+    }};
 }
 
 impl Db {
@@ -397,92 +566,61 @@ impl Db {
         at: Option<(i64, i64)>,
         new: &Valid<T>,
     ) -> Result<T, DbError> {
-        let values = T::values(new);
-        debug_assert_eq!(values.len(), T::WRITES.len(), "{} values", T::TABLE);
-        let id = at.map(|(id, _)| id);
-        // One statement less: the unique index refuses the write itself.
-        let mut checks = checks::<T>(&values, id);
-        checks.retain(|check| !check.indexed);
-        let write = write_sql::<T>(self.backend(), at);
-        let mut args = values;
-        let created = at.is_none().then(|| {
-            let fields = written_fields::<T>(&args);
-            args.extend(history::created(by, action, T::KIND, &fields));
-            fields
+        let write = Write::<T>::new(self.backend(), by, action, at, None, new);
+        write_tx!(self, tx => { run_write!(tx, T, write)? })
+    }
+
+    /// Writes every one of `writes` (a create, with the id it is given if
+    /// any, or a versioned edit) in one transaction, each as [`Db::create`]
+    /// or [`Db::update`] would, history entries included: all or none. A
+    /// refusal says which write (its index) and why.
+    pub async fn save_all<T: Table>(
+        &self,
+        by: &By,
+        writes: &[SaveOf<T>],
+    ) -> Result<Vec<i64>, (usize, DbError)> {
+        let backend = self.backend();
+        let prepared: Vec<Write<T>> = writes
+            .iter()
+            .map(|(at, id, new)| {
+                let action = if at.is_some() {
+                    Action::Edited
+                } else {
+                    Action::Created
+                };
+                Write::<T>::new(backend, by, action, *at, *id, new)
+            })
+            .collect();
+        let given_ids = writes.iter().any(|(_, id, _)| id.is_some());
+        let failed = std::sync::Mutex::new(None);
+        let done = write_tx!(self, tx => {
+            let mut ids = Vec::with_capacity(prepared.len());
+            for (i, write) in prepared.iter().enumerate() {
+                match run_write!(tx, T, write) {
+                    Ok(record) => ids.push(record.id()),
+                    Err(error) => {
+                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(i);
+                        return Err(error);
+                    }
+                }
+            }
+            // Ids given on PostgreSQL: its sequence goes past them.
+            if given_ids && backend == Backend::Postgres {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{0}', 'id'), \
+                     GREATEST((SELECT MAX(id) FROM {0}), 1))",
+                    T::TABLE
+                );
+                sqlx::query(&sql).execute(&mut *tx).await?;
+            }
+            ids
         });
-        let read = format!(
-            "SELECT {} FROM {} WHERE {} = $1",
-            T::SELECT,
-            T::FROM,
-            T::KEY
-        );
-        write_tx!(self, tx => {
-            for check in &checks {
-                let query = bind_args!(sqlx::query_scalar::<_, i64>(&check.sql), &check.args);
-                let found = query.fetch_optional(&mut *tx).await?.is_some();
-                if found == check.refuse_when_found {
-                    return Err(DbError::Constraint(check.constraint.into()));
-                }
-            }
-            // The record as it was, for its history (the write lock is held).
-            let before = match id {
-                Some(id) => sqlx::query_as::<_, T>(&read).bind(id).fetch_optional(&mut *tx).await?,
-                None => None,
-            };
-            // A create answers all its statements' rows: `fetch_optional`
-            // would stop SQLite's worker before its history entry.
-            let record = if reads_itself::<T>() {
-                let mut query = bind_args!(sqlx::query_as::<_, T>(&write), &args);
-                if let Some((id, version)) = at {
-                    query = query.bind(id).bind(version);
-                }
-                query.fetch_all(&mut *tx).await?.pop()
-            } else {
-                let mut query = bind_args!(sqlx::query_scalar::<_, i64>(&write), &args);
-                if let Some((id, version)) = at {
-                    query = query.bind(id).bind(version);
-                }
-                match query.fetch_all(&mut *tx).await?.pop() {
-                    Some(saved) => {
-                        Some(sqlx::query_as::<_, T>(&read).bind(saved).fetch_one(&mut *tx).await?)
-                    }
-                    None => None,
-                }
-            };
-            let Some(record) = record else {
-                return Err(stale_or_missing!(&mut *tx, T::TABLE, id.unwrap_or(0), T::KIND));
-            };
-            let saved = record.id();
-            let now = to_fields(&record.to_input());
-            match &created {
-                Some(fields) => {
-                    debug_assert_eq!(
-                        field_changes(&[], fields),
-                        field_changes(&[], &now),
-                        "{}: WRITES are not named as the form's fields",
-                        T::TABLE
-                    );
-                    #[cfg(debug_assertions)]
-                    {
-                        let sql = "SELECT title FROM history WHERE kind = $1 AND record_id = $2 \
-                                   ORDER BY id DESC LIMIT 1";
-                        let title: String = sqlx::query_scalar(sql)
-                            .bind(T::KIND.noun())
-                            .bind(saved)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        debug_assert_eq!(title, record.title(), "{}::TITLE", T::TABLE);
-                    }
-                }
-                None => {
-                    let was = before.map(|b| to_fields(&b.to_input())).unwrap_or_default();
-                    let changes = field_changes(&was, &now);
-                    let entry =
-                        history::entry(by, action, T::KIND, saved, &record.title(), &changes);
-                    bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
-                }
-            }
-            record
+        done.map_err(|error| {
+            let at = failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or(0);
+            (at, error)
         })
     }
 
@@ -623,33 +761,35 @@ mod tests {
     #[test]
     fn writes_name_each_column_once_in_the_order_of_their_values() {
         // A create writes its history entry in the same round trip, from
-        // the values after the record's own ($4..$8).
+        // the values after the record's own ($4..$9).
         assert_eq!(
-            write_sql::<Pet>(Backend::Sqlite, None),
+            write_sql::<Pet>(Backend::Sqlite, None, false),
             "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id; \
              INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id) \
-             SELECT $4, $5, $6, id, name, $7, $8 FROM pets WHERE id = last_insert_rowid()"
+             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
+             SELECT $4, $5, $6, id, name, $7, $8, $9 FROM pets WHERE id = last_insert_rowid()"
         );
         assert_eq!(
-            write_sql::<Pet>(Backend::Postgres, None),
+            write_sql::<Pet>(Backend::Postgres, None, false),
             "WITH saved AS (INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) \
              RETURNING *), entry AS (INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id) \
-             SELECT $4, $5, $6, id, name, $7, $8 FROM saved) SELECT id FROM saved"
+             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
+             SELECT $4, $5, $6, id, name, $7, $8, $9 FROM saved) SELECT id FROM saved"
         );
         for backend in [Backend::Sqlite, Backend::Postgres] {
             assert_eq!(
-                write_sql::<Pet>(backend, Some((4, 2))),
+                write_sql::<Pet>(backend, Some((4, 2)), false),
                 "UPDATE pets SET name = $1, category = $2, handler_id = $3, \
                  version = version + 1 WHERE id = $4 AND version = $5 RETURNING id"
             );
         }
         // A type read from its own table alone gets itself back.
-        assert!(write_sql::<Handler>(Backend::Sqlite, None).starts_with(
-            "INSERT INTO handlers (name, email, phone) VALUES ($1, $2, $3) \
+        assert!(
+            write_sql::<Handler>(Backend::Sqlite, None, false).starts_with(
+                "INSERT INTO handlers (name, email, phone) VALUES ($1, $2, $3) \
              RETURNING id, name, email, phone, created_at, version, pet_count; "
-        ));
+            )
+        );
     }
 
     #[test]

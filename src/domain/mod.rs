@@ -9,6 +9,7 @@ mod errors;
 pub mod export;
 mod handler;
 mod history;
+pub mod import;
 mod kind;
 pub mod list;
 mod message;

@@ -174,6 +174,12 @@ urls! {
     TRASH = [Lit("trash")] => fn trash();
     TRASH_ENTRY = [Lit("trash"), Id("id")] => fn trash_entry(id);
     TRASH_PURGE = [Lit("trash"), Lit("purge")] => fn trash_purge();
+    IMPORT = [Lit("import")] => fn import();
+    IMPORT_STUDENTS = [Lit("import"), Lit("students")] => fn import_students();
+    IMPORT_COURSES = [Lit("import"), Lit("courses")] => fn import_courses();
+    IMPORT_HANDLERS = [Lit("import"), Lit("handlers")] => fn import_handlers();
+    IMPORT_PETS = [Lit("import"), Lit("pets")] => fn import_pets();
+    IMPORT_RUN = [Lit("imports"), Id("id")] => fn import_run(id);
     ABOUT = [Lit("about")] => fn about();
     LOGIN = [Lit("login")] => fn login();
     LOGOUT = [Lit("logout")] => fn logout();

@@ -90,6 +90,8 @@ impl RecordView for Course {
 }
 
 impl ListView for CourseList {
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Courses);
     const DOWNLOAD: Option<&'static str> = Some("courses");
     type Row = Course;
     const COLUMNS: &'static [Column<CourseSort>] = &[

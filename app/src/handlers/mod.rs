@@ -119,6 +119,8 @@ impl RecordView for Handler {
 }
 
 impl ListView for HandlerList {
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Handlers);
     const DOWNLOAD: Option<&'static str> = Some("handlers");
     type Row = Handler;
     const COLUMNS: &'static [Column<HandlerSort>] = &[

@@ -179,6 +179,8 @@ impl RecordView for Pet {
 }
 
 impl ListView for PetList {
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Pets);
     const DOWNLOAD: Option<&'static str> = Some("pets");
     type Row = Pet;
     const COLUMNS: &'static [Column<PetSort>] = &[

@@ -145,6 +145,8 @@ pub trait ListView: Listing {
     /// filters and sort choose them), named so (after its parent's name
     /// for a list on a record's page); `None`: it does not.
     const DOWNLOAD: Option<&'static str> = None;
+    /// Files can bring its records in: the import page it links to.
+    const IMPORT: Option<roster_core::domain::import::ImportKind> = None;
 
     fn fetch(
         query: QueryOf<Self>,
@@ -461,7 +463,7 @@ fn list_body<L: ListView>(
             }.into_any(),
         }}
         {pager(&query, &base, pages, state.capped)}
-        {L::DOWNLOAD.map(|_| downloads(&query, &base))}
+        {L::DOWNLOAD.map(|_| downloads(&query, &base, L::IMPORT))}
     }
     .into_any()
 }
@@ -471,6 +473,7 @@ fn list_body<L: ListView>(
 fn downloads<S: SortKey, F: ListFilter>(
     query: &roster_core::domain::ListQuery<S, F>,
     base: &str,
+    import: Option<roster_core::domain::import::ImportKind>,
 ) -> AnyView {
     let href = |format: FileFormat| {
         let mut params = query.params(1);
@@ -484,6 +487,7 @@ fn downloads<S: SortKey, F: ListFilter>(
             <a href=href(FileFormat::Csv) download="">"CSV"</a>
             " or "
             <a href=href(FileFormat::Xlsx) download="">"Excel"</a>
+            {import.map(|kind| view! { " · " <a href=kind.page().fill(&[])>"Import from a file"</a> })}
         </p>
     }
     .into_any()

@@ -106,6 +106,7 @@ impl Ctx {
         roster_core::db::By {
             account: self.actor.user().map(|u| u.id),
             request: self.actor.client.request_id.clone(),
+            import: None,
         }
     }
 

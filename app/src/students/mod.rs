@@ -99,6 +99,8 @@ impl RecordView for Student {
 const LIST_BIO: usize = 80;
 
 impl ListView for StudentList {
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Students);
     const DOWNLOAD: Option<&'static str> = Some("students");
     type Row = Student;
     const COLUMNS: &'static [Column<StudentSort>] = &[

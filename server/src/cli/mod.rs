@@ -236,6 +236,19 @@ pub async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+            all,
+        } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let report = crate::import::run_cli(&db, kind, &file, dry_run, all).await;
+            db.close().await;
+            print!("{}", report?);
+            Ok(())
+        }
         Command::Serve => serve::serve().await,
     }
 }

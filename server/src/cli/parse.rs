@@ -42,6 +42,11 @@ Commands:
                     pets, messages, accounts, activity) to standard output as
                     CSV (the default) or Excel: the rows QUERY matches, a
                     list page's query string (--query 'q=ada&sort=name').
+  import KIND FILE [--dry-run] [--all-or-nothing]
+                    Bring in students, courses, handlers or pets from a CSV or
+                    Excel file (the columns an export has): every row checked
+                    as the form checks it, matched by id or by email/code,
+                    then written in one transaction; --dry-run only reports.
   history prune --before DAY
                     Delete the history entries recorded before DAY (YYYY-MM-DD,
                     UTC). The records themselves are not touched.
@@ -116,6 +121,12 @@ pub enum Command {
     HistoryPrune {
         before: roster_core::domain::Date,
     },
+    Import {
+        kind: roster_core::domain::import::ImportKind,
+        file: std::path::PathBuf,
+        dry_run: bool,
+        all: bool,
+    },
     Export {
         list: String,
         format: roster_core::domain::export::FileFormat,
@@ -163,6 +174,30 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             .map_err(|e| format!("history prune --before: {e}")),
         ["history", ..] => Err("history needs: prune --before YYYY-MM-DD".into()),
         ["export", list, rest @ ..] if !list.starts_with('-') => parse_export(list, rest),
+        ["import", kind, file, rest @ ..] if !file.starts_with('-') => {
+            let kind = roster_core::domain::import::ImportKind::parse(kind).ok_or_else(|| {
+                format!("import: students, courses, handlers or pets (got {kind:?})")
+            })?;
+            let (mut dry_run, mut all) = (false, false);
+            for arg in rest {
+                match *arg {
+                    "--dry-run" => dry_run = true,
+                    "--all-or-nothing" => all = true,
+                    other => return Err(format!("import: unknown argument {other:?}")),
+                }
+            }
+            Ok(Command::Import {
+                kind,
+                file: file.into(),
+                dry_run,
+                all,
+            })
+        }
+        ["import", ..] => Err(
+            "import needs KIND FILE: students, courses, handlers or pets, \
+             and a .csv or .xlsx file"
+                .into(),
+        ),
         ["export", ..] => Err("export needs a LIST: students, courses, handlers, pets, \
              messages, accounts or activity"
             .into()),

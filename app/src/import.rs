@@ -1,0 +1,283 @@
+//! Bringing records in from a file: `/import/` (what can be imported),
+//! `/import/{students,…}/` (the file's columns, its template, the upload
+//! form) and `/imports/{id}/` (what the dry run found, row by row, and the
+//! form that applies it; then what it did).
+//!
+//! The upload and the apply are plain POST forms (a multipart file, then
+//! a button), answered by the server (`server/src/import.rs` routes) with
+//! a redirect to the import's page, or this page again with the reason.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use roster_core::domain::import::{ImportForm, ImportKind, ImportView, RowOutcome};
+use roster_core::domain::import::{MAX_FILE_BYTES, MAX_ROWS};
+use roster_core::domain::urls;
+
+use crate::components::status::{failed, set_status};
+use crate::error::AppError;
+use crate::form_state::refused_notice;
+use crate::record::page::route_id;
+
+/// The columns of a kind's file, each with its template example.
+#[leptos::server(name = ImportColumnsFn, prefix = "/api", endpoint = "import/columns")]
+pub async fn import_columns(kind: ImportKind) -> Result<Vec<(String, String)>, AppError> {
+    crate::service::read(|_| async move {
+        Ok(roster_core::db::import::columns(kind)
+            .into_iter()
+            .map(|(name, example)| (name.to_owned(), example.to_owned()))
+            .collect())
+    })
+    .await
+}
+
+/// Import `id`: what its preview found, or what it did.
+#[leptos::server(name = ImportViewFn, prefix = "/api", endpoint = "import/view")]
+pub async fn import_view(id: i64) -> Result<Option<ImportView>, AppError> {
+    use roster_core::domain::import::PreviewRow;
+    crate::service::read(|ctx| async move {
+        let Some(kept) = ctx.db.import_kept(id).await? else {
+            return Ok(None);
+        };
+        let worth = |row: &&PreviewRow, errors: bool| {
+            matches!(row.outcome, RowOutcome::Error { .. }) == errors
+                && !matches!(row.outcome, RowOutcome::Unchanged { .. })
+        };
+        let mut rows: Vec<PreviewRow> = kept
+            .preview
+            .rows
+            .iter()
+            .filter(|r| worth(r, true))
+            .take(ImportView::SHOWN)
+            .cloned()
+            .collect();
+        rows.extend(
+            kept.preview
+                .rows
+                .iter()
+                .filter(|r| worth(r, false))
+                .take(ImportView::SHOWN)
+                .cloned(),
+        );
+        Ok(Some(ImportView {
+            id: kept.id,
+            kind: kept.kind,
+            file_name: kept.file_name,
+            applied: kept.status == "applied",
+            counts: kept.counts,
+            columns: kept.preview.columns,
+            ignored: kept.preview.ignored,
+            rows,
+        }))
+    })
+    .await
+}
+
+fn label(kind: ImportKind) -> String {
+    kind.kind().plural().to_owned()
+}
+
+/// `/import/`: what a file can bring in.
+#[component]
+pub fn ImportIndexPage() -> impl IntoView {
+    let kinds = ImportKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let href = kind.page().fill(&[]);
+            view! { <li><a href=href>{roster_core::domain::capitalise(&label(kind))}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <Title text="Import"/>
+        <h1>"Import"</h1>
+        <p>"Bring records in from a spreadsheet: a CSV or Excel file whose first line names its columns. \
+            You see what every row would do before anything is written."</p>
+        <ul class="import-kinds">{kinds}</ul>
+    }
+}
+
+/// `/import/{kind}/`: the file's columns, its template and the upload form.
+#[component]
+pub fn ImportPage(kind: ImportKind) -> impl IntoView {
+    let columns = Resource::new(move || kind, import_columns);
+    let action = kind.page().fill(&[]);
+    let template = |ext: &str| format!("{action}template.{ext}");
+    let title = format!("Import {}", label(kind));
+    let limits = format!(
+        "Files up to {} MB and {} rows. Comma, semicolon or tab separated, UTF-8; or .xlsx (its first sheet).",
+        MAX_FILE_BYTES / (1024 * 1024),
+        MAX_ROWS
+    );
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb"><a href=urls::import()>"Import"</a></p>
+        <h1>{title}</h1>
+        {refused_notice::<ImportForm>()}
+        <p>"A row with an " <code>"id"</code> " updates that record; "
+            {match kind {
+                ImportKind::Students => "without one, a row whose email a student has updates that student; ",
+                ImportKind::Courses => "without one, a row whose code a course has updates that course; ",
+                _ => "",
+            }}
+            "any other row adds one. An export of the list imports back unchanged."</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match columns.await {
+                    Ok(columns) => view! {
+                        <table class="records import-columns">
+                            <thead><tr><th scope="col">"Column"</th><th scope="col">"Example"</th></tr></thead>
+                            <tbody>
+                                {columns.into_iter().map(|(name, example)| view! {
+                                    <tr><td><code>{name}</code></td><td>{example}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+        <p>"Template: "<a href=template("csv") download="">"CSV"</a>" · "<a href=template("xlsx") download="">"Excel"</a></p>
+        <form method="post" enctype="multipart/form-data" action=action class="import-upload">
+            <label>
+                <span>"File"</span>
+                <input type="file" name="file" required accept=".csv,.xlsx,.txt,text/csv"/>
+            </label>
+            <p class="hint">{limits}</p>
+            <button type="submit">"Preview"</button>
+        </form>
+    }
+}
+
+/// `/imports/{id}/`: what the file's rows would do, and Apply; once
+/// applied, what they did.
+#[component]
+pub fn ImportRunPage() -> impl IntoView {
+    let id = route_id("id");
+    let found = Resource::new(
+        move || id.try_get().flatten(),
+        |id| async move {
+            match id {
+                Some(id) => import_view(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(Some(view)) => run_view(view),
+                    Ok(None) => {
+                        set_status(404);
+                        view! {
+                            <Title text="Import not found"/>
+                            <h1>"Import not found"</h1>
+                            <p>"There is no such import. "<a href=urls::import()>"Import a file"</a></p>
+                        }
+                        .into_any()
+                    }
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn run_view(view: ImportView) -> AnyView {
+    let counts = view.counts;
+    let list = view.kind.kind();
+    let title = format!("Import of {}", view.file_name);
+    let totals = format!(
+        "{} new · {} to update · {} unchanged · {} with errors",
+        counts.new, counts.updated, counts.unchanged, counts.errors
+    );
+    let done = view.applied.then(|| {
+        let text = format!(
+            "Applied: added {}, updated {}{}.",
+            counts.new,
+            counts.updated,
+            if counts.errors > 0 {
+                format!("; {} rows with errors were left out", counts.errors)
+            } else {
+                String::new()
+            }
+        );
+        let href = crate::record::declared(list).map(|d| d.urls.list.fill(&[]));
+        view! {
+            <div class="notice notice-success" role="status">{text}" "
+                {href.map(|href| view! { <a href=href>{format!("See the {}", list.plural())}</a> })}
+            </div>
+        }
+    });
+    let ignored = (!view.ignored.is_empty()).then(|| {
+        view! { <p class="hint">"Columns not read (not ones Roster knows): " {view.ignored.join(", ")}</p> }
+    });
+    let errors_href = format!("{}errors.csv", urls::import_run(view.id));
+    let errors = (counts.errors > 0).then(|| {
+        view! { <p><a href=errors_href download="">"Download the rows with errors"</a>" (CSV, with an "<code>"error"</code>" column) to fix them and import them again."</p> }
+    });
+    let writes = counts.new + counts.updated;
+    let apply = (!view.applied).then(|| {
+        let action = urls::import_run(view.id);
+        view! {
+            <form method="post" action=action class="import-apply">
+                <label class="check">
+                    <input type="checkbox" name="all" value="true"/>
+                    " Nothing at all unless every row is valid"
+                </label>
+                <button type="submit" disabled=writes == 0>
+                    {if writes == 0 { "Nothing to apply".to_owned() } else { format!("Apply {writes} rows") }}
+                </button>
+            </form>
+        }
+    });
+    let rows = view
+        .rows
+        .into_iter()
+        .map(|row| {
+            let (class, what, details) = match row.outcome {
+                RowOutcome::New => ("new", "New".to_owned(), row.values.join(" · ")),
+                RowOutcome::Update { id, changes, .. } => (
+                    "update",
+                    format!("Update #{id}"),
+                    changes
+                        .into_iter()
+                        .map(|(field, was, now)| format!("{field}: {was} → {now}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                RowOutcome::Unchanged { id } => ("unchanged", format!("#{id}"), String::new()),
+                RowOutcome::Error { cells } => (
+                    "error",
+                    "Error".to_owned(),
+                    cells
+                        .into_iter()
+                        .map(|(column, message)| format!("{column}: {message}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            };
+            view! {
+                <tr class=class><td>{row.line}</td><td>{what}</td><td>{details}</td></tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=title.clone()/>
+        <p class="breadcrumb"><a href=view.kind.page().fill(&[])>{format!("Import {}", label(view.kind))}</a></p>
+        <h1>{title}</h1>
+        {refused_notice::<ImportForm>()}
+        {done}
+        <p class="summary">{totals}</p>
+        {ignored}
+        {errors}
+        {apply}
+        <div class="table-wrap">
+            <table class="records import-rows">
+                <thead><tr><th scope="col">"Line"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

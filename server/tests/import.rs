@@ -1,0 +1,426 @@
+//! Records in from a file, over HTTP as a browser without JavaScript sends
+//! it: a multipart upload, the preview page, Apply. Every row goes through
+//! the form's own checks; nothing is written before Apply, or when a
+//! file is wrong.
+
+mod common;
+
+use common::{location, spawn_app, visible_text, TestApp};
+use roster_core::db::Db;
+use roster_core::domain::{Student, StudentList};
+
+/// Uploads `bytes` as `name` to `/import/{kind}/`: status, and the page
+/// it leads to (the preview's path on success).
+async fn upload(app: &TestApp, kind: &str, name: &str, bytes: Vec<u8>) -> (u16, String) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let response = app
+        .client
+        .post(app.url(&format!("/import/{kind}/")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    if status == 303 {
+        return (status, location(&response));
+    }
+    (status, visible_text(&response.text().await.unwrap()))
+}
+
+/// Uploads and checks it was previewed: the preview page's path and text.
+async fn previewed(app: &TestApp, kind: &str, name: &str, text: &str) -> (String, String) {
+    let (status, page) = upload(app, kind, name, text.as_bytes().to_vec()).await;
+    assert_eq!(status, 303, "{page}");
+    assert!(page.starts_with("/imports/"), "{page}");
+    let (status, html) = app.get_html(&page).await;
+    assert_eq!(status, 200);
+    (page, visible_text(&html))
+}
+
+async fn apply(app: &TestApp, page: &str, all: bool) -> (u16, String) {
+    let form: &[(&str, &str)] = if all { &[("all", "true")] } else { &[] };
+    let response = app.post_form(page, form).await;
+    let status = response.status().as_u16();
+    let text = visible_text(&response.text().await.unwrap_or_default());
+    (status, text)
+}
+
+async fn scalar(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+async fn student(app: &TestApp, email: &str) -> Option<Student> {
+    let query = roster_core::domain::ListQuery {
+        search: email.into(),
+        ..Default::default()
+    };
+    app.db
+        .list::<StudentList>(&query)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|s| s.email.eq_ignore_ascii_case(email))
+}
+
+/// A list's CSV export, as bytes.
+async fn export(app: &TestApp, path: &str) -> Vec<u8> {
+    let response = app.get(path).await;
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn a_students_file_is_previewed_row_by_row_then_applied_with_history() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let before = app.count().await;
+    let john = student(&app, "jd@example.com").await.unwrap();
+    let file = format!(
+        "\u{feff}ID;First name;Last name;E-mail;Age;Bio;Shoe size\r\n\
+         {};John;Doe;jd@example.com;24;Biology student;44\r\n\
+         ;Grace;Hopper;grace@example.org;85;'=SUM(1);41\r\n\
+         ;Bad;Age;bad@example.org;abc;;40\r\n\
+         ;Again;Grace;GRACE@example.org;30;;39\r\n\
+         ;Sammy;Shark;sammyshark@example.com;20;Marine biology student;38\r\n",
+        john.id
+    );
+    let (page, text) = previewed(&app, "students", "class.csv", &file).await;
+    assert!(
+        text.contains("1 new · 1 to update · 1 unchanged · 2 with errors"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Columns not read (not ones Roster knows): Shoe size"),
+        "{text}"
+    );
+    // The form's own words, at their column.
+    assert!(
+        text.contains("age: Enter the age as a whole number, like 23."),
+        "{text}"
+    );
+    assert!(text.contains("email: Line 3 has this email too."), "{text}");
+    assert!(text.contains("age: 23 → 24"), "{text}");
+    assert_eq!(app.count().await, before, "a preview writes nothing");
+
+    let (status, _) = apply(&app, &page, false).await;
+    assert_eq!(status, 303);
+    let (_, html) = app.get_html(&page).await;
+    assert!(
+        visible_text(&html)
+            .contains("Applied: added 1, updated 1; 2 rows with errors were left out."),
+        "{}",
+        visible_text(&html)
+    );
+    assert_eq!(app.count().await, before + 1);
+    let grace = student(&app, "grace@example.org").await.unwrap();
+    assert_eq!(
+        grace.bio.as_deref(),
+        Some("=SUM(1)"),
+        "the export's quote is taken off"
+    );
+    assert_eq!(student(&app, "jd@example.com").await.unwrap().age, Some(24));
+    // Each write's history entry names the import.
+    let import: i64 = page
+        .trim_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for (id, action) in [(grace.id, "created"), (john.id, "edited")] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM history WHERE kind = 'student' AND record_id = {id} \
+             AND action = '{action}' AND import_id = {import}"
+        );
+        assert_eq!(scalar(&app.db, &sql).await, 1, "{action} {id}");
+    }
+    // Applying twice does nothing more.
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    assert_eq!(app.count().await, before + 1);
+
+    // The same file again changes nothing.
+    let (_, text) = previewed(&app, "students", "class.csv", &file).await;
+    assert!(
+        text.contains("0 new · 0 to update · 3 unchanged · 2 with errors"),
+        "{text}"
+    );
+
+    // The rows with errors, as a file to fix.
+    let errors = String::from_utf8(export(&app, &format!("{page}errors.csv")).await).unwrap();
+    let lines: Vec<&str> = errors.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}ID,First name,Last name,E-mail,Age,Bio,Shoe size,error"
+    );
+    assert_eq!(lines.len(), 4, "two rows and the last line end: {errors:?}");
+    assert!(
+        lines[1].starts_with(",Bad,Age,bad@example.org,abc,,40,"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[tokio::test]
+async fn all_or_nothing_and_records_changed_since_the_preview_write_nothing() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let john = student(&app, "jd@example.com").await.unwrap();
+    let file = format!(
+        "id,firstname,lastname,email,age\n{},John,Doe,jd@example.com,30\n,New,One,new@example.org,\n,Bad,,x,\n",
+        john.id
+    );
+    let (page, _) = previewed(&app, "students", "a.csv", &file).await;
+    let (status, text) = apply(&app, &page, true).await;
+    assert_eq!(status, 422);
+    assert!(
+        text.contains("all or nothing was asked for, and 1 rows have errors"),
+        "{text}"
+    );
+    assert!(student(&app, "new@example.org").await.is_none());
+
+    // John is edited after the preview: the import does not overwrite it.
+    let mut form = common::student_form("John", "Doe", "jd@example.com");
+    let version = john.version.to_string();
+    form.push(("version", &version));
+    form.retain(|(name, _)| *name != "age");
+    form.push(("age", "50"));
+    assert_eq!(
+        app.post_form(&format!("/{}/edit/", john.id), &form)
+            .await
+            .status(),
+        303
+    );
+    let (status, text) = apply(&app, &page, false).await;
+    assert_eq!(status, 409);
+    assert!(text.contains("changed since the preview"), "{text}");
+    assert_eq!(student(&app, "jd@example.com").await.unwrap().age, Some(50));
+    assert!(
+        student(&app, "new@example.org").await.is_none(),
+        "all or none"
+    );
+}
+
+#[tokio::test]
+async fn pets_find_their_handler_by_email_and_courses_match_by_code() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Jo Keeper").await;
+    let sql = format!("UPDATE handlers SET email = 'jo@example.org' WHERE id = {handler}");
+    match &app.db {
+        Db::Sqlite(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+    let file = "name,category,handler_id,handler_email\n\
+                Rex,Dog,,JO@example.org\n\
+                Tom,Cat,,nobody@example.org\n\
+                Kiwi,Parrot,999999,\n";
+    let (page, text) = previewed(&app, "pets", "pets.csv", file).await;
+    assert!(
+        text.contains("1 new · 0 to update · 0 unchanged · 2 with errors"),
+        "{text}"
+    );
+    assert!(text.contains("handler_email: Nothing has this"), "{text}");
+    assert!(
+        text.contains("handler_id: That handler does not exist"),
+        "{text}"
+    );
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    let pets = scalar(
+        &app.db,
+        &format!("SELECT COUNT(*) FROM pets WHERE handler_id = {handler}"),
+    )
+    .await;
+    assert_eq!(pets, 1);
+
+    let file = "code,title,capacity\nbio-101,Biology,30\nBIO-101,Biology again,\n";
+    let (_, text) = previewed(&app, "courses", "c.csv", file).await;
+    assert!(
+        text.contains("1 new · 0 to update · 0 unchanged · 1 with errors"),
+        "{text}"
+    );
+    assert!(text.contains("code: Line 2 has this code too."), "{text}");
+}
+
+#[tokio::test]
+async fn an_export_imports_back_unchanged_into_an_empty_database() {
+    let source = spawn_app().await;
+    source.seed_sample().await;
+    let counts = roster_core::db::SeedCounts {
+        students: 40,
+        handlers: 5,
+        pets: 30,
+        courses: 6,
+        ..Default::default()
+    };
+    source.db.seed_fake(counts, 11).await.unwrap();
+    let target = spawn_app().await;
+    // Parents first: pets name their handlers.
+    // Students by name: their default order is when they joined, which
+    // an import does not carry over.
+    for (kind, list) in [
+        ("handlers", "/handlers/?"),
+        ("pets", "/pets/?"),
+        ("students", "/?sort=name&"),
+        ("courses", "/courses/?"),
+    ] {
+        for format in ["csv", "xlsx"] {
+            let file = export(&source, &format!("{list}format={format}")).await;
+            let (page, text) =
+                previewed_bytes(&target, kind, &format!("{kind}.{format}"), file).await;
+            if format == "csv" {
+                assert!(text.contains(" 0 with errors"), "{kind}: {text}");
+                assert_eq!(apply(&target, &page, true).await.0, 303, "{kind}");
+            } else {
+                // The Excel file is the same rows: nothing left to do.
+                assert!(text.contains("0 new · 0 to update"), "{kind} xlsx: {text}");
+            }
+        }
+        let csv = format!("{list}format=csv");
+        assert_eq!(
+            String::from_utf8(export(&target, &csv).await).unwrap(),
+            String::from_utf8(export(&source, &csv).await).unwrap(),
+            "{kind}: the same file again"
+        );
+    }
+}
+
+async fn previewed_bytes(
+    app: &TestApp,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (String, String) {
+    let (status, page) = upload(app, kind, name, bytes).await;
+    assert_eq!(status, 303, "{name}: {page}");
+    let (_, html) = app.get_html(&page).await;
+    (page, visible_text(&html))
+}
+
+#[tokio::test]
+async fn hostile_files_get_a_clear_message_and_write_nothing() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let before = app.count().await;
+    let wide = format!("{}\n1\n", vec!["c"; 10_000].join(","));
+    let big_cell = format!("firstname,bio\nAda,{}\n", "x".repeat(1024 * 1024));
+    let zeros = bomb();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "a.csv",
+            b"\x00\x01\x02\x03binary\xff".to_vec(),
+            "not a CSV file",
+        ),
+        (
+            "a.csv",
+            b"firstname,lastname\nCaf\xe9,Noir\n".to_vec(),
+            "not UTF-8",
+        ),
+        ("a.csv", Vec::new(), "The file is empty."),
+        ("a.csv", b"   \n".to_vec(), "The file is empty."),
+        (
+            "a.csv",
+            b"firstname,lastname,email\n".to_vec(),
+            "header line and no rows",
+        ),
+        ("a.csv", wide.into_bytes(), "at most 200"),
+        ("a.csv", big_cell.into_bytes(), "more than 20000 characters"),
+        (
+            "a.csv",
+            b"colour,size\nred,3\n".to_vec(),
+            "None of the file's columns",
+        ),
+        (
+            "a.xlsx",
+            b"PK\x03\x04not a zip at all".to_vec(),
+            "not an Excel workbook",
+        ),
+        ("bomb.xlsx", zeros, "unpacks to far more"),
+    ];
+    for (name, bytes, message) in cases {
+        let (status, text) = upload(&app, "students", name, bytes).await;
+        assert_eq!(status, 422, "{name} {message}: {text}");
+        assert!(text.contains(message), "{message}: {text}");
+        // The page again, with its form.
+        assert!(text.contains("Import students"), "{text}");
+    }
+    // No file at all.
+    let form = reqwest::multipart::Form::new().text("other", "x");
+    let response = app
+        .client
+        .post(app.url("/import/students/"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    assert!(visible_text(&response.text().await.unwrap()).contains("Choose a file to import."));
+    // Past the size limit: the page says so, not a bare 413.
+    let huge = vec![b'a'; 21 * 1024 * 1024];
+    let (status, text) = upload(&app, "students", "huge.csv", huge).await;
+    assert_eq!(status, 413);
+    assert!(text.contains("larger than 20 MB"), "{text}");
+    assert_eq!(app.count().await, before);
+    let imports = scalar(&app.db, "SELECT COUNT(*) FROM imports").await;
+    assert_eq!(imports, 0, "nothing kept");
+    // Every other route keeps its small limit.
+    let response = app
+        .client
+        .post(app.url("/create/"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 200 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 413);
+}
+
+/// A zip whose one entry unpacks to 450 MB of zeros (a few hundred KB
+/// packed).
+fn bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let chunk = vec![b'0'; 1024 * 1024];
+    for _ in 0..450 {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn each_kind_has_its_page_template_and_a_link_from_its_list() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/import/").await;
+    assert_eq!(status, 200);
+    for kind in ["students", "courses", "handlers", "pets"] {
+        assert!(
+            html.contains(&format!("href=\"/import/{kind}/\"")),
+            "{kind}"
+        );
+        let (status, html) = app.get_html(&format!("/import/{kind}/")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Files up to 20 MB and 200000 rows"), "{kind}");
+        assert!(html.contains("enctype=\"multipart/form-data\""));
+        let csv =
+            String::from_utf8(export(&app, &format!("/import/{kind}/template.csv")).await).unwrap();
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert!(lines[0].starts_with("\u{feff}id,"), "{csv}");
+        assert_eq!(lines.len(), 3, "a header and one example: {csv:?}");
+        let xlsx = export(&app, &format!("/import/{kind}/template.xlsx")).await;
+        assert!(xlsx.starts_with(b"PK\x03\x04"));
+    }
+    let (_, html) = app.get_html("/pets/").await;
+    assert!(
+        html.contains("href=\"/import/pets/\""),
+        "the list links its import"
+    );
+    assert_eq!(app.get_html("/imports/999/").await.0, 404);
+}

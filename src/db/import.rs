@@ -1,0 +1,649 @@
+//! Records from a file, written once over the record declaration: a
+//! type that can be imported says which columns its file has
+//! ([`Imported`]); each row becomes the type's form input and goes
+//! through the form's own parser (so its messages are the form's), is
+//! matched to a record by its id or its natural key, and then written by
+//! [`Db::save_all`], the same write a form makes, in one transaction.
+//!
+//! A dry run ([`Db::import_preview`]) writes nothing; an import keeps its
+//! rows (`imports`) from the preview until it is applied, so that any
+//! instance can apply it, and the apply checks again that nothing it
+//! would write changed since.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use super::history::By;
+use super::list::Arg;
+use super::table::SaveOf;
+use super::{Db, DbError, Rule, Table};
+use crate::domain::export::unneutralise;
+use crate::domain::import::{
+    header_key, ImportCounts, ImportKind, Preview, PreviewRow, RowOutcome,
+};
+use crate::domain::{constraints, field_changes, from_fields, to_fields, FormInput, Record};
+
+/// How a file's column is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// The record's id: the row updates that record, or adds it with that
+    /// id when there is none.
+    Id,
+    /// A form field, named so.
+    Field,
+    /// When the row leaves form field `field` (an id) empty, the id of the
+    /// `table` row whose `column` is this cell, ignoring case (a pet's
+    /// handler by email).
+    Lookup {
+        field: &'static str,
+        table: &'static str,
+        column: &'static str,
+    },
+    /// Written by exports for people to read, not read back (a pet's
+    /// handler's name).
+    Shown,
+}
+
+/// A column of a type's file: its header (as exports write it) and use,
+/// and what the template's example row has in it.
+#[derive(Debug, Clone, Copy)]
+pub struct FileColumn {
+    pub name: &'static str,
+    pub read: Use,
+    pub example: &'static str,
+}
+
+impl FileColumn {
+    pub const fn new(name: &'static str, read: Use, example: &'static str) -> Self {
+        FileColumn {
+            name,
+            read,
+            example,
+        }
+    }
+}
+
+/// A record type that files can bring in.
+pub trait Imported: Table {
+    const IMPORT: ImportKind;
+    /// Its file's columns, in the template's order (an export's columns:
+    /// an export imports back unchanged).
+    const FILE: &'static [FileColumn];
+    /// The field a row without an id is matched by, ignoring case (a
+    /// student's email): the field of the type's `Rule::Unique`.
+    const MATCH: Option<&'static str> = None;
+}
+
+/// Why a file cannot be previewed at all.
+#[derive(Debug)]
+pub enum ImportError {
+    /// What is wrong with the file, for the person who sent it.
+    File(String),
+    Db(DbError),
+}
+
+impl From<DbError> for ImportError {
+    fn from(error: DbError) -> Self {
+        ImportError::Db(error)
+    }
+}
+
+#[derive(Debug, Deserialize, sqlx::FromRow)]
+struct Keyed {
+    id: i64,
+    key: String,
+}
+
+/// Ids of at most this many records per query.
+const CHUNK: usize = 500;
+
+/// A dry run's outcome per row, and the checked values of the rows that
+/// would be written.
+struct Plan<T: Imported> {
+    preview: Preview,
+    writes: Vec<Option<SaveOf<T>>>,
+}
+
+impl Db {
+    /// What importing `rows` (each with its line in the file) under
+    /// `headers` would do, writing nothing.
+    pub async fn import_preview<T: Imported>(
+        &self,
+        headers: &[String],
+        rows: &[(usize, Vec<String>)],
+    ) -> Result<Preview, ImportError> {
+        Ok(self.plan::<T>(headers, rows).await?.preview)
+    }
+
+    /// Ids of the `table` rows whose `column` folds to one of `keys`.
+    async fn keyed(
+        &self,
+        table: &str,
+        column: &str,
+        keys: &HashSet<String>,
+    ) -> Result<Vec<Keyed>, DbError> {
+        let keys: Vec<&String> = keys.iter().collect();
+        let mut found = Vec::new();
+        for chunk in keys.chunks(CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, lower({column}) AS key FROM {table} WHERE lower({column}) IN ({})",
+                marks.join(", ")
+            );
+            let args = chunk.iter().map(Arg::text).collect();
+            found.extend(self.all_as::<Keyed>(sql, args).await?);
+        }
+        Ok(found)
+    }
+
+    /// The records of `T` among `ids`.
+    async fn records<T: Imported>(&self, ids: &HashSet<i64>) -> Result<HashMap<i64, T>, DbError> {
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        let mut found = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} IN ({})",
+                T::SELECT,
+                T::FROM,
+                T::KEY,
+                marks.join(", ")
+            );
+            let args = chunk.iter().map(|id| Arg::Int(*id)).collect();
+            for record in self.all_as::<T>(sql, args).await? {
+                found.insert(record.id(), record);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn plan<T: Imported>(
+        &self,
+        headers: &[String],
+        rows: &[(usize, Vec<String>)],
+    ) -> Result<Plan<T>, ImportError> {
+        // Which column of the file is which of ours.
+        let mut columns: Vec<Option<&'static FileColumn>> = Vec::with_capacity(headers.len());
+        let mut ignored = Vec::new();
+        let mut seen = HashSet::new();
+        for header in headers {
+            let key = header_key(header);
+            let known = T::FILE
+                .iter()
+                .find(|c| header_key(c.name) == key)
+                .filter(|c| seen.insert(c.name));
+            if known.is_none() && !key.is_empty() {
+                ignored.push(header.clone());
+            }
+            columns.push(known);
+        }
+        let read: Vec<&str> = columns.iter().flatten().map(|c| c.name).collect();
+        if !read.iter().any(|name| {
+            T::FILE
+                .iter()
+                .any(|c| c.name == *name && matches!(c.read, Use::Field))
+        }) {
+            let names: Vec<&str> = T::FILE.iter().map(|c| c.name).collect();
+            return Err(ImportError::File(format!(
+                "None of the file's columns is one of a {} file ({}). Its first line must name \
+                 its columns; the template shows them.",
+                T::KIND.noun(),
+                names.join(", ")
+            )));
+        }
+        let cell = |values: &[String], name: &str| -> Option<String> {
+            columns
+                .iter()
+                .position(|c| c.is_some_and(|c| c.name == name))
+                .and_then(|i| values.get(i))
+                .map(|v| unneutralise(v).trim().to_owned())
+        };
+
+        // Everything the rows name, read a chunk at a time.
+        let mut ids = HashSet::new();
+        let mut match_keys = HashSet::new();
+        let mut lookups: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        for (_, values) in rows {
+            if let Some(id) = cell(values, "id").and_then(|v| v.parse::<i64>().ok()) {
+                ids.insert(id);
+            }
+            if let Some(key) = T::MATCH.and_then(|m| cell(values, m)) {
+                if !key.is_empty() {
+                    match_keys.insert(key.to_lowercase());
+                }
+            }
+            for column in T::FILE {
+                if let Use::Lookup { .. } = column.read {
+                    if let Some(key) = cell(values, column.name).filter(|k| !k.is_empty()) {
+                        lookups
+                            .entry(column.name)
+                            .or_default()
+                            .insert(key.to_lowercase());
+                    }
+                }
+            }
+        }
+        let matched: HashMap<String, i64> = match T::MATCH {
+            Some(field) => self
+                .keyed(T::TABLE, field, &match_keys)
+                .await?
+                .into_iter()
+                .map(|k| (k.key, k.id))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let mut found_lookups: HashMap<&'static str, HashMap<String, Vec<i64>>> = HashMap::new();
+        for column in T::FILE {
+            if let Use::Lookup {
+                table, column: by, ..
+            } = column.read
+            {
+                let keys = lookups.remove(column.name).unwrap_or_default();
+                let mut by_key: HashMap<String, Vec<i64>> = HashMap::new();
+                for k in self.keyed(table, by, &keys).await? {
+                    by_key.entry(k.key).or_default().push(k.id);
+                }
+                found_lookups.insert(column.name, by_key);
+            }
+        }
+        let wanted: HashSet<i64> = ids.iter().chain(matched.values()).copied().collect();
+        let records = self.records::<T>(&wanted).await?;
+
+        // Each row: its fields, its record, what it would do.
+        let mut out = Vec::with_capacity(rows.len());
+        let mut writes = Vec::with_capacity(rows.len());
+        let mut lines_by_key: HashMap<String, usize> = HashMap::new();
+        let mut lines_by_id: HashMap<i64, usize> = HashMap::new();
+        let mut parents: Vec<(usize, &'static str, &'static str, i64)> = Vec::new();
+        for (line, values) in rows {
+            let mut cells: Vec<(String, String)> = Vec::new();
+            let mut fields: Vec<(String, String)> = Vec::new();
+            let mut given_id = None;
+            for column in T::FILE {
+                let Some(value) = cell(values, column.name) else {
+                    continue;
+                };
+                match column.read {
+                    Use::Id if value.is_empty() => {}
+                    Use::Id => match value.parse::<i64>() {
+                        Ok(id) if id > 0 => given_id = Some(id),
+                        _ => cells.push((
+                            column.name.into(),
+                            "Enter a record's id (a whole number), or leave it empty for a new one."
+                                .into(),
+                        )),
+                    },
+                    Use::Field => fields.push((column.name.into(), value)),
+                    Use::Lookup { field, .. } => {
+                        let has_id = cell(values, field).is_some_and(|v| !v.is_empty());
+                        if value.is_empty() || has_id {
+                            continue;
+                        }
+                        let hits = found_lookups
+                            .get(column.name)
+                            .and_then(|m| m.get(&value.to_lowercase()));
+                        match hits.map(Vec::as_slice) {
+                            Some([id]) => fields.push((field.into(), id.to_string())),
+                            Some([_, _, ..]) => cells.push((
+                                column.name.into(),
+                                format!("More than one record has this; give the {field} instead."),
+                            )),
+                            _ => cells.push((
+                                column.name.into(),
+                                "Nothing has this; check it, or give the id instead.".into(),
+                            )),
+                        }
+                    }
+                    Use::Shown => {}
+                }
+            }
+            // Its record: by id, else by its natural key.
+            let key = T::MATCH
+                .and_then(|m| fields.iter().find(|(n, _)| n == m))
+                .map(|(_, v)| v.to_lowercase())
+                .filter(|k| !k.is_empty());
+            let by_key = key.as_ref().and_then(|k| matched.get(k).copied());
+            let current = match given_id {
+                Some(id) => records.get(&id),
+                None => by_key.and_then(|id| records.get(&id)),
+            };
+            // The same record, or key, twice in the file.
+            if let Some(id) = given_id {
+                if let Some(first) = lines_by_id.insert(id, *line) {
+                    cells.push(("id".into(), format!("Line {first} is this record too.")));
+                }
+            }
+            if let (Some(key), Some(field)) = (&key, T::MATCH) {
+                if let Some(first) = lines_by_key.insert(key.clone(), *line) {
+                    cells.push((field.into(), format!("Line {first} has this {field} too.")));
+                }
+                // Someone else's already.
+                if let (Some(owner), Some(id)) = (by_key, current.map(|r| r.id()).or(given_id)) {
+                    if owner != id {
+                        if let Some(message) = unique_message::<T>() {
+                            cells.push((field.into(), message.into()));
+                        }
+                    }
+                }
+            }
+            let mut input_fields = current
+                .map(|r| to_fields(&r.to_input()))
+                .unwrap_or_default();
+            for (name, value) in fields {
+                match input_fields.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = value,
+                    None => input_fields.push((name, value)),
+                }
+            }
+            let input: <T as Record>::Input = from_fields(input_fields.clone());
+            let parsed = input.parse();
+            if let Err(errors) = &parsed {
+                for error in &errors.0 {
+                    cells.push((error.field.clone(), error.message.clone()));
+                }
+            }
+            let outcome = match (parsed, cells.is_empty()) {
+                (Ok(valid), true) => match current {
+                    Some(record) => {
+                        let changes = field_changes(&to_fields(&record.to_input()), &input_fields);
+                        if changes.is_empty() {
+                            writes.push(None);
+                            RowOutcome::Unchanged { id: record.id() }
+                        } else {
+                            let version = record.version();
+                            writes.push(Some((Some((record.id(), version)), None, valid)));
+                            RowOutcome::Update {
+                                id: record.id(),
+                                version,
+                                changes: changes
+                                    .into_iter()
+                                    .map(|c| (c.field, c.was, c.now))
+                                    .collect(),
+                            }
+                        }
+                    }
+                    None => {
+                        for rule in T::RULES {
+                            if let Rule::Parent {
+                                column,
+                                table,
+                                constraint,
+                            } = *rule
+                            {
+                                let id = input_fields
+                                    .iter()
+                                    .find(|(n, _)| n == column)
+                                    .and_then(|(_, v)| v.parse::<i64>().ok());
+                                if let Some(id) = id {
+                                    parents.push((out.len(), table, constraint, id));
+                                }
+                            }
+                        }
+                        writes.push(Some((None, given_id, valid)));
+                        RowOutcome::New
+                    }
+                },
+                _ => {
+                    writes.push(None);
+                    RowOutcome::Error { cells }
+                }
+            };
+            out.push(PreviewRow {
+                line: *line,
+                values: values.clone(),
+                outcome,
+            });
+        }
+        // Parents that are not there (a pet's handler), checked together.
+        let mut by_table: HashMap<&str, HashSet<i64>> = HashMap::new();
+        for (_, table, _, id) in &parents {
+            by_table.entry(table).or_default().insert(*id);
+        }
+        let mut present: HashMap<&str, HashSet<i64>> = HashMap::new();
+        for (table, ids) in by_table {
+            let ids: Vec<i64> = ids.into_iter().collect();
+            let mut here = HashSet::new();
+            for chunk in ids.chunks(CHUNK) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT id, '' AS key FROM {table} WHERE id IN ({})",
+                    marks.join(", ")
+                );
+                let args = chunk.iter().map(|id| Arg::Int(*id)).collect();
+                here.extend(
+                    self.all_as::<Keyed>(sql, args)
+                        .await?
+                        .into_iter()
+                        .map(|k| k.id),
+                );
+            }
+            present.insert(table, here);
+        }
+        for (row, table, constraint, id) in parents {
+            if present.get(table).is_some_and(|ids| ids.contains(&id)) {
+                continue;
+            }
+            let (field, message) = constraints::field_message(constraint)
+                .unwrap_or(("id", "That record does not exist."));
+            out[row].outcome = RowOutcome::Error {
+                cells: vec![(field.into(), message.into())],
+            };
+            writes[row] = None;
+        }
+        Ok(Plan {
+            preview: Preview {
+                columns: read.into_iter().map(str::to_owned).collect(),
+                ignored,
+                rows: out,
+            },
+            writes,
+        })
+    }
+
+    /// Writes what a preview of `rows` found, now: every row that would add
+    /// or change a record, in one transaction through the forms' own write
+    /// ([`Db::save_all`]), each history entry naming import `import`. What
+    /// changed since `earlier` (the preview the person saw) is refused.
+    /// `all`: nothing at all unless every row is valid.
+    pub async fn import_apply<T: Imported>(
+        &self,
+        by: &By,
+        headers: &[String],
+        rows: &[(usize, Vec<String>)],
+        earlier: &Preview,
+        all: bool,
+    ) -> Result<Applied, ImportError> {
+        let plan = self.plan::<T>(headers, rows).await?;
+        let counts = ImportCounts::of(&plan.preview.rows);
+        // A row whose outcome is not what the person saw is not written.
+        let mut moved = Vec::new();
+        for (now, then) in plan.preview.rows.iter().zip(&earlier.rows) {
+            let same = match (&now.outcome, &then.outcome) {
+                (RowOutcome::New, RowOutcome::New) => true,
+                (
+                    RowOutcome::Update { id, version, .. },
+                    RowOutcome::Update {
+                        id: i, version: v, ..
+                    },
+                ) => id == i && version == v,
+                (RowOutcome::Unchanged { .. }, RowOutcome::Unchanged { .. }) => true,
+                (RowOutcome::Error { .. }, RowOutcome::Error { .. }) => true,
+                _ => false,
+            };
+            if !same {
+                moved.push(now.line);
+            }
+        }
+        if !moved.is_empty() {
+            return Ok(Applied::Moved(moved));
+        }
+        if all && counts.errors > 0 {
+            return Ok(Applied::HasErrors(counts.errors));
+        }
+        let lines: Vec<usize> = plan
+            .writes
+            .iter()
+            .zip(&plan.preview.rows)
+            .filter(|(w, _)| w.is_some())
+            .map(|(_, row)| row.line)
+            .collect();
+        let writes: Vec<_> = plan.writes.into_iter().flatten().collect();
+        match self.save_all::<T>(by, &writes).await {
+            Ok(_) => Ok(Applied::Done(counts)),
+            Err((i, DbError::Stale)) | Err((i, DbError::NotFound(_))) => {
+                Ok(Applied::Moved(vec![lines.get(i).copied().unwrap_or(0)]))
+            }
+            Err((i, DbError::Constraint(name))) => {
+                let (field, message) = constraints::field_message(&name)
+                    .unwrap_or(("id", "This row breaks a rule of the records."));
+                Ok(Applied::Refused {
+                    line: lines.get(i).copied().unwrap_or(0),
+                    field: field.into(),
+                    message: message.into(),
+                })
+            }
+            Err((_, error)) => Err(ImportError::Db(error)),
+        }
+    }
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Written: the rows' outcomes.
+    Done(ImportCounts),
+    /// Nothing written: these lines' records changed since the preview.
+    Moved(Vec<usize>),
+    /// Nothing written: all or nothing was asked for, and rows have errors.
+    HasErrors(usize),
+    /// Nothing written: a row broke a rule at the last moment.
+    Refused {
+        line: usize,
+        field: String,
+        message: String,
+    },
+}
+
+/// The message of `T`'s unique rule, as the form shows it.
+fn unique_message<T: Table>() -> Option<&'static str> {
+    T::RULES.iter().find_map(|rule| match *rule {
+        Rule::Unique { constraint, .. } => constraints::field_message(constraint).map(|(_, m)| m),
+        _ => None,
+    })
+}
+
+/// The columns of `kind`'s file, each with what its template row has.
+pub fn columns(kind: ImportKind) -> Vec<(&'static str, &'static str)> {
+    fn of<T: Imported>() -> Vec<(&'static str, &'static str)> {
+        T::FILE.iter().map(|c| (c.name, c.example)).collect()
+    }
+    use crate::domain::{Course, Handler, Pet, Student};
+    match kind {
+        ImportKind::Students => of::<Student>(),
+        ImportKind::Courses => of::<Course>(),
+        ImportKind::Handlers => of::<Handler>(),
+        ImportKind::Pets => of::<Pet>(),
+    }
+}
+
+/// An import as it is kept from its preview to its apply.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub kind: ImportKind,
+    pub file_name: String,
+    /// `previewed` or `applied`.
+    pub status: String,
+    pub headers: Vec<String>,
+    pub preview: Preview,
+    pub counts: ImportCounts,
+}
+
+#[derive(Debug, Deserialize, sqlx::FromRow)]
+struct KeptRow {
+    id: i64,
+    account_id: Option<i64>,
+    kind: String,
+    file_name: String,
+    status: String,
+    columns: String,
+    rows: String,
+    counts: String,
+}
+
+impl Db {
+    /// Keeps a previewed file (its header and each row's outcome, values
+    /// included) until it is applied; its id.
+    pub async fn import_keep(
+        &self,
+        by: &By,
+        kind: ImportKind,
+        file_name: &str,
+        headers: &[String],
+        preview: &Preview,
+    ) -> Result<i64, DbError> {
+        let counts = ImportCounts::of(&preview.rows);
+        let args = vec![
+            Arg::opt_int(by.account),
+            Arg::text(kind.slug()),
+            Arg::text(file_name),
+            Arg::Text(json(headers)),
+            Arg::Text(json(preview)),
+            Arg::Text(json(&counts)),
+        ];
+        let sql = "INSERT INTO imports (account_id, kind, file_name, columns, rows, counts) \
+                   VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        super::write_tx!(self, tx => {
+            let query = super::list::bind_args!(sqlx::query_scalar::<_, i64>(sql), &args);
+            query.fetch_one(&mut *tx).await?
+        })
+    }
+
+    /// Import `id` as kept, if there is one.
+    pub async fn import_kept(&self, id: i64) -> Result<Option<Kept>, DbError> {
+        let sql = "SELECT id, account_id, kind, file_name, status, columns, rows, counts \
+                   FROM imports WHERE id = $1";
+        let Some(row) = self
+            .first_as::<KeptRow>(sql.into(), vec![Arg::Int(id)])
+            .await?
+        else {
+            return Ok(None);
+        };
+        let broken =
+            |what: &str| DbError::Unavailable(format!("import {id}: its {what} do not read"));
+        Ok(Some(Kept {
+            id: row.id,
+            account_id: row.account_id,
+            kind: ImportKind::parse(&row.kind).ok_or_else(|| broken("kind"))?,
+            file_name: row.file_name,
+            status: row.status,
+            headers: serde_json::from_str(&row.columns).map_err(|_| broken("columns"))?,
+            preview: serde_json::from_str(&row.rows).map_err(|_| broken("rows"))?,
+            counts: serde_json::from_str(&row.counts).map_err(|_| broken("counts"))?,
+        }))
+    }
+
+    /// Notes import `id` as applied, with what it did; false if it was
+    /// already (another request applied it first).
+    pub async fn import_applied(&self, id: i64, counts: &ImportCounts) -> Result<bool, DbError> {
+        let sql = format!(
+            "UPDATE imports SET status = 'applied', counts = $1, applied_at = {} \
+             WHERE id = $2 AND status = 'previewed'",
+            match self.backend() {
+                super::Backend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                super::Backend::Postgres => "now()",
+            }
+        );
+        let counts = serde_json::to_string(counts).unwrap_or_else(|_| "{}".into());
+        let done = self
+            .execute(&sql, &[Arg::Text(counts), Arg::Int(id)])
+            .await?;
+        Ok(done == 1)
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
