@@ -66,6 +66,11 @@ pub async fn import_view(id: i64) -> Result<Option<ImportView>, AppError> {
             counts: kept.counts,
             columns: kept.preview.columns,
             ignored: kept.preview.ignored,
+            known: roster_core::db::import::columns(kept.kind)
+                .into_iter()
+                .map(|(name, _)| name.to_owned())
+                .collect(),
+            headers: kept.headers,
             rows,
         }))
     })
@@ -209,8 +214,64 @@ fn run_view(view: ImportView) -> AnyView {
             </div>
         }
     });
+    let none_known = view.columns.iter().all(|c| c == "id");
+    let none_known = none_known.then(|| {
+        view! {
+            <div class="notice notice-error" role="alert">
+                "None of the file's columns is one Roster knows (its first line must name them). \
+                 Say which column is which below, or use the template."
+            </div>
+        }
+    });
     let ignored = (!view.ignored.is_empty()).then(|| {
         view! { <p class="hint">"Columns not read (not ones Roster knows): " {view.ignored.join(", ")}</p> }
+    });
+    // Which column is which: open when a column was not recognised or one
+    // a file of this kind has is missing.
+    let missing = view
+        .known
+        .iter()
+        .any(|k| k != "id" && !view.columns.contains(k));
+    let mapping = (!view.applied).then(|| {
+        let open = !view.ignored.is_empty() || missing;
+        let action = format!("{}columns/", urls::import_run(view.id));
+        let known = view.known.clone();
+        let columns = view.columns.clone();
+        let selects = view
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, header)| {
+                let name = format!("col{i}");
+                let chosen = roster_core::domain::import::header_key(header);
+                let options = known
+                    .iter()
+                    .map(|k| {
+                        let selected = roster_core::domain::import::header_key(k) == chosen
+                            && columns.contains(k);
+                        view! { <option value=k.clone() selected=selected>{k.clone()}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <label>
+                        <span>{if header.is_empty() { format!("Column {}", i + 1) } else { header.clone() }}</span>
+                        <select name=name>
+                            <option value="">"— leave out —"</option>
+                            {options}
+                        </select>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="import-mapping" open=open>
+                <summary>"Which column is which?"</summary>
+                <form method="post" action=action>
+                    {selects}
+                    <button type="submit">"Preview again"</button>
+                </form>
+            </details>
+        }
     });
     let errors_href = format!("{}errors.csv", urls::import_run(view.id));
     let errors = (counts.errors > 0).then(|| {
@@ -269,7 +330,9 @@ fn run_view(view: ImportView) -> AnyView {
         {refused_notice::<ImportForm>()}
         {done}
         <p class="summary">{totals}</p>
+        {none_known}
         {ignored}
+        {mapping}
         {errors}
         {apply}
         <div class="table-wrap">

@@ -471,6 +471,7 @@ pub mod routes {
         }
         router
             .route(&urls::IMPORT_RUN.axum(), post(apply_form))
+            .route(&format!("{}columns/", urls::IMPORT_RUN.axum()), post(remap))
             .route(
                 &format!("{}errors.csv", urls::IMPORT_RUN.axum()),
                 get(error_rows),
@@ -678,6 +679,75 @@ pub mod routes {
             }
         };
         again(&state, uri, session, message, status).await
+    }
+
+    /// Which column is which, chosen on an import's page (`col0=email`…,
+    /// empty: leave it out): the file previewed again under that header.
+    async fn remap(
+        State(state): State<AppState>,
+        session: Option<Extension<Session>>,
+        OriginalUri(uri): OriginalUri,
+        Path(id): Path<String>,
+        body: Bytes,
+    ) -> Response {
+        let session = session.map(|s| s.0);
+        let kept = match id.parse::<i64>() {
+            Ok(id) => state.db.import_kept(id).await.ok().flatten(),
+            Err(_) => None,
+        };
+        let Some(kept) = kept else {
+            return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
+        };
+        let page = urls::import_run(kept.id);
+        let page_uri: axum::http::Uri = page.parse().unwrap_or(uri);
+        let known: Vec<&str> = columns(kept.kind).into_iter().map(|(n, _)| n).collect();
+        let chosen: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+        let mut headers = kept.headers.clone();
+        for (i, header) in headers.iter_mut().enumerate() {
+            let Some((_, value)) = chosen.iter().find(|(k, _)| *k == format!("col{i}")) else {
+                continue;
+            };
+            *header = match known.iter().find(|k| *k == value) {
+                Some(k) => (*k).to_owned(),
+                // Left out: a header no column has.
+                None => format!("(left out) {header}"),
+            };
+        }
+        let sheet = super::Sheet {
+            headers,
+            rows: kept
+                .preview
+                .rows
+                .iter()
+                .map(|r| (r.line, r.values.clone()))
+                .collect(),
+        };
+        let message = match preview(&state.db, kept.kind, &sheet).await {
+            Ok(previewed) => match state
+                .db
+                .import_remap(kept.id, &sheet.headers, &previewed)
+                .await
+            {
+                Ok(_) => return see_other(&page),
+                Err(error) => {
+                    tracing::error!(%error, "an import's columns could not be kept");
+                    "The columns could not be kept just now. Try again in a moment.".to_owned()
+                }
+            },
+            Err(ImportError::File(message)) => message,
+            Err(ImportError::Db(error)) => {
+                tracing::error!(%error, "an import could not be previewed");
+                "The file could not be checked just now. Try again in a moment.".to_owned()
+            }
+        };
+        again(
+            &state,
+            page_uri,
+            session,
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     }
 
     /// An import's rows with errors, as a CSV file with an `error` column,

@@ -532,7 +532,10 @@ fn import_reports_every_row_and_writes_only_without_dry_run() {
     let path = file.to_str().unwrap();
     let (code, out, err) = roster(&["import", "students", path, "--dry-run"], &url);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("class.csv: 1 new, 1 to update, 0 unchanged, 1 with errors."), "{out}");
+    assert!(
+        out.contains("class.csv: 1 new, 1 to update, 0 unchanged, 1 with errors."),
+        "{out}"
+    );
     assert!(out.contains("line 4: email: "), "{out}");
     assert!(out.contains("Dry run: nothing was written."), "{out}");
     let (_, csv, _) = roster(&["export", "students", "--query", "q=ada"], &url);
@@ -542,7 +545,10 @@ fn import_reports_every_row_and_writes_only_without_dry_run() {
     assert_eq!(code, 1, "{out}");
     let (code, out, err) = roster(&["import", "students", path], &url);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("added 1, updated 1; 1 rows with errors were left out."), "{out}");
+    assert!(
+        out.contains("added 1, updated 1; 1 rows with errors were left out."),
+        "{out}"
+    );
     let (_, csv, _) = roster(&["export", "students", "--query", "q=example"], &url);
     assert!(csv.contains(",Ada,Lovelace,ada@example.org,36,"), "{csv}");
     assert!(csv.contains(",John,Doe,jd@example.com,30,"), "{csv}");

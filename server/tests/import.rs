@@ -330,11 +330,6 @@ async fn hostile_files_get_a_clear_message_and_write_nothing() {
         ("a.csv", wide.into_bytes(), "at most 200"),
         ("a.csv", big_cell.into_bytes(), "more than 20000 characters"),
         (
-            "a.csv",
-            b"colour,size\nred,3\n".to_vec(),
-            "None of the file's columns",
-        ),
-        (
             "a.xlsx",
             b"PK\x03\x04not a zip at all".to_vec(),
             "not an Excel workbook",
@@ -423,4 +418,59 @@ async fn each_kind_has_its_page_template_and_a_link_from_its_list() {
         "the list links its import"
     );
     assert_eq!(app.get_html("/imports/999/").await.0, 404);
+}
+
+#[tokio::test]
+async fn columns_roster_does_not_know_are_chosen_on_the_preview_page() {
+    let app = spawn_app().await;
+    let file = "Surname,Given,Mail,Colour\nLovelace,Ada,ada@example.org,red\n";
+    let (page, text) = previewed(&app, "students", "odd.csv", file).await;
+    assert!(text.contains("Which column is which?"), "{text}");
+    assert!(
+        text.contains("Columns not read (not ones Roster knows): Surname, Given, Mail, Colour"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 new · 0 to update · 0 unchanged · 1 with errors"),
+        "{text}"
+    );
+    let response = app
+        .post_form(
+            &format!("{page}columns/"),
+            &[
+                ("col0", "lastname"),
+                ("col1", "firstname"),
+                ("col2", "email"),
+                ("col3", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), page);
+    let (_, html) = app.get_html(&page).await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("1 new · 0 to update · 0 unchanged · 0 with errors"),
+        "{text}"
+    );
+    assert!(text.contains("(left out) Colour"), "{text}");
+    assert_eq!(apply(&app, &page, true).await.0, 303);
+    let ada = student(&app, "ada@example.org").await.unwrap();
+    assert_eq!(
+        (ada.firstname.as_str(), ada.lastname.as_str()),
+        ("Ada", "Lovelace")
+    );
+    // Its history says where it came from.
+    let (_, html) = app.get_html(&format!("/{}/history/", ada.id)).await;
+    assert!(
+        html.contains(&format!("href=\"{page}\"")),
+        "the entry links its import"
+    );
+
+    // None known at all: the page asks, it does not fail.
+    let (_, text) = previewed(&app, "students", "x.csv", "colour,size\nred,3\n").await;
+    assert!(
+        text.contains("None of the file's columns is one Roster knows"),
+        "{text}"
+    );
 }

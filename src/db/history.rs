@@ -188,7 +188,7 @@ pub(crate) fn words_diff(was: &str, now: &str) -> Vec<(Edit, String)> {
 }
 
 const SELECT: &str = "h.id, h.at, h.kind, h.record_id, h.account_id, \
-     COALESCE(d.display_name, u.username) AS who, h.action, h.title, h.changes";
+     COALESCE(d.display_name, u.username) AS who, h.action, h.title, h.changes, h.import_id";
 const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
      LEFT JOIN user_details d ON d.user_id = h.account_id";
 
@@ -340,6 +340,7 @@ mod tests {
             title: "Ada".into(),
             changes: serde_json::to_string(&[change("bio", was, now), change("age", "20", "21")])
                 .unwrap(),
+            import_id: None,
         };
         with_diffs(&mut entry);
         let changes = entry.changes();

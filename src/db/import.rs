@@ -179,19 +179,6 @@ impl Db {
             columns.push(known);
         }
         let read: Vec<&str> = columns.iter().flatten().map(|c| c.name).collect();
-        if !read.iter().any(|name| {
-            T::FILE
-                .iter()
-                .any(|c| c.name == *name && matches!(c.read, Use::Field))
-        }) {
-            let names: Vec<&str> = T::FILE.iter().map(|c| c.name).collect();
-            return Err(ImportError::File(format!(
-                "None of the file's columns is one of a {} file ({}). Its first line must name \
-                 its columns; the template shows them.",
-                T::KIND.noun(),
-                names.join(", ")
-            )));
-        }
         let cell = |values: &[String], name: &str| -> Option<String> {
             columns
                 .iter()
@@ -623,6 +610,26 @@ impl Db {
             preview: serde_json::from_str(&row.rows).map_err(|_| broken("rows"))?,
             counts: serde_json::from_str(&row.counts).map_err(|_| broken("counts"))?,
         }))
+    }
+
+    /// Replaces a previewed import's header (its columns chosen again) and
+    /// preview; false if it is applied already.
+    pub async fn import_remap(
+        &self,
+        id: i64,
+        headers: &[String],
+        preview: &Preview,
+    ) -> Result<bool, DbError> {
+        let counts = ImportCounts::of(&preview.rows);
+        let sql = "UPDATE imports SET columns = $1, rows = $2, counts = $3 \
+                   WHERE id = $4 AND status = 'previewed'";
+        let args = [
+            Arg::Text(json(headers)),
+            Arg::Text(json(preview)),
+            Arg::Text(json(&counts)),
+            Arg::Int(id),
+        ];
+        Ok(self.execute(sql, &args).await? == 1)
     }
 
     /// Notes import `id` as applied, with what it did; false if it was

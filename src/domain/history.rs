@@ -129,6 +129,9 @@ pub struct HistoryEntry {
     pub title: String,
     /// Each changed field, as JSON (see [`HistoryEntry::changes`]).
     pub changes: String,
+    /// The import the change came from, if any.
+    #[serde(default)]
+    pub import_id: Option<i64>,
 }
 
 impl HistoryEntry {

@@ -187,6 +187,10 @@ pub struct ImportView {
     pub counts: ImportCounts,
     pub columns: Vec<String>,
     pub ignored: Vec<String>,
+    /// The file's header as it is read now (after any mapping), and the
+    /// columns a file of this kind may have: the mapping form's choices.
+    pub headers: Vec<String>,
+    pub known: Vec<String>,
     /// Rows with errors, then rows that add or change a record, at most
     /// [`ImportView::SHOWN`] of each.
     pub rows: Vec<PreviewRow>,

@@ -252,8 +252,15 @@ fn entry_row(
         .raw("</strong> · ")
         .time(entry.at)
         .raw(" · ")
-        .text(entry.who.as_deref().unwrap_or("Roster (command line)"))
-        .raw("</p><ul class=\"changes\">");
+        .text(entry.who.as_deref().unwrap_or("Roster (command line)"));
+    if let Some(import) = entry.import_id {
+        out.raw(" · <a href=\"")
+            .text(&roster_core::domain::urls::import_run(import))
+            .raw("\">from import ")
+            .text(&import.to_string())
+            .raw("</a>");
+    }
+    out.raw("</p><ul class=\"changes\">");
     let value = |out: &mut crate::html::Html, v: &str, link: Option<&str>| {
         let v = if v.is_empty() { "—" } else { v };
         match link {
