@@ -77,6 +77,137 @@ pub async fn import_view(id: i64) -> Result<Option<ImportView>, AppError> {
     .await
 }
 
+/// With the wasm loaded, an import form is sent from the page (no
+/// reload): the file with its progress, then the page it leads to. The
+/// server answers such a request (`Accept: application/json`) with
+/// `{"location": …}` or `{"error": …}` instead of a redirect or a page.
+#[derive(Clone, Copy)]
+struct Sending {
+    /// What is happening: sending (how much), checking; or what went wrong.
+    progress: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Sending {
+    fn new() -> Self {
+        Sending {
+            progress: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    fn view(self) -> impl IntoView {
+        view! {
+            <p class="progress" aria-live="polite">{move || self.progress.get()}</p>
+            {move || self.error.get().map(|message| view! {
+                <div class="notice notice-error" role="alert">{message}</div>
+            })}
+        }
+    }
+
+    /// The form's submit handler: sends it, then `done` with the page to
+    /// go to.
+    fn on_submit(
+        self,
+        done: impl Fn(String) + Clone + 'static,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+        move |ev: leptos::ev::SubmitEvent| {
+            #[cfg(feature = "hydrate")]
+            {
+                ev.prevent_default();
+                send(&ev, self, done.clone());
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&ev, &done);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn send(ev: &leptos::ev::SubmitEvent, sending: Sending, done: impl Fn(String) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+    else {
+        return;
+    };
+    let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+        return;
+    };
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        return;
+    };
+    let multipart = form.enctype() == "multipart/form-data";
+    if xhr.open("POST", &form.action()).is_err() {
+        return;
+    }
+    let _ = xhr.set_request_header("Accept", "application/json");
+    sending.error.set(None);
+    sending.progress.set(Some("Sending…".into()));
+    if multipart {
+        if let Ok(upload) = xhr.upload() {
+            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+                move |ev: web_sys::ProgressEvent| {
+                    if !ev.length_computable() || ev.total() <= 0.0 {
+                        return;
+                    }
+                    let percent = (ev.loaded() / ev.total() * 100.0).round();
+                    sending.progress.set(Some(if percent >= 100.0 {
+                        "Checking every row…".to_owned()
+                    } else {
+                        format!("Sending the file: {percent}%")
+                    }));
+                },
+            );
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+    } else {
+        sending.progress.set(Some("Working…".into()));
+    }
+    let answer = xhr.clone();
+    let on_load = Closure::once(move || {
+        sending.progress.set(None);
+        let text = answer.response_text().ok().flatten().unwrap_or_default();
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        match body.get("location").and_then(|l| l.as_str()) {
+            Some(location) => done(location.to_owned()),
+            None => sending.error.set(Some(
+                body.get("error")
+                    .and_then(|e| e.as_str())
+                    .unwrap_or("The server did not answer. Try again.")
+                    .to_owned(),
+            )),
+        }
+    });
+    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    on_load.forget();
+    let on_error = Closure::once(move || {
+        sending.progress.set(None);
+        sending
+            .error
+            .set(Some("The server could not be reached. Try again.".into()));
+    });
+    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    let sent = if multipart {
+        xhr.send_with_opt_form_data(Some(&data))
+    } else {
+        match web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) {
+            Ok(params) => xhr.send_with_opt_url_search_params(Some(&params)),
+            Err(e) => Err(e),
+        }
+    };
+    if sent.is_err() {
+        sending.progress.set(None);
+        sending
+            .error
+            .set(Some("The form could not be sent. Try again.".into()));
+    }
+}
+
 fn label(kind: ImportKind) -> String {
     kind.kind().plural().to_owned()
 }
@@ -104,6 +235,8 @@ pub fn ImportIndexPage() -> impl IntoView {
 #[component]
 pub fn ImportPage(kind: ImportKind) -> impl IntoView {
     let columns = Resource::new(move || kind, import_columns);
+    let sending = Sending::new();
+    let navigate = leptos_router::hooks::use_navigate();
     let action = kind.page().fill(&[]);
     let template = |ext: &str| format!("{action}template.{ext}");
     let title = format!("Import {}", label(kind));
@@ -142,7 +275,9 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
             })}
         </Suspense>
         <p>"Template: "<a href=template("csv") download="">"CSV"</a>" · "<a href=template("xlsx") download="">"Excel"</a></p>
-        <form method="post" enctype="multipart/form-data" action=action class="import-upload">
+        {sending.view()}
+        <form method="post" enctype="multipart/form-data" action=action class="import-upload"
+            on:submit=sending.on_submit(move |location| navigate(&location, Default::default()))>
             <label>
                 <span>"File"</span>
                 <input type="file" name="file" required accept=".csv,.xlsx,.txt,text/csv"/>
@@ -158,9 +293,11 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
 #[component]
 pub fn ImportRunPage() -> impl IntoView {
     let id = route_id("id");
+    // Bumped when a form of the page was sent from it: read it again.
+    let reload = RwSignal::new(0u32);
     let found = Resource::new(
-        move || id.try_get().flatten(),
-        |id| async move {
+        move || (id.try_get().flatten(), reload.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => import_view(id).await,
                 None => Ok(None),
@@ -171,7 +308,7 @@ pub fn ImportRunPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(Some(view)) => run_view(view),
+                    Ok(Some(view)) => run_view(view, reload),
                     Ok(None) => {
                         set_status(404);
                         view! {
@@ -188,7 +325,17 @@ pub fn ImportRunPage() -> impl IntoView {
     }
 }
 
-fn run_view(view: ImportView) -> AnyView {
+fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
+    let sending = Sending::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    let here = urls::import_run(view.id);
+    let done = move |location: String| {
+        if location.split('?').next() == Some(here.as_str()) {
+            reload.update(|n| *n += 1);
+        } else {
+            navigate(&location, Default::default());
+        }
+    };
     let counts = view.counts;
     let list = view.kind.kind();
     let title = format!("Import of {}", view.file_name);
@@ -196,7 +343,7 @@ fn run_view(view: ImportView) -> AnyView {
         "{} new · {} to update · {} unchanged · {} with errors",
         counts.new, counts.updated, counts.unchanged, counts.errors
     );
-    let done = view.applied.then(|| {
+    let applied = view.applied.then(|| {
         let text = format!(
             "Applied: added {}, updated {}{}.",
             counts.new,
@@ -266,7 +413,7 @@ fn run_view(view: ImportView) -> AnyView {
         view! {
             <details class="import-mapping" open=open>
                 <summary>"Which column is which?"</summary>
-                <form method="post" action=action>
+                <form method="post" action=action on:submit=sending.on_submit(done.clone())>
                     {selects}
                     <button type="submit">"Preview again"</button>
                 </form>
@@ -281,7 +428,7 @@ fn run_view(view: ImportView) -> AnyView {
     let apply = (!view.applied).then(|| {
         let action = urls::import_run(view.id);
         view! {
-            <form method="post" action=action class="import-apply">
+            <form method="post" action=action class="import-apply" on:submit=sending.on_submit(done.clone())>
                 <label class="check">
                     <input type="checkbox" name="all" value="true"/>
                     " Nothing at all unless every row is valid"
@@ -328,7 +475,8 @@ fn run_view(view: ImportView) -> AnyView {
         <p class="breadcrumb"><a href=view.kind.page().fill(&[])>{format!("Import {}", label(view.kind))}</a></p>
         <h1>{title}</h1>
         {refused_notice::<ImportForm>()}
-        {done}
+        {sending.view()}
+        {applied}
         <p class="summary">{totals}</p>
         {none_known}
         {ignored}

@@ -437,7 +437,7 @@ mod tests {
 pub mod routes {
     use axum::body::Bytes;
     use axum::extract::{DefaultBodyLimit, Extension, Multipart, OriginalUri, Path, State};
-    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
     use axum::routing::{get, post};
     use axum::Router;
@@ -460,9 +460,11 @@ pub mod routes {
             let path = kind.page().axum();
             router = router.route(
                 &path,
-                post(move |state, session, uri, body| upload(kind, state, session, uri, body))
-                    // The file, and the form around it.
-                    .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+                post(move |state, session, uri, headers, body| {
+                    upload(kind, state, session, uri, headers, body)
+                })
+                // The file, and the form around it.
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
             );
             router = router.route(
                 &format!("{path}{{file}}"),
@@ -478,14 +480,36 @@ pub mod routes {
             )
     }
 
-    /// The page at `uri` again, with `message` at its top.
+    /// Whether the page sent the form itself (with the wasm loaded): it
+    /// takes JSON, not a redirect or a page.
+    fn from_page(headers: &HeaderMap) -> bool {
+        headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
+    }
+
+    /// Where to go next: a redirect, or for the page `{"location": …}`.
+    fn next(json: bool, location: &str) -> Response {
+        if json {
+            return axum::Json(serde_json::json!({ "location": location })).into_response();
+        }
+        see_other(location)
+    }
+
+    /// The page at `uri` again, with `message` at its top; for the page,
+    /// `{"error": …}` with the same status.
     async fn again(
+        json: bool,
         state: &AppState,
         uri: axum::http::Uri,
         session: Option<Session>,
         message: String,
         status: StatusCode,
     ) -> Response {
+        if json {
+            return (status, axum::Json(serde_json::json!({ "error": message }))).into_response();
+        }
         let form = FormState {
             input: ImportForm::default(),
             errors: FieldErrors::new(),
@@ -513,8 +537,10 @@ pub mod routes {
         State(state): State<AppState>,
         session: Option<Extension<Session>>,
         OriginalUri(uri): OriginalUri,
+        headers: HeaderMap,
         multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
     ) -> Response {
+        let json = from_page(&headers);
         let session = session.map(|s| s.0);
         let by = By {
             account: session.as_ref().map(|s| s.user.id),
@@ -522,13 +548,16 @@ pub mod routes {
         };
         let file = match read_upload(multipart).await {
             Ok(file) => file,
-            Err((status, message)) => return again(&state, uri, session, message, status).await,
+            Err((status, message)) => {
+                return again(json, &state, uri, session, message, status).await
+            }
         };
         let (name, bytes) = file;
         let sheet = match read_file(&name, &bytes) {
             Ok(sheet) => sheet,
             Err(message) => {
                 return again(
+                    json,
                     &state,
                     uri,
                     session,
@@ -542,6 +571,7 @@ pub mod routes {
             Ok(previewed) => previewed,
             Err(ImportError::File(message)) => {
                 return again(
+                    json,
                     &state,
                     uri,
                     session,
@@ -554,6 +584,7 @@ pub mod routes {
                 tracing::error!(%error, "an import could not be previewed");
                 let message = "The file could not be checked just now. Try again in a moment.";
                 return again(
+                    json,
                     &state,
                     uri,
                     session,
@@ -568,11 +599,12 @@ pub mod routes {
             .import_keep(&by, kind, &name, &sheet.headers, &previewed)
             .await
         {
-            Ok(id) => see_other(&urls::import_run(id)),
+            Ok(id) => next(json, &urls::import_run(id)),
             Err(error) => {
                 tracing::error!(%error, "an import could not be kept");
                 let message = "The file could not be kept just now. Try again in a moment.";
                 again(
+                    json,
                     &state,
                     uri,
                     session,
@@ -625,8 +657,10 @@ pub mod routes {
         session: Option<Extension<Session>>,
         OriginalUri(uri): OriginalUri,
         Path(id): Path<String>,
+        headers: HeaderMap,
         body: Bytes,
     ) -> Response {
+        let json = from_page(&headers);
         let session = session.map(|s| s.0);
         let Ok(id) = id.parse::<i64>() else {
             return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
@@ -641,6 +675,7 @@ pub mod routes {
                 tracing::error!(%error, "an import could not be read");
                 let message = "The import could not be read just now. Try again in a moment.";
                 return again(
+                    json,
                     &state,
                     uri,
                     session,
@@ -652,7 +687,7 @@ pub mod routes {
         };
         let page = urls::import_run(id);
         if kept.status == "applied" {
-            return see_other(&page);
+            return next(json, &page);
         }
         let by = By {
             account: session.as_ref().map(|s| s.user.id),
@@ -661,10 +696,10 @@ pub mod routes {
         };
         let (message, status) = match apply(&state.db, &by, &kept, all).await {
             Ok(Applied::Done(counts)) => match state.db.import_applied(id, &counts).await {
-                Ok(_) => return see_other(&page),
+                Ok(_) => return next(json, &page),
                 Err(error) => {
                     tracing::error!(%error, "an applied import could not be noted");
-                    return see_other(&page);
+                    return next(json, &page);
                 }
             },
             Ok(other @ Applied::Moved(_)) => (applied_message(&other), StatusCode::CONFLICT),
@@ -678,7 +713,7 @@ pub mod routes {
                 )
             }
         };
-        again(&state, uri, session, message, status).await
+        again(json, &state, uri, session, message, status).await
     }
 
     /// Which column is which, chosen on an import's page (`col0=email`…,
@@ -688,8 +723,10 @@ pub mod routes {
         session: Option<Extension<Session>>,
         OriginalUri(uri): OriginalUri,
         Path(id): Path<String>,
+        headers: HeaderMap,
         body: Bytes,
     ) -> Response {
+        let json = from_page(&headers);
         let session = session.map(|s| s.0);
         let kept = match id.parse::<i64>() {
             Ok(id) => state.db.import_kept(id).await.ok().flatten(),
@@ -728,7 +765,7 @@ pub mod routes {
                 .import_remap(kept.id, &sheet.headers, &previewed)
                 .await
             {
-                Ok(_) => return see_other(&page),
+                Ok(_) => return next(json, &page),
                 Err(error) => {
                     tracing::error!(%error, "an import's columns could not be kept");
                     "The columns could not be kept just now. Try again in a moment.".to_owned()
@@ -741,6 +778,7 @@ pub mod routes {
             }
         };
         again(
+            json,
             &state,
             page_uri,
             session,

@@ -474,3 +474,40 @@ async fn columns_roster_does_not_know_are_chosen_on_the_preview_page() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_page_sending_its_forms_itself_gets_json_answers() {
+    let app = spawn_app().await;
+    let send = |name: &'static str, bytes: &'static [u8]| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        app.client
+            .post(app.url("/import/handlers/"))
+            .header("accept", "application/json")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let response = send("h.csv", b"name,email\nJo,jo@example.org\n").await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let page = body["location"].as_str().unwrap().to_owned();
+    assert!(page.starts_with("/imports/"), "{body}");
+
+    let response = send("h.csv", b"name,email\n").await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "The file has its header line and no rows.");
+
+    let response = app
+        .client
+        .post(app.url(&page))
+        .header("accept", "application/json")
+        .form(&[("all", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["location"], page.as_str());
+    let (_, html) = app.get_html(&page).await;
+    assert!(visible_text(&html).contains("Applied: added 1, updated 0."));
+}
