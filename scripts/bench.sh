@@ -12,7 +12,9 @@
 # without compression; then first and repeat visits in Chromium on an
 # emulated slow network. Part 2 is Roster alone on large databases. Part 3
 # downloads a list of 1,000,000 students as CSV and as Excel: time to the
-# first byte, rows a second, and how much the server's memory grows.
+# first byte, rows a second, and how much the server's memory grows; then
+# imports the first 10,000 rows of that file (a dry run) and the first
+# 100,000 (preview and apply) into an empty database with `roster import`.
 #
 # Figures, not pass/fail: compare them with the targets in the README.
 set -euo pipefail
@@ -329,6 +331,23 @@ print(len(re.findall(rb"<row ", sheet)) - 1)' "$work/download.xlsx")"
   printf '%-10s %10d %10.3f s %8.1f s %12.0f %11d MB\n' "$format" "$rows" "$first" "$total" \
     "$(awk -v r="$rows" -v t="$total" 'BEGIN {print r / t}')" $(((peak - before) / 1024))
 done
+
+# Imports, through the command line (the same code as /import/).
+head -n 10001 "$work/download.csv" >"$work/import-10k.csv"
+head -n 100001 "$work/download.csv" >"$work/import-100k.csv"
+db_import="$work/import.db"
+DATABASE_URL="sqlite://$db_import" RUST_LOG=warn "$bin" migrate >/dev/null
+timed() { # $1: label, rest: roster arguments
+  local label="$1" started out
+  shift
+  started=$(date +%s.%N)
+  out="$(DATABASE_URL="sqlite://$db_import" RUST_LOG=warn "$bin" "$@")"
+  printf '%-44s %6.1f s   %s\n' "$label" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')" \
+    "$(head -n1 <<<"$out")"
+}
+echo
+timed "preview 10,000 students (--dry-run)" import students "$work/import-10k.csv" --dry-run
+timed "import 100,000 students (preview + apply)" import students "$work/import-100k.csv"
 # A figure from a server that panicked is no figure: say so.
 panics="$(grep -c 'panicked' "$work/server.log" || true)"
 if [ "$panics" -gt 0 ]; then

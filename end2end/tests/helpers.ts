@@ -88,6 +88,8 @@ export const SIGNED_IN_PAGES = [
   "/activity/",
   "/trash/",
   "/trash/?kind=pet&q=zzzz-nothing-matches",
+  "/import/",
+  "/import/students/",
   "/messages/",
   "/settings/",
   "/about/",

@@ -486,7 +486,9 @@ async fn the_page_sending_its_forms_itself_gets_json_answers() {
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
     };
-    let response = send("h.csv", b"name,email\nJo,jo@example.org\n").await.unwrap();
+    let response = send("h.csv", b"name,email\nJo,jo@example.org\n")
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     let page = body["location"].as_str().unwrap().to_owned();
