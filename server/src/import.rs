@@ -84,6 +84,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
         .from_reader(bytes);
     let mut sheet = Reading::default();
     let mut record = csv::StringRecord::new();
+    let (mut line, mut counted_to) = (1, 0);
     loop {
         // Where the record starts (a quoted cell may hold newlines).
         let start = reader.position().byte() as usize;
@@ -104,11 +105,13 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
                 .iter()
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .count();
-        let line = bytes[..start.min(bytes.len())]
+        // Counted from the last record on: one pass over the file.
+        let start = start.min(bytes.len()).max(counted_to);
+        line += bytes[counted_to..start]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+            .count();
+        counted_to = start;
         sheet.take(line, record.iter().map(str::to_owned).collect())?;
     }
     Ok(sheet.done())
