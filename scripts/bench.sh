@@ -342,7 +342,7 @@ timed() { # $1: label, rest: roster arguments
   shift
   started=$(date +%s.%N)
   out="$(DATABASE_URL="sqlite://$db_import" RUST_LOG=warn "$bin" "$@")"
-  printf '%-44s %6.1f s   %s\n' "$label" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')" \
+  printf '%-44s %6.2f s   %s\n' "$label" "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')" \
     "$(head -n1 <<<"$out")"
 }
 echo

@@ -62,7 +62,8 @@ pub async fn import_view(id: i64) -> Result<Option<ImportView>, AppError> {
             id: kept.id,
             kind: kept.kind,
             file_name: kept.file_name,
-            applied: kept.status == "applied",
+            applied: kept.status != "previewed",
+            undone: kept.status == "undone",
             counts: kept.counts,
             columns: kept.preview.columns,
             ignored: kept.preview.ignored,
@@ -343,6 +344,19 @@ fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
         "{} new · {} to update · {} unchanged · {} with errors",
         counts.new, counts.updated, counts.unchanged, counts.errors
     );
+    let undo = (view.applied && !view.undone).then(|| {
+        let action = format!("{}undo/", urls::import_run(view.id));
+        view! {
+            <form method="post" action=action class="import-undo" on:submit=sending.on_submit(done.clone())>
+                <button type="submit" class="secondary">"Undo this import"</button>
+                <span class="hint">" Deletes the records it added and puts back what it changed, \
+                    while none of them changed since."</span>
+            </form>
+        }
+    });
+    let undone = view.undone.then(|| {
+        view! { <div class="notice notice-info" role="status">"Undone: the records it added are deleted, the ones it changed are as they were."</div> }
+    });
     let applied = view.applied.then(|| {
         let text = format!(
             "Applied: added {}, updated {}{}.",
@@ -477,6 +491,8 @@ fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
         {refused_notice::<ImportForm>()}
         {sending.view()}
         {applied}
+        {undone}
+        {undo}
         <p class="summary">{totals}</p>
         {none_known}
         {ignored}

@@ -287,6 +287,23 @@ pub async fn apply(db: &Db, by: &By, kept: &Kept, all: bool) -> Result<Applied, 
     for_kind!(kept.kind, run(db, by, kept, all))
 }
 
+/// Undoes applied import `id` of `kind` as a whole.
+pub async fn undo(
+    db: &Db,
+    by: &By,
+    kind: ImportKind,
+    id: i64,
+) -> Result<roster_core::db::import::Undone, roster_core::db::DbError> {
+    async fn run<T: Imported>(
+        db: &Db,
+        by: &By,
+        id: i64,
+    ) -> Result<roster_core::db::import::Undone, roster_core::db::DbError> {
+        db.import_undo::<T>(by, id).await
+    }
+    for_kind!(kind, run(db, by, id))
+}
+
 /// `roster import KIND FILE`: reads the file, previews it, and unless
 /// `dry_run` applies it; the report, for standard output.
 pub async fn run_cli(
@@ -457,6 +474,10 @@ pub mod routes {
     use crate::render::render_page;
     use crate::state::AppState;
 
+    /// How much of an upload is read at most: past the 20 MB a file may
+    /// have, enough to say so to any upload a person makes by mistake.
+    const UPLOAD_READ_LIMIT: usize = 64 * 1024 * 1024;
+
     pub fn add(router: Router<AppState>) -> Router<AppState> {
         let mut router = router;
         for kind in ImportKind::ALL {
@@ -466,8 +487,9 @@ pub mod routes {
                 post(move |state, session, uri, headers, body| {
                     upload(kind, state, session, uri, headers, body)
                 })
-                // The file, and the form around it.
-                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+                // The file and the form around it; a larger file is read
+                // through (up to this) so that it is answered with a message.
+                .layer(DefaultBodyLimit::max(UPLOAD_READ_LIMIT)),
             );
             router = router.route(
                 &format!("{path}{{file}}"),
@@ -477,6 +499,10 @@ pub mod routes {
         router
             .route(&urls::IMPORT_RUN.axum(), post(apply_form))
             .route(&format!("{}columns/", urls::IMPORT_RUN.axum()), post(remap))
+            .route(
+                &format!("{}undo/", urls::IMPORT_RUN.axum()),
+                post(undo_form),
+            )
             .route(
                 &format!("{}errors.csv", urls::IMPORT_RUN.axum()),
                 get(error_rows),
@@ -643,14 +669,35 @@ pub mod routes {
                 continue;
             }
             let name = field.file_name().unwrap_or("file").to_owned();
-            return match field.bytes().await {
-                Ok(bytes) if bytes.is_empty() && name == "file" => Err(choose()),
-                Ok(bytes) => Ok((name, bytes)),
-                Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    Err((StatusCode::PAYLOAD_TOO_LARGE, too_large()))
+            // Read to its end even past the limit: a browser shown an
+            // answer before its upload is through may see the connection
+            // reset instead of the message.
+            let mut field = field;
+            let mut bytes = Vec::new();
+            let mut over = false;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) if over => drop(chunk),
+                    Ok(Some(chunk)) => {
+                        over = bytes.len() + chunk.len() > MAX_FILE_BYTES;
+                        if !over {
+                            bytes.extend_from_slice(&chunk);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err((StatusCode::PAYLOAD_TOO_LARGE, too_large()))
+                    }
+                    Err(_) => return Err(choose()),
                 }
-                Err(_) => Err(choose()),
-            };
+            }
+            if over {
+                return Err((StatusCode::PAYLOAD_TOO_LARGE, too_large()));
+            }
+            if bytes.is_empty() && name == "file" {
+                return Err(choose());
+            }
+            return Ok((name, Bytes::from(bytes)));
         }
     }
 
@@ -789,6 +836,54 @@ pub mod routes {
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await
+    }
+
+    /// Undo, from an applied import's page.
+    async fn undo_form(
+        State(state): State<AppState>,
+        session: Option<Extension<Session>>,
+        OriginalUri(uri): OriginalUri,
+        Path(id): Path<String>,
+        headers: HeaderMap,
+    ) -> Response {
+        use roster_core::db::import::Undone;
+        let json = from_page(&headers);
+        let session = session.map(|s| s.0);
+        let kept = match id.parse::<i64>() {
+            Ok(id) => state.db.import_kept(id).await.ok().flatten(),
+            Err(_) => None,
+        };
+        let Some(kept) = kept else {
+            return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
+        };
+        let page = urls::import_run(kept.id);
+        let page_uri: axum::http::Uri = page.parse().unwrap_or(uri);
+        let by = By {
+            account: session.as_ref().map(|s| s.user.id),
+            ..By::default()
+        };
+        let (message, status) = match super::undo(&state.db, &by, kept.kind, kept.id).await {
+            Ok(Undone::Done { .. }) | Ok(Undone::NotApplied) => return next(json, &page),
+            Ok(Undone::Changed(titles)) if titles.is_empty() => (
+                "Nothing was undone: some of its records changed or were used since.".to_owned(),
+                StatusCode::CONFLICT,
+            ),
+            Ok(Undone::Changed(titles)) => (
+                format!(
+                    "Nothing was undone: these records changed since the import: {}.",
+                    titles.join(", ")
+                ),
+                StatusCode::CONFLICT,
+            ),
+            Err(error) => {
+                tracing::error!(%error, "an import could not be undone");
+                (
+                    "The import could not be undone just now. Try again in a moment.".to_owned(),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                )
+            }
+        };
+        again(json, &state, page_uri, session, message, status).await
     }
 
     /// An import's rows with errors, as a CSV file with an `error` column,

@@ -513,3 +513,71 @@ async fn the_page_sending_its_forms_itself_gets_json_answers() {
     let (_, html) = app.get_html(&page).await;
     assert!(visible_text(&html).contains("Applied: added 1, updated 0."));
 }
+
+#[tokio::test]
+async fn an_import_is_undone_as_a_whole_only_while_its_records_are_as_it_left_them() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let before = app.count().await;
+    let file = "email,firstname,lastname,age\njd@example.com,John,Doe,40\nada@example.org,Ada,Lovelace,36\n";
+    let (page, _) = previewed(&app, "students", "a.csv", file).await;
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    assert_eq!(student(&app, "jd@example.com").await.unwrap().age, Some(40));
+    assert_eq!(app.count().await, before + 1);
+
+    let undo = app.post_form(&format!("{page}undo/"), &[]).await;
+    assert_eq!(undo.status().as_u16(), 303);
+    assert_eq!(location(&undo), page);
+    assert_eq!(app.count().await, before, "the added student is gone");
+    assert!(student(&app, "ada@example.org").await.is_none());
+    let john = student(&app, "jd@example.com").await.unwrap();
+    assert_eq!(john.age, Some(23), "John's age is as it was");
+    let (_, html) = app.get_html(&page).await;
+    assert!(
+        visible_text(&html).contains("Undone:"),
+        "{}",
+        visible_text(&html)
+    );
+    // Each undo is in the history: John's earlier values put back.
+    let sql = format!(
+        "SELECT COUNT(*) FROM history WHERE kind = 'student' AND record_id = {} AND action = 'restored'",
+        john.id
+    );
+    assert_eq!(scalar(&app.db, &sql).await, 1);
+    // Twice does nothing more.
+    assert_eq!(
+        app.post_form(&format!("{page}undo/"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(student(&app, "jd@example.com").await.unwrap().age, Some(23));
+
+    // Applied again, then Ada edited: the import cannot be undone.
+    let (page, _) = previewed(&app, "students", "a.csv", file).await;
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    let ada = student(&app, "ada@example.org").await.unwrap();
+    let mut form = common::student_form("Ada", "King", "ada@example.org");
+    let version = ada.version.to_string();
+    form.push(("version", &version));
+    assert_eq!(
+        app.post_form(&format!("/{}/edit/", ada.id), &form)
+            .await
+            .status(),
+        303
+    );
+    let undo = app.post_form(&format!("{page}undo/"), &[]).await;
+    assert_eq!(undo.status().as_u16(), 409);
+    let text = visible_text(&undo.text().await.unwrap());
+    assert!(
+        text.contains("changed since the import: Ada Lovelace"),
+        "{text}"
+    );
+    assert_eq!(
+        student(&app, "jd@example.com").await.unwrap().age,
+        Some(40),
+        "nothing undone"
+    );
+    assert!(student(&app, "ada@example.org").await.is_some());
+}

@@ -654,3 +654,100 @@ impl Db {
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
+
+/// What undoing an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undone {
+    /// Its records taken out again and its edits put back.
+    Done { removed: usize, restored: usize },
+    /// Nothing undone: these records (their titles) changed since.
+    Changed(Vec<String>),
+    /// Nothing undone: it is not applied (or undone already).
+    NotApplied,
+}
+
+#[derive(Debug, Deserialize, sqlx::FromRow)]
+struct Written {
+    id: i64,
+    action: String,
+    record_id: i64,
+    title: String,
+    changes: String,
+    latest: i64,
+}
+
+impl Db {
+    /// Undoes applied import `import` of `T` as a whole, in one
+    /// transaction: the records it added are deleted, the ones it changed
+    /// get their earlier values back (each with its history entry). Only
+    /// while none of them changed since (its entry is still each record's
+    /// latest); otherwise nothing is undone and the changed ones are named.
+    pub async fn import_undo<T: Imported>(&self, by: &By, import: i64) -> Result<Undone, DbError> {
+        use crate::domain::{Action, Change};
+        let status: Option<String> = self
+            .first_as::<Keyed>(
+                "SELECT id, status AS key FROM imports WHERE id = $1".into(),
+                vec![Arg::Int(import)],
+            )
+            .await?
+            .map(|k| k.key);
+        if status.as_deref() != Some("applied") {
+            return Ok(Undone::NotApplied);
+        }
+        let sql = "SELECT h.id, h.action, h.record_id, h.title, h.changes, \
+                   (SELECT MAX(l.id) FROM history l \
+                    WHERE l.kind = h.kind AND l.record_id = h.record_id) AS latest \
+                   FROM history h WHERE h.import_id = $1 AND h.kind = $2 ORDER BY h.id";
+        let written: Vec<Written> = self
+            .all_as(
+                sql.into(),
+                vec![Arg::Int(import), Arg::text(T::KIND.noun())],
+            )
+            .await?;
+        let changed: Vec<String> = written
+            .iter()
+            .filter(|w| w.latest != w.id)
+            .map(|w| w.title.clone())
+            .collect();
+        if !changed.is_empty() {
+            return Ok(Undone::Changed(changed));
+        }
+        let ids: HashSet<i64> = written.iter().map(|w| w.record_id).collect();
+        let records = self.records::<T>(&ids).await?;
+        let mut edits = Vec::new();
+        let mut removals = Vec::new();
+        for w in &written {
+            let Some(record) = records.get(&w.record_id) else {
+                // Deleted since: that is a change too.
+                return Ok(Undone::Changed(vec![w.title.clone()]));
+            };
+            let mut fields = to_fields(&record.to_input());
+            if w.action == Action::Created.as_str() {
+                let gone = field_changes(&fields, &[]);
+                removals.push((record.id(), record.version(), record.title(), gone));
+                continue;
+            }
+            let changes: Vec<Change> = serde_json::from_str(&w.changes).unwrap_or_default();
+            for change in changes {
+                if let Some(slot) = fields.iter_mut().find(|(n, _)| *n == change.field) {
+                    slot.1 = change.was;
+                }
+            }
+            let input: <T as Record>::Input = from_fields(fields);
+            match input.parse() {
+                Ok(valid) => edits.push((Some((record.id(), record.version())), None, valid)),
+                Err(_) => return Ok(Undone::Changed(vec![w.title.clone()])),
+            }
+        }
+        let (removed, restored) = (removals.len(), edits.len());
+        match self.undo_writes::<T>(by, import, &edits, &removals).await {
+            Ok(()) => Ok(Undone::Done { removed, restored }),
+            // Changed or used since (a pet added to an imported handler).
+            Err(DbError::Stale) | Err(DbError::NotFound(_)) => Ok(Undone::Changed(Vec::new())),
+            Err(DbError::InUse { .. }) | Err(DbError::Constraint(_)) => {
+                Ok(Undone::Changed(Vec::new()))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}

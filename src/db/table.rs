@@ -624,6 +624,59 @@ impl Db {
         })
     }
 
+    /// Undoes import `import` of `T` in one transaction: `edits` put the
+    /// earlier values back as [`Db::update`] would; each of `removals`
+    /// (id, version, title, its fields as removed) is deleted if still at
+    /// its version, with its history entry; the import is noted undone.
+    /// Anything changed meanwhile refuses it all (`Stale`).
+    pub(crate) async fn undo_writes<T: Table>(
+        &self,
+        by: &By,
+        import: i64,
+        edits: &[SaveOf<T>],
+        removals: &[(i64, i64, String, Vec<crate::domain::Change>)],
+    ) -> Result<(), DbError> {
+        let backend = self.backend();
+        let prepared: Vec<Write<T>> = edits
+            .iter()
+            .map(|(at, id, new)| Write::<T>::new(backend, by, Action::Restored, *at, *id, new))
+            .collect();
+        let delete = format!("DELETE FROM {} WHERE id = $1 AND version = $2", T::TABLE);
+        let entries: Vec<Vec<Arg>> = removals
+            .iter()
+            .map(|(id, _, title, gone)| {
+                history::entry(by, Action::Deleted, T::KIND, *id, title, gone)
+            })
+            .collect();
+        write_tx!(self, tx => {
+            for write in &prepared {
+                run_write!(tx, T, write)?;
+            }
+            for ((id, version, _, _), entry) in removals.iter().zip(&entries) {
+                let done = sqlx::query(&delete)
+                    .bind(id)
+                    .bind(version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done != 1 {
+                    return Err(DbError::Stale);
+                }
+                bind_args!(sqlx::query(history::INSERT), entry).execute(&mut *tx).await?;
+            }
+            let marked = sqlx::query(
+                "UPDATE imports SET status = 'undone' WHERE id = $1 AND status = 'applied'",
+            )
+            .bind(import)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if marked != 1 {
+                return Err(DbError::Stale);
+            }
+        })
+    }
+
     /// Deletes a record still at `version`, with its history entry, into
     /// the trash with what goes with it (see `trash.rs`).
     /// Dependants that do not go with it ([`Children::cascade`] false)

@@ -184,6 +184,8 @@ pub struct ImportView {
     pub kind: ImportKind,
     pub file_name: String,
     pub applied: bool,
+    /// Applied, then undone as a whole.
+    pub undone: bool,
     pub counts: ImportCounts,
     pub columns: Vec<String>,
     pub ignored: Vec<String>,
