@@ -22,9 +22,16 @@ test("a students file is previewed, then applied, and its student is there", asy
   if (jsOn(info)) {
     expect(await page.evaluate(() => (window as any).__stay)).toBe(marker);
   }
+  const run = page.url();
   await open(page, info, `/?q=${lastname.toLowerCase()}`);
   await expect(page.getByText("1 student matches")).toBeVisible();
   await expect(page.getByRole("link", { name: `Ida ${lastname}` })).toBeVisible();
+  // Undone as a whole: the student is gone again.
+  await open(page, info, new URL(run).pathname);
+  await page.getByRole("button", { name: "Undo this import" }).click();
+  await expect(page.getByText("Undone: the records it added are deleted")).toBeVisible();
+  await open(page, info, `/?q=${lastname.toLowerCase()}`);
+  await expect(page.getByText(`No students match your search.`)).toBeVisible();
 });
 
 test("a file that is not one gets its reason on the import page", async ({ page, problems }, info) => {

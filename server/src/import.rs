@@ -778,11 +778,7 @@ pub mod routes {
     ) -> Response {
         let json = from_page(&headers);
         let session = session.map(|s| s.0);
-        let kept = match id.parse::<i64>() {
-            Ok(id) => state.db.import_kept(id).await.ok().flatten(),
-            Err(_) => None,
-        };
-        let Some(kept) = kept else {
+        let Some(kept) = named(&state, &id).await else {
             return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
         };
         let page = urls::import_run(kept.id);
@@ -838,6 +834,12 @@ pub mod routes {
         .await
     }
 
+    /// The import a path names, if there is one.
+    async fn named(state: &AppState, id: &str) -> Option<roster_core::db::import::Kept> {
+        let id = id.parse::<i64>().ok()?;
+        state.db.import_kept(id).await.ok().flatten()
+    }
+
     /// Undo, from an applied import's page.
     async fn undo_form(
         State(state): State<AppState>,
@@ -849,11 +851,7 @@ pub mod routes {
         use roster_core::db::import::Undone;
         let json = from_page(&headers);
         let session = session.map(|s| s.0);
-        let kept = match id.parse::<i64>() {
-            Ok(id) => state.db.import_kept(id).await.ok().flatten(),
-            Err(_) => None,
-        };
-        let Some(kept) = kept else {
+        let Some(kept) = named(&state, &id).await else {
             return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
         };
         let page = urls::import_run(kept.id);
@@ -889,10 +887,7 @@ pub mod routes {
     /// An import's rows with errors, as a CSV file with an `error` column,
     /// to fix and upload again.
     async fn error_rows(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-        let Some(kept) = (match id.parse::<i64>() {
-            Ok(id) => state.db.import_kept(id).await.ok().flatten(),
-            Err(_) => None,
-        }) else {
+        let Some(kept) = named(&state, &id).await else {
             return (StatusCode::NOT_FOUND, "There is no such import.\n").into_response();
         };
         let mut header: Vec<Value> = kept.headers.iter().cloned().map(Value::Text).collect();
