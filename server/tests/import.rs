@@ -287,6 +287,16 @@ async fn an_export_imports_back_unchanged_into_an_empty_database() {
             "{kind}: the same file again"
         );
     }
+    // Records made afterwards get ids past the imported ones (PostgreSQL's
+    // sequence was moved past them).
+    let response = target
+        .post_form("/handlers/create/", &[("name", "After the import")])
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "a new handler after the import"
+    );
 }
 
 async fn previewed_bytes(
