@@ -204,7 +204,8 @@ fn failed(error: &DbError) -> Response {
     )
 }
 
-fn attachment(format: FileFormat, file: &str, body: Body) -> Response {
+/// A file to download, named `file`.
+pub(crate) fn attachment(format: FileFormat, file: &str, body: Body) -> Response {
     let mut response = Response::new(body);
     let headers = response.headers_mut();
     headers.insert(
@@ -258,6 +259,13 @@ fn csv_writer(into: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(into)
+}
+
+/// Rows as a whole CSV file: the byte-order mark, then the lines.
+pub(crate) fn csv_file(rows: &[Vec<Value>]) -> Vec<u8> {
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend(csv_lines(rows));
+    body
 }
 
 /// Rows as CSV lines.

@@ -911,8 +911,7 @@ pub mod routes {
                 rows.push(values);
             }
         }
-        let mut body = b"\xEF\xBB\xBF".to_vec();
-        body.extend(crate::export::csv_lines(&rows));
+        let body = crate::export::csv_file(&rows);
         let stem = kept
             .file_name
             .rsplit_once('.')
@@ -931,16 +930,7 @@ pub mod routes {
     }
 
     fn file_response(format: FileFormat, name: &str, body: Vec<u8>) -> Response {
-        let mut response = Response::new(axum::body::Body::from(body));
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        );
-        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-            headers.insert(header::CONTENT_DISPOSITION, value);
-        }
-        response
+        crate::export::attachment(format, name, axum::body::Body::from(body))
     }
 
     /// `/import/{kind}/template.csv` or `.xlsx`: the header and one example.
@@ -962,8 +952,7 @@ pub mod routes {
                     .iter()
                     .map(|(_, e)| Value::Text((*e).into()))
                     .collect();
-                let mut body = b"\xEF\xBB\xBF".to_vec();
-                body.extend(crate::export::csv_lines(&[header, example]));
+                let body = crate::export::csv_file(&[header, example]);
                 file_response(format, &name, body)
             }
             FileFormat::Xlsx => {
