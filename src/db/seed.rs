@@ -522,7 +522,8 @@ impl Db {
                         query = query
                             .bind(course)
                             .bind(student)
-                            .bind(format!("2026-{month:02}-{day:02}"))
+                            // A date, not text: PostgreSQL's column is a `date`.
+                            .bind(chrono::NaiveDate::from_ymd_opt(2026, month as u32, day as u32))
                             .bind(grade);
                     }
                     query.execute(&mut *tx).await?;
