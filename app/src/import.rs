@@ -251,13 +251,23 @@ pub fn ImportPage(kind: ImportKind) -> impl IntoView {
         <p class="breadcrumb"><a href=urls::import()>"Import"</a></p>
         <h1>{title}</h1>
         {refused_notice::<ImportForm>()}
-        <p>"A row with an " <code>"id"</code> " updates that record; "
-            {match kind {
-                ImportKind::Students => "without one, a row whose email a student has updates that student; ",
-                ImportKind::Courses => "without one, a row whose code a course has updates that course; ",
-                _ => "",
-            }}
-            "any other row adds one. An export of the list imports back unchanged."</p>
+        {match kind {
+            ImportKind::Enrolments => view! {
+                <p>"A class list: each row enrols the student with that email in the course with that code \
+                    (while it has places), with a grade if it has one. A row whose student is in that course \
+                    already (or with that enrolment's " <code>"id"</code> ") sets its grade; \
+                    an empty grade clears it. An export of a course's students imports back unchanged."</p>
+            }.into_any(),
+            _ => view! {
+                <p>"A row with an " <code>"id"</code> " updates that record; "
+                    {match kind {
+                        ImportKind::Students => "without one, a row whose email a student has updates that student; ",
+                        ImportKind::Courses => "without one, a row whose code a course has updates that course; ",
+                        _ => "",
+                    }}
+                    "any other row adds one. An export of the list imports back unchanged."</p>
+            }.into_any(),
+        }}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match columns.await {
@@ -344,18 +354,28 @@ fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
         "{} new · {} to update · {} unchanged · {} with errors",
         counts.new, counts.updated, counts.unchanged, counts.errors
     );
+    let class_list = view.kind == ImportKind::Enrolments;
     let undo = (view.applied && !view.undone).then(|| {
+        let hint = if class_list {
+            " Ends the enrolments it added and puts back the grades it changed, while none of them changed since."
+        } else {
+            " Deletes the records it added and puts back what it changed, while none of them changed since."
+        };
         let action = format!("{}undo/", urls::import_run(view.id));
         view! {
             <form method="post" action=action class="import-undo" on:submit=sending.on_submit(done.clone())>
                 <button type="submit" class="secondary">"Undo this import"</button>
-                <span class="hint">" Deletes the records it added and puts back what it changed, \
-                    while none of them changed since."</span>
+                <span class="hint">{hint}</span>
             </form>
         }
     });
     let undone = view.undone.then(|| {
-        view! { <div class="notice notice-info" role="status">"Undone: the records it added are deleted, the ones it changed are as they were."</div> }
+        let text = if class_list {
+            "Undone: the enrolments it added are ended, the grades it changed are as they were."
+        } else {
+            "Undone: the records it added are deleted, the ones it changed are as they were."
+        };
+        view! { <div class="notice notice-info" role="status">{text}</div> }
     });
     let applied = view.applied.then(|| {
         let text = format!(
@@ -368,6 +388,11 @@ fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
                 String::new()
             }
         );
+        // A class list's enrolments are seen on their courses' pages.
+        let list = match list {
+            roster_core::domain::Kind::Enrolment => roster_core::domain::Kind::Course,
+            list => list,
+        };
         let href = crate::record::declared(list).map(|d| d.urls.list.fill(&[]));
         view! {
             <div class="notice notice-success" role="status">{text}" "

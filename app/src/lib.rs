@@ -175,6 +175,7 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::IMPORT) view=ImportIndexPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_STUDENTS) view=|| view! { <ImportPage kind=ImportKind::Students/> } ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_COURSES) view=|| view! { <ImportPage kind=ImportKind::Courses/> } ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::IMPORT_ENROLMENTS) view=|| view! { <ImportPage kind=ImportKind::Enrolments/> } ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_HANDLERS) view=|| view! { <ImportPage kind=ImportKind::Handlers/> } ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_PETS) view=|| view! { <ImportPage kind=ImportKind::Pets/> } ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_RUN) view=ImportRunPage ssr=SsrMode::Async/>

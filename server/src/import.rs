@@ -226,9 +226,13 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
+        // A day (no time of day) reads as the day, as a form takes it.
         Data::DateTime(d) => d
             .as_datetime()
-            .map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string())
+            .map(|d| match d.time() == chrono::NaiveTime::MIN {
+                true => d.format("%Y-%m-%d").to_string(),
+                false => d.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            })
             .unwrap_or_default(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(_) => String::new(),
@@ -246,15 +250,17 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, String> {
     Ok(sheet.done())
 }
 
-/// Runs `$call` (a generic function of the record type) for the type an
-/// import kind brings in.
+/// Runs `$f` (a generic function of the record type) for the type an
+/// import kind brings in; a class list (not a record type) runs
+/// `$enrolments`.
 macro_rules! for_kind {
-    ($kind:expr, $f:ident($($arg:expr),*)) => {
+    ($kind:expr, $f:ident($($arg:expr),*), $enrolments:expr) => {
         match $kind {
             ImportKind::Students => $f::<Student>($($arg),*).await,
             ImportKind::Courses => $f::<Course>($($arg),*).await,
             ImportKind::Handlers => $f::<Handler>($($arg),*).await,
             ImportKind::Pets => $f::<Pet>($($arg),*).await,
+            ImportKind::Enrolments => $enrolments.await,
         }
     };
 }
@@ -264,7 +270,11 @@ pub async fn preview(db: &Db, kind: ImportKind, sheet: &Sheet) -> Result<Preview
     async fn run<T: Imported>(db: &Db, sheet: &Sheet) -> Result<Preview, ImportError> {
         db.import_preview::<T>(&sheet.headers, &sheet.rows).await
     }
-    for_kind!(kind, run(db, sheet))
+    for_kind!(
+        kind,
+        run(db, sheet),
+        db.enrolments_preview(&sheet.headers, &sheet.rows)
+    )
 }
 
 /// Applies kept import `kept` (all or nothing: `all`).
@@ -273,18 +283,23 @@ pub async fn apply(db: &Db, by: &By, kept: &Kept, all: bool) -> Result<Applied, 
         db: &Db,
         by: &By,
         kept: &Kept,
+        rows: &[(usize, Vec<String>)],
         all: bool,
     ) -> Result<Applied, ImportError> {
-        let rows: Vec<(usize, Vec<String>)> = kept
-            .preview
-            .rows
-            .iter()
-            .map(|r| (r.line, r.values.clone()))
-            .collect();
-        db.import_apply::<T>(by, &kept.headers, &rows, &kept.preview, all)
+        db.import_apply::<T>(by, &kept.headers, rows, &kept.preview, all)
             .await
     }
-    for_kind!(kept.kind, run(db, by, kept, all))
+    let rows: Vec<(usize, Vec<String>)> = kept
+        .preview
+        .rows
+        .iter()
+        .map(|r| (r.line, r.values.clone()))
+        .collect();
+    for_kind!(
+        kept.kind,
+        run(db, by, kept, &rows, all),
+        db.enrolments_apply(by, &kept.headers, &rows, &kept.preview, all)
+    )
 }
 
 /// Undoes applied import `id` of `kind` as a whole.
@@ -301,7 +316,7 @@ pub async fn undo(
     ) -> Result<roster_core::db::import::Undone, roster_core::db::DbError> {
         db.import_undo::<T>(by, id).await
     }
-    for_kind!(kind, run(db, by, id))
+    for_kind!(kind, run(db, by, id), db.enrolments_undo(by, id))
 }
 
 /// `roster import KIND FILE`: reads the file, previews it, and unless

@@ -553,6 +553,26 @@ fn import_reports_every_row_and_writes_only_without_dry_run() {
     assert!(csv.contains(",Ada,Lovelace,ada@example.org,36,"), "{csv}");
     assert!(csv.contains(",John,Doe,jd@example.com,30,"), "{csv}");
 
+    // A class list, by course code and student email.
+    let class = dir.join("bio.csv");
+    std::fs::write(
+        &class,
+        "course_code,student_email,grade\nBIO-101,ada@example.org,70\nBIO-101,jd@example.com,90\n",
+    )
+    .unwrap();
+    let (code, out, err) = roster(&["import", "enrolments", class.to_str().unwrap()], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added 1, updated 1;"), "{out}");
+    let (code, out, _) = roster(
+        &["import", "enrolments", class.to_str().unwrap(), "--dry-run"],
+        &url,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("bio.csv: 0 new, 0 to update, 2 unchanged, 0 with errors."),
+        "written: {out}"
+    );
+
     let (code, _, err) = roster(&["import", "grades", path], &url);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = roster(&["import", "students", "/nonexistent.csv"], &url);

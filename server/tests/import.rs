@@ -259,13 +259,12 @@ async fn an_export_imports_back_unchanged_into_an_empty_database() {
     };
     source.db.seed_fake(counts, 11).await.unwrap();
     let target = spawn_app().await;
-    // Parents first: pets name their handlers.
-    // Students by name: their default order is when they joined, which
-    // an import does not carry over.
+    // Parents first: pets name their handlers. Each list in its default
+    // order (students: newest first).
     for (kind, list) in [
         ("handlers", "/handlers/?"),
         ("pets", "/pets/?"),
-        ("students", "/?sort=name&"),
+        ("students", "/?"),
         ("courses", "/courses/?"),
     ] {
         for format in ["csv", "xlsx"] {
@@ -405,7 +404,7 @@ async fn each_kind_has_its_page_template_and_a_link_from_its_list() {
     let app = spawn_app().await;
     let (status, html) = app.get_html("/import/").await;
     assert_eq!(status, 200);
-    for kind in ["students", "courses", "handlers", "pets"] {
+    for kind in ["students", "courses", "enrolments", "handlers", "pets"] {
         assert!(
             html.contains(&format!("href=\"/import/{kind}/\"")),
             "{kind}"
@@ -426,6 +425,12 @@ async fn each_kind_has_its_page_template_and_a_link_from_its_list() {
     assert!(
         html.contains("href=\"/import/pets/\""),
         "the list links its import"
+    );
+    app.seed_sample().await;
+    let (_, html) = app.get_html("/courses/1/").await;
+    assert!(
+        html.contains("href=\"/import/enrolments/\""),
+        "a course's students link the class list import"
     );
     assert_eq!(app.get_html("/imports/999/").await.0, 404);
 }
@@ -590,4 +595,182 @@ async fn an_import_is_undone_as_a_whole_only_while_its_records_are_as_it_left_th
         "nothing undone"
     );
     assert!(student(&app, "ada@example.org").await.is_some());
+}
+
+async fn ids(db: &Db, sql: &str) -> Vec<i64> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// Enrolment `email` in `code`'s grade (-1: none), or `None` if there is
+/// no such enrolment.
+async fn grade(app: &TestApp, email: &str, code: &str) -> Option<i64> {
+    let sql = format!(
+        "SELECT COALESCE(e.grade, -1) FROM enrolments e JOIN students s ON s.id = e.student_id \
+         JOIN courses c ON c.id = e.course_id WHERE s.email = '{email}' AND c.code = '{code}'"
+    );
+    ids(&app.db, &sql).await.pop()
+}
+
+#[tokio::test]
+async fn a_class_list_enrols_and_grades_row_by_row_within_capacity_and_undoes_as_a_whole() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let created = app
+        .post_form(
+            "/courses/create/",
+            &[("code", "TINY-1"), ("title", "One seat"), ("capacity", "1")],
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 303);
+    let file = "Course code;Student E-mail;Grade\n\
+                bio-101;JD@example.com;91\n\
+                BIO-101;sammyshark@example.com;\n\
+                MAR-201;jd@example.com;75\n\
+                GEO-110;nobody@example.com;\n\
+                NOPE-1;jd@example.com;\n\
+                MAR-201;carlwhite@example.com;101\n\
+                TINY-1;carlwhite@example.com;\n\
+                TINY-1;sammyshark@example.com;\n\
+                MAR-201;JD@example.com;80\n";
+    let (page, text) = previewed(&app, "enrolments", "class.csv", file).await;
+    assert!(
+        text.contains("2 new · 1 to update · 1 unchanged · 5 with errors"),
+        "{text}"
+    );
+    assert!(text.contains("grade: 88 → 91"), "{text}");
+    assert!(
+        text.contains("student_email: No student has this email address."),
+        "{text}"
+    );
+    assert!(
+        text.contains("course_code: No course has this code."),
+        "{text}"
+    );
+    // The grade form's own words.
+    assert!(
+        text.contains("grade: Enter a grade from 0 to 100, or leave it empty."),
+        "{text}"
+    );
+    assert!(
+        text.contains("course_code: This course is full: every place is taken."),
+        "{text}"
+    );
+    assert!(
+        text.contains("student_email: Line 4 has this student in this course too."),
+        "{text}"
+    );
+    assert_eq!(
+        grade(&app, "jd@example.com", "MAR-201").await,
+        None,
+        "a preview writes nothing"
+    );
+
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    assert_eq!(grade(&app, "jd@example.com", "BIO-101").await, Some(91));
+    assert_eq!(grade(&app, "jd@example.com", "MAR-201").await, Some(75));
+    assert_eq!(
+        grade(&app, "carlwhite@example.com", "TINY-1").await,
+        Some(-1)
+    );
+    assert_eq!(grade(&app, "sammyshark@example.com", "TINY-1").await, None);
+    // Two entries per change (the student's history and the course's),
+    // each naming the import: two enrolments, one with its grade, and a
+    // grade changed.
+    let import = page.trim_matches('/').rsplit('/').next().unwrap();
+    let sql = format!("SELECT COUNT(*) FROM history WHERE import_id = {import}");
+    assert_eq!(scalar(&app.db, &sql).await, 8);
+
+    // The same file again changes nothing.
+    let (_, text) = previewed(&app, "enrolments", "class.csv", file).await;
+    assert!(
+        text.contains("0 new · 0 to update · 4 unchanged · 5 with errors"),
+        "{text}"
+    );
+
+    // Undone: the enrolments it made ended, the grade it changed back.
+    let undo = app.post_form(&format!("{page}undo/"), &[]).await;
+    assert_eq!(undo.status().as_u16(), 303);
+    assert_eq!(grade(&app, "jd@example.com", "BIO-101").await, Some(88));
+    assert_eq!(grade(&app, "jd@example.com", "MAR-201").await, None);
+    assert_eq!(grade(&app, "carlwhite@example.com", "TINY-1").await, None);
+    let sql = "SELECT enrolled FROM courses WHERE code = 'TINY-1'";
+    assert_eq!(scalar(&app.db, sql).await, 0, "its seat is free again");
+    let (_, html) = app.get_html(&page).await;
+    assert!(visible_text(&html).contains("Undone: the enrolments it added are ended"));
+
+    // Applied again, then a grade changed by hand: not undone.
+    let (page, _) = previewed(
+        &app,
+        "enrolments",
+        "again.csv",
+        "course_code,student_email,grade\nMAR-201,jd@example.com,75\n",
+    )
+    .await;
+    assert_eq!(apply(&app, &page, false).await.0, 303);
+    let enrolment = ids(
+        &app.db,
+        "SELECT e.id FROM enrolments e JOIN courses c ON c.id = e.course_id \
+         JOIN students s ON s.id = e.student_id \
+         WHERE c.code = 'MAR-201' AND s.email = 'jd@example.com'",
+    )
+    .await[0];
+    app.db
+        .set_grade(&Default::default(), enrolment, 1, Some(60))
+        .await
+        .unwrap();
+    let undo = app.post_form(&format!("{page}undo/"), &[]).await;
+    assert_eq!(undo.status().as_u16(), 409);
+    let text = visible_text(&undo.text().await.unwrap());
+    assert!(text.contains("John Doe in MAR-201"), "{text}");
+    assert_eq!(grade(&app, "jd@example.com", "MAR-201").await, Some(60));
+}
+
+#[tokio::test]
+async fn a_course_s_class_list_exports_and_imports_back_unchanged() {
+    let source = spawn_app().await;
+    source.seed_sample().await;
+    let counts = roster_core::db::SeedCounts {
+        students: 30,
+        courses: 4,
+        enrolments: 40,
+        ..Default::default()
+    };
+    source.db.seed_fake(counts, 7).await.unwrap();
+    let target = spawn_app().await;
+    // The students and the courses first (with their ids), then each
+    // course's class list.
+    for (kind, list) in [("students", "/?sort=name&"), ("courses", "/courses/?")] {
+        let file = export(&source, &format!("{list}format=csv")).await;
+        let (page, text) = previewed_bytes(&target, kind, "all.csv", file).await;
+        assert!(text.contains(" 0 with errors"), "{kind}: {text}");
+        assert_eq!(apply(&target, &page, true).await.0, 303, "{kind}");
+    }
+    let courses = ids(&source.db, "SELECT id FROM courses ORDER BY id").await;
+    assert!(courses.len() >= 7);
+    for course in courses {
+        let list = format!("/courses/{course}/?format=");
+        let file = export(&source, &format!("{list}csv")).await;
+        let (page, text) = previewed_bytes(&target, "enrolments", "class.csv", file).await;
+        assert!(text.contains(" 0 with errors"), "course {course}: {text}");
+        let (status, text) = apply(&target, &page, true).await;
+        assert!(status == 303, "course {course}: {text}");
+        assert_eq!(
+            String::from_utf8(export(&target, &format!("{list}csv")).await).unwrap(),
+            String::from_utf8(export(&source, &format!("{list}csv")).await).unwrap(),
+            "course {course}: the same file again"
+        );
+        // Its Excel file is the same rows: nothing left to do.
+        let file = export(&source, &format!("{list}xlsx")).await;
+        let (_, text) = previewed_bytes(&target, "enrolments", "class.xlsx", file).await;
+        assert!(
+            text.contains("0 new · 0 to update"),
+            "course {course} xlsx: {text}"
+        );
+    }
+    let sql = "SELECT COUNT(*) FROM enrolments";
+    assert!(scalar(&source.db, sql).await >= 40);
+    assert_eq!(scalar(&target.db, sql).await, scalar(&source.db, sql).await);
 }

@@ -8,6 +8,7 @@ use crate::domain::import::ImportKind;
 
 use super::export::{Cell, Column, Exported};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::history::{self, By};
 use super::list::{bind_args, Arg, ListSql};
@@ -200,6 +201,192 @@ impl Exported for StudentCourses {
     const COLUMNS: &'static [Column] = ENROLMENT_COLUMNS;
 }
 
+/// A new enrolment as written: the enrol form's, or a class list row's
+/// (which may give its id, and its grade).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnrolWrite {
+    pub new: NewEnrolment,
+    pub grade: Option<i64>,
+    pub id: Option<i64>,
+}
+
+/// A class list row's write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolmentWrite {
+    Enrol(EnrolWrite),
+    /// A grade set on enrolment `id` still at `version`.
+    Grade {
+        id: i64,
+        version: i64,
+        grade: Option<i64>,
+    },
+}
+
+/// What a write of [`Db::enrol_all`] did, kept for its undo: enrolment
+/// `id` is at `version` after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentWritten {
+    pub id: i64,
+    pub version: i64,
+    pub did: Did,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Did {
+    Enrolled,
+    /// The grade was `was` before.
+    Graded {
+        was: Option<i64>,
+    },
+}
+
+/// The statements of an enrolment's writes, for a backend.
+struct EnrolSql {
+    /// The course's seats, its row locked.
+    lock: &'static str,
+    insert: String,
+    insert_with_id: String,
+    read: String,
+}
+
+impl EnrolSql {
+    fn new(backend: Backend) -> Self {
+        let (lock, today) = match backend {
+            Backend::Sqlite => (
+                "SELECT capacity, enrolled FROM courses WHERE id = $1",
+                "date('now')",
+            ),
+            Backend::Postgres => (
+                "SELECT capacity, enrolled FROM courses WHERE id = $1 FOR UPDATE",
+                "CURRENT_DATE",
+            ),
+        };
+        let columns = "course_id, student_id, enrolled_on, grade";
+        let values = format!("$1, $2, COALESCE($3, {today}), $4");
+        EnrolSql {
+            lock,
+            insert: format!("INSERT INTO enrolments ({columns}) VALUES ({values}) RETURNING id"),
+            insert_with_id: format!(
+                "INSERT INTO enrolments ({columns}, id) VALUES ({values}, $5) RETURNING id"
+            ),
+            read: format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1"),
+        }
+    }
+}
+
+/// Enrols in transaction `$tx` as [`EnrolWrite`] `$write` says, with its
+/// history entries (its grade's too, if it has one): the course's seats
+/// read under its row lock, the student and the pair checked. Answers the
+/// enrolment as written, or why not.
+macro_rules! enrol_in {
+    ($tx:ident, $sql:expr, $by:expr, $write:expr) => {{
+        let (sql, w): (&EnrolSql, EnrolWrite) = (&$sql, $write);
+        async {
+            let new = w.new;
+            let seats: Option<(Option<i64>, i64)> = sqlx::query_as(sql.lock)
+                .bind(new.course_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let Some((capacity, enrolled)) = seats else {
+                return Err(DbError::Constraint("enrolments_course_fkey".into()));
+            };
+            let student: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE id = $1")
+                .bind(new.student_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            if student.is_none() {
+                return Err(DbError::Constraint("enrolments_student_fkey".into()));
+            }
+            let already: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM enrolments WHERE course_id = $1 AND student_id = $2",
+            )
+            .bind(new.course_id)
+            .bind(new.student_id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            if already.is_some() {
+                return Err(DbError::Constraint("enrolments_pair_key".into()));
+            }
+            if capacity.is_some_and(|capacity| enrolled >= capacity) {
+                return Err(DbError::Full);
+            }
+            let insert = match w.id {
+                Some(_) => &sql.insert_with_id,
+                None => &sql.insert,
+            };
+            let mut query = sqlx::query_scalar::<_, i64>(insert)
+                .bind(new.course_id)
+                .bind(new.student_id)
+                .bind(new.enrolled_on.map(naive))
+                .bind(w.grade);
+            if let Some(id) = w.id {
+                query = query.bind(id);
+            }
+            let id = query.fetch_one(&mut *$tx).await?;
+            let e = sqlx::query_as::<_, Enrolment>(&sql.read)
+                .bind(id)
+                .fetch_one(&mut *$tx)
+                .await?;
+            for entry in history::enrolment($by, Action::Enrolled, &e, None) {
+                bind_args!(sqlx::query(history::INSERT), &entry)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            if w.grade.is_some() {
+                for entry in history::enrolment($by, Action::Graded, &e, Some((None, w.grade))) {
+                    bind_args!(sqlx::query(history::INSERT), &entry)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+            }
+            Ok::<Enrolment, DbError>(e)
+        }
+        .await
+    }};
+}
+
+/// Sets grade `$grade` in transaction `$tx` on enrolment `$id` still at
+/// `$version`, with its history entries (none when it is the grade it
+/// has). Answers the grade it had.
+macro_rules! grade_in {
+    ($tx:ident, $sql:expr, $by:expr, $id:expr, $version:expr, $grade:expr) => {{
+        let (sql, id, version, grade): (&EnrolSql, i64, i64, Option<i64>) =
+            (&$sql, $id, $version, $grade);
+        async {
+            let before = sqlx::query_as::<_, Enrolment>(&sql.read)
+                .bind(id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let done = sqlx::query(
+                "UPDATE enrolments SET grade = $1, version = version + 1 \
+                 WHERE id = $2 AND version = $3",
+            )
+            .bind(grade)
+            .bind(id)
+            .bind(version)
+            .execute(&mut *$tx)
+            .await?;
+            let (1, Some(e)) = (done.rows_affected(), before) else {
+                return Err(stale_or_missing!(
+                    &mut *$tx,
+                    "enrolments",
+                    id,
+                    Kind::Enrolment
+                ));
+            };
+            if e.grade != grade {
+                for entry in history::enrolment($by, Action::Graded, &e, Some((e.grade, grade))) {
+                    bind_args!(sqlx::query(history::INSERT), &entry)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+            }
+            Ok::<Option<i64>, DbError>(e.grade)
+        }
+        .await
+    }};
+}
+
 impl Db {
     pub async fn get_enrolment(&self, id: i64) -> Result<Option<Enrolment>, DbError> {
         let sql = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
@@ -211,70 +398,13 @@ impl Db {
     /// UPDATE`), so that of many concurrent enrolments exactly as many as
     /// there are seats succeed; the rest are refused with `Full`.
     pub async fn enrol(&self, by: &By, new: &NewEnrolment) -> Result<Enrolment, DbError> {
-        let lock = match self.backend() {
-            Backend::Sqlite => "SELECT capacity, enrolled FROM courses WHERE id = $1",
-            Backend::Postgres => "SELECT capacity, enrolled FROM courses WHERE id = $1 FOR UPDATE",
+        let sql = EnrolSql::new(self.backend());
+        let write = EnrolWrite {
+            new: *new,
+            grade: None,
+            id: None,
         };
-        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
-        let id = write_tx!(self, tx => {
-            let seats: Option<(Option<i64>, i64)> = sqlx::query_as(lock)
-                .bind(new.course_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((capacity, enrolled)) = seats else {
-                return Err(DbError::Constraint("enrolments_course_fkey".into()));
-            };
-            let student: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE id = $1")
-                .bind(new.student_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if student.is_none() {
-                return Err(DbError::Constraint("enrolments_student_fkey".into()));
-            }
-            let already: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM enrolments WHERE course_id = $1 AND student_id = $2",
-            )
-            .bind(new.course_id)
-            .bind(new.student_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if already.is_some() {
-                return Err(DbError::Constraint("enrolments_pair_key".into()));
-            }
-            if capacity.is_some_and(|capacity| enrolled >= capacity) {
-                return Err(DbError::Full);
-            }
-            let id: i64 = match new.enrolled_on {
-                Some(day) => {
-                    sqlx::query_scalar(
-                        "INSERT INTO enrolments (course_id, student_id, enrolled_on) \
-                         VALUES ($1, $2, $3) RETURNING id",
-                    )
-                    .bind(new.course_id)
-                    .bind(new.student_id)
-                    .bind(naive(day))
-                    .fetch_one(&mut *tx)
-                    .await?
-                }
-                None => {
-                    sqlx::query_scalar(
-                        "INSERT INTO enrolments (course_id, student_id) VALUES ($1, $2) RETURNING id",
-                    )
-                    .bind(new.course_id)
-                    .bind(new.student_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                }
-            };
-            let e = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_one(&mut *tx).await?;
-            for entry in history::enrolment(by, Action::Enrolled, &e, None) {
-                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
-            }
-            id
-        })?;
-        self.get_enrolment(id)
-            .await?
-            .ok_or(DbError::NotFound(Kind::Enrolment))
+        write_tx!(self, tx => { enrol_in!(tx, sql, by, write)? })
     }
 
     /// Sets (or clears) a final grade on an enrolment still at `version`.
@@ -285,33 +415,114 @@ impl Db {
         version: i64,
         grade: Option<i64>,
     ) -> Result<(), DbError> {
-        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
+        let sql = EnrolSql::new(self.backend());
         write_tx!(self, tx => {
-            let before = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_optional(&mut *tx).await?;
-            let done = sqlx::query(
-                "UPDATE enrolments SET grade = $1, version = version + 1 WHERE id = $2 AND version = $3",
-            )
-            .bind(grade)
-            .bind(id)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
-            let (1, Some(e)) = (done.rows_affected(), before) else {
-                return Err(stale_or_missing!(&mut *tx, "enrolments", id, Kind::Enrolment));
-            };
-            if e.grade != grade {
-                for entry in history::enrolment(by, Action::Graded, &e, Some((e.grade, grade))) {
-                    bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            grade_in!(tx, sql, by, id, version, grade)?;
+        })
+    }
+
+    /// Writes every one of `writes` (an enrolment, or a grade) in one
+    /// transaction, each as [`Db::enrol`] or [`Db::set_grade`] would:
+    /// all or none. What each did is kept with import `by.import`, for
+    /// its undo. A refusal says which write (its index) and why.
+    pub(crate) async fn enrol_all(
+        &self,
+        by: &By,
+        writes: &[EnrolmentWrite],
+    ) -> Result<(), (usize, DbError)> {
+        let backend = self.backend();
+        let sql = EnrolSql::new(backend);
+        let given_ids = writes
+            .iter()
+            .any(|w| matches!(w, EnrolmentWrite::Enrol(EnrolWrite { id: Some(_), .. })));
+        let failed = super::write::FailedAt::default();
+        let done = write_tx!(self, tx => {
+            let mut written = Vec::with_capacity(writes.len());
+            for (i, write) in writes.iter().enumerate() {
+                let did = match *write {
+                    EnrolmentWrite::Enrol(w) => enrol_in!(tx, sql, by, w)
+                        .map(|e| EnrolmentWritten { id: e.id, version: e.version, did: Did::Enrolled }),
+                    EnrolmentWrite::Grade { id, version, grade } => {
+                        grade_in!(tx, sql, by, id, version, grade).map(|was| EnrolmentWritten {
+                            id,
+                            version: version + 1,
+                            did: Did::Graded { was },
+                        })
+                    }
+                };
+                match did {
+                    Ok(did) => written.push(did),
+                    Err(error) => {
+                        failed.note(i);
+                        return Err(error);
+                    }
                 }
             }
+            if given_ids && backend == Backend::Postgres {
+                sqlx::query(
+                    "SELECT setval(pg_get_serial_sequence('enrolments', 'id'), \
+                     GREATEST((SELECT MAX(id) FROM enrolments), 1))",
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(import) = by.import {
+                sqlx::query("UPDATE imports SET written = $1 WHERE id = $2")
+                    .bind(serde_json::to_string(&written).unwrap_or_else(|_| "[]".into()))
+                    .bind(import)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        failed.name(done)
+    }
+
+    /// Undoes what [`Db::enrol_all`] wrote for import `import` (`written`),
+    /// in one transaction: its enrolments ended, its grades put back, each
+    /// with its history entries, and the import noted undone. Anything
+    /// changed meanwhile refuses it all (`Stale`).
+    pub(crate) async fn unenrol_all(
+        &self,
+        by: &By,
+        import: i64,
+        written: &[EnrolmentWritten],
+    ) -> Result<(), DbError> {
+        let sql = EnrolSql::new(self.backend());
+        write_tx!(self, tx => {
+            for w in written.iter().rev() {
+                match w.did {
+                    Did::Enrolled => {
+                        let found = sqlx::query_as::<_, Enrolment>(&sql.read)
+                            .bind(w.id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let done = sqlx::query("DELETE FROM enrolments WHERE id = $1 AND version = $2")
+                            .bind(w.id)
+                            .bind(w.version)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                        let (1, Some(e)) = (done, found) else {
+                            return Err(DbError::Stale);
+                        };
+                        for entry in history::enrolment(by, Action::Unenrolled, &e, None) {
+                            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+                        }
+                    }
+                    Did::Graded { was } => {
+                        grade_in!(tx, sql, by, w.id, w.version, was)?;
+                    }
+                }
+            }
+            super::import::mark_undone!(tx, import);
         })
     }
 
     /// Ends an enrolment (the student leaves the course).
     pub async fn unenrol(&self, by: &By, id: i64) -> Result<(), DbError> {
-        let read = format!("SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.id = $1");
+        let sql = EnrolSql::new(self.backend());
         write_tx!(self, tx => {
-            let found = sqlx::query_as::<_, Enrolment>(&read).bind(id).fetch_optional(&mut *tx).await?;
+            let found = sqlx::query_as::<_, Enrolment>(&sql.read).bind(id).fetch_optional(&mut *tx).await?;
             let Some(e) = found else {
                 return Err(DbError::NotFound(Kind::Enrolment));
             };

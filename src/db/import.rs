@@ -90,9 +90,9 @@ impl From<DbError> for ImportError {
 }
 
 #[derive(Debug, Deserialize, sqlx::FromRow)]
-struct Keyed {
-    id: i64,
-    key: String,
+pub(crate) struct Keyed {
+    pub(crate) id: i64,
+    pub(crate) key: String,
 }
 
 /// Ids of at most this many records per query.
@@ -116,46 +116,47 @@ impl Db {
         Ok(self.plan::<T>(headers, rows).await?.preview)
     }
 
+    /// `sql`, whose `{in}` stands for a list of marks, run for `keys` a
+    /// chunk at a time.
+    pub(crate) async fn chunked<R: super::AnyRow>(
+        &self,
+        sql: &str,
+        keys: Vec<Arg>,
+    ) -> Result<Vec<R>, DbError> {
+        let mut found = Vec::new();
+        for chunk in keys.chunks(CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = sql.replace("{in}", &marks.join(", "));
+            found.extend(self.all_as::<R>(sql, chunk.to_vec()).await?);
+        }
+        Ok(found)
+    }
+
     /// Ids of the `table` rows whose `column` folds to one of `keys`.
-    async fn keyed(
+    pub(crate) async fn keyed(
         &self,
         table: &str,
         column: &str,
         keys: &HashSet<String>,
     ) -> Result<Vec<Keyed>, DbError> {
-        let keys: Vec<&String> = keys.iter().collect();
-        let mut found = Vec::new();
-        for chunk in keys.chunks(CHUNK) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id, lower({column}) AS key FROM {table} WHERE lower({column}) IN ({})",
-                marks.join(", ")
-            );
-            let args = chunk.iter().map(Arg::text).collect();
-            found.extend(self.all_as::<Keyed>(sql, args).await?);
-        }
-        Ok(found)
+        let sql = format!(
+            "SELECT id, lower({column}) AS key FROM {table} WHERE lower({column}) IN ({{in}})"
+        );
+        self.chunked(&sql, keys.iter().map(Arg::text).collect())
+            .await
     }
 
     /// The records of `T` among `ids`.
     async fn records<T: Imported>(&self, ids: &HashSet<i64>) -> Result<HashMap<i64, T>, DbError> {
-        let ids: Vec<i64> = ids.iter().copied().collect();
-        let mut found = HashMap::new();
-        for chunk in ids.chunks(CHUNK) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT {} FROM {} WHERE {} IN ({})",
-                T::SELECT,
-                T::FROM,
-                T::KEY,
-                marks.join(", ")
-            );
-            let args = chunk.iter().map(|id| Arg::Int(*id)).collect();
-            for record in self.all_as::<T>(sql, args).await? {
-                found.insert(record.id(), record);
-            }
-        }
-        Ok(found)
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} IN ({{in}})",
+            T::SELECT,
+            T::FROM,
+            T::KEY
+        );
+        let ids = ids.iter().map(|id| Arg::Int(*id)).collect();
+        let found: Vec<T> = self.chunked(&sql, ids).await?;
+        Ok(found.into_iter().map(|r| (r.id(), r)).collect())
     }
 
     async fn plan<T: Imported>(
@@ -163,29 +164,8 @@ impl Db {
         headers: &[String],
         rows: &[(usize, Vec<String>)],
     ) -> Result<Plan<T>, ImportError> {
-        // Which column of the file is which of ours.
-        let mut columns: Vec<Option<&'static FileColumn>> = Vec::with_capacity(headers.len());
-        let mut ignored = Vec::new();
-        let mut seen = HashSet::new();
-        for header in headers {
-            let key = header_key(header);
-            let known = T::FILE
-                .iter()
-                .find(|c| header_key(c.name) == key)
-                .filter(|c| seen.insert(c.name));
-            if known.is_none() && !key.is_empty() {
-                ignored.push(header.clone());
-            }
-            columns.push(known);
-        }
-        let read: Vec<&str> = columns.iter().flatten().map(|c| c.name).collect();
-        let cell = |values: &[String], name: &str| -> Option<String> {
-            columns
-                .iter()
-                .position(|c| c.is_some_and(|c| c.name == name))
-                .and_then(|i| values.get(i))
-                .map(|v| unneutralise(v).trim().to_owned())
-        };
+        let file = Matched::new(T::FILE, headers);
+        let cell = |values: &[String], name: &str| file.cell(values, name);
 
         // Everything the rows name, read a chunk at a time.
         let mut ids = HashSet::new();
@@ -389,23 +369,10 @@ impl Db {
         }
         let mut present: HashMap<&str, HashSet<i64>> = HashMap::new();
         for (table, ids) in by_table {
-            let ids: Vec<i64> = ids.into_iter().collect();
-            let mut here = HashSet::new();
-            for chunk in ids.chunks(CHUNK) {
-                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                let sql = format!(
-                    "SELECT id, '' AS key FROM {table} WHERE id IN ({})",
-                    marks.join(", ")
-                );
-                let args = chunk.iter().map(|id| Arg::Int(*id)).collect();
-                here.extend(
-                    self.all_as::<Keyed>(sql, args)
-                        .await?
-                        .into_iter()
-                        .map(|k| k.id),
-                );
-            }
-            present.insert(table, here);
+            let sql = format!("SELECT id, '' AS key FROM {table} WHERE id IN ({{in}})");
+            let ids = ids.into_iter().map(Arg::Int).collect();
+            let here: Vec<Keyed> = self.chunked(&sql, ids).await?;
+            present.insert(table, here.into_iter().map(|k| k.id).collect());
         }
         for (row, table, constraint, id) in parents {
             if present.get(table).is_some_and(|ids| ids.contains(&id)) {
@@ -419,11 +386,7 @@ impl Db {
             writes[row] = None;
         }
         Ok(Plan {
-            preview: Preview {
-                columns: read.into_iter().map(str::to_owned).collect(),
-                ignored,
-                rows: out,
-            },
+            preview: file.preview(out),
             writes,
         })
     }
@@ -443,55 +406,133 @@ impl Db {
     ) -> Result<Applied, ImportError> {
         let plan = self.plan::<T>(headers, rows).await?;
         let counts = ImportCounts::of(&plan.preview.rows);
-        // A row whose outcome is not what the person saw is not written.
-        let mut moved = Vec::new();
-        for (now, then) in plan.preview.rows.iter().zip(&earlier.rows) {
-            let same = match (&now.outcome, &then.outcome) {
-                (RowOutcome::New, RowOutcome::New) => true,
-                (
-                    RowOutcome::Update { id, version, .. },
-                    RowOutcome::Update {
-                        id: i, version: v, ..
-                    },
-                ) => id == i && version == v,
-                (RowOutcome::Unchanged { .. }, RowOutcome::Unchanged { .. }) => true,
-                (RowOutcome::Error { .. }, RowOutcome::Error { .. }) => true,
-                _ => false,
-            };
-            if !same {
-                moved.push(now.line);
-            }
-        }
+        let moved = moved(&plan.preview.rows, &earlier.rows);
         if !moved.is_empty() {
             return Ok(Applied::Moved(moved));
         }
         if all && counts.errors > 0 {
             return Ok(Applied::HasErrors(counts.errors));
         }
-        let lines: Vec<usize> = plan
+        let mut writes: Vec<(usize, SaveOf<T>)> = plan
             .writes
-            .iter()
+            .into_iter()
             .zip(&plan.preview.rows)
-            .filter(|(w, _)| w.is_some())
-            .map(|(_, row)| row.line)
+            .filter_map(|(w, row)| w.map(|w| (row.line, w)))
             .collect();
-        let writes: Vec<_> = plan.writes.into_iter().flatten().collect();
-        match self.save_all::<T>(by, &writes).await {
-            Ok(_) => Ok(Applied::Done(counts)),
-            Err((i, DbError::Stale)) | Err((i, DbError::NotFound(_))) => {
-                Ok(Applied::Moved(vec![lines.get(i).copied().unwrap_or(0)]))
+        // Records given their ids are added in id order, first: the order
+        // they are added in (a list's default, newest first) is then the
+        // one they had where the file came from.
+        writes.sort_by_key(|(_, (at, id, _))| match (at, id) {
+            (None, Some(id)) => (0, *id),
+            _ => (1, 0),
+        });
+        let (lines, writes): (Vec<usize>, Vec<SaveOf<T>>) = writes.into_iter().unzip();
+        let written = self.save_all::<T>(by, &writes).await;
+        refused(written.map(|_| counts), &lines)
+    }
+}
+
+/// Which column of a file is which of a type's (`None`: left out), by
+/// header; the headers not known.
+pub(crate) struct Matched {
+    columns: Vec<Option<&'static FileColumn>>,
+    ignored: Vec<String>,
+}
+
+impl Matched {
+    pub(crate) fn new(file: &'static [FileColumn], headers: &[String]) -> Self {
+        let mut columns = Vec::with_capacity(headers.len());
+        let mut ignored = Vec::new();
+        let mut seen = HashSet::new();
+        for header in headers {
+            let key = header_key(header);
+            let known = file
+                .iter()
+                .find(|c| header_key(c.name) == key)
+                .filter(|c| seen.insert(c.name));
+            if known.is_none() && !key.is_empty() {
+                ignored.push(header.clone());
             }
-            Err((i, DbError::Constraint(name))) => {
-                let (field, message) = constraints::field_message(&name)
-                    .unwrap_or(("id", "This row breaks a rule of the records."));
-                Ok(Applied::Refused {
-                    line: lines.get(i).copied().unwrap_or(0),
-                    field: field.into(),
-                    message: message.into(),
-                })
-            }
-            Err((_, error)) => Err(ImportError::Db(error)),
+            columns.push(known);
         }
+        Matched { columns, ignored }
+    }
+
+    /// Column `name`'s cell in `values`, as written before an export
+    /// neutralised it, trimmed; `None` when the file has no such column.
+    pub(crate) fn cell(&self, values: &[String], name: &str) -> Option<String> {
+        self.columns
+            .iter()
+            .position(|c| c.is_some_and(|c| c.name == name))
+            .and_then(|i| values.get(i))
+            .map(|v| unneutralise(v).trim().to_owned())
+    }
+
+    pub(crate) fn preview(&self, rows: Vec<PreviewRow>) -> Preview {
+        Preview {
+            columns: self
+                .columns
+                .iter()
+                .flatten()
+                .map(|c| c.name.to_owned())
+                .collect(),
+            ignored: self.ignored.clone(),
+            rows,
+        }
+    }
+}
+
+/// The lines whose outcome `now` is not the one the person saw (`then`):
+/// their records changed since the preview.
+pub(crate) fn moved(now: &[PreviewRow], then: &[PreviewRow]) -> Vec<usize> {
+    now.iter()
+        .zip(then)
+        .filter(|(now, then)| match (&now.outcome, &then.outcome) {
+            (RowOutcome::New, RowOutcome::New) => false,
+            (
+                RowOutcome::Update { id, version, .. },
+                RowOutcome::Update {
+                    id: i, version: v, ..
+                },
+            ) => id != i || version != v,
+            (RowOutcome::Unchanged { .. }, RowOutcome::Unchanged { .. }) => false,
+            (RowOutcome::Error { .. }, RowOutcome::Error { .. }) => false,
+            _ => true,
+        })
+        .map(|(now, _)| now.line)
+        .collect()
+}
+
+/// What an apply's writes (`lines`: each write's line in the file) did:
+/// a refusal names the line, and the field and message a form would show.
+pub(crate) fn refused(
+    written: Result<ImportCounts, (usize, DbError)>,
+    lines: &[usize],
+) -> Result<Applied, ImportError> {
+    let line = |i: usize| lines.get(i).copied().unwrap_or(0);
+    match written {
+        Ok(counts) => Ok(Applied::Done(counts)),
+        Err((i, DbError::Stale)) | Err((i, DbError::NotFound(_))) => {
+            Ok(Applied::Moved(vec![line(i)]))
+        }
+        Err((i, DbError::Full)) => Ok(Applied::Refused {
+            line: line(i),
+            field: "course_code".into(),
+            message: crate::domain::COURSE_FULL.into(),
+        }),
+        Err((i, DbError::Constraint(name))) => {
+            let (field, message) = match name.as_str() {
+                "enrolments_pair_key" => ("student_email", crate::domain::ALREADY_ENROLLED),
+                name => constraints::field_message(name)
+                    .unwrap_or(("id", "This row breaks a rule of the records.")),
+            };
+            Ok(Applied::Refused {
+                line: line(i),
+                field: field.into(),
+                message: message.into(),
+            })
+        }
+        Err((_, error)) => Err(ImportError::Db(error)),
     }
 }
 
@@ -529,6 +570,10 @@ pub fn columns(kind: ImportKind) -> Vec<(&'static str, &'static str)> {
     match kind {
         ImportKind::Students => of::<Student>(),
         ImportKind::Courses => of::<Course>(),
+        ImportKind::Enrolments => super::class_list::CLASS_LIST
+            .iter()
+            .map(|c| (c.name, c.example))
+            .collect(),
         ImportKind::Handlers => of::<Handler>(),
         ImportKind::Pets => of::<Pet>(),
     }
@@ -654,6 +699,24 @@ impl Db {
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
+
+/// Notes applied import `$import` undone, in its undo's transaction
+/// `$tx`; `Stale` if it is not applied (another undo got there first).
+macro_rules! mark_undone {
+    ($tx:ident, $import:expr) => {{
+        let marked = sqlx::query(
+            "UPDATE imports SET status = 'undone' WHERE id = $1 AND status = 'applied'",
+        )
+        .bind($import)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if marked != 1 {
+            return Err(DbError::Stale);
+        }
+    }};
+}
+pub(crate) use mark_undone;
 
 /// What undoing an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 mod accounts;
 mod backup;
 mod check;
+mod class_list;
 mod comments;
 mod courses;
 mod decode;

@@ -592,14 +592,14 @@ impl Db {
             })
             .collect();
         let given_ids = writes.iter().any(|(_, id, _)| id.is_some());
-        let failed = std::sync::Mutex::new(None);
+        let failed = super::write::FailedAt::default();
         let done = write_tx!(self, tx => {
             let mut ids = Vec::with_capacity(prepared.len());
             for (i, write) in prepared.iter().enumerate() {
                 match run_write!(tx, T, write) {
                     Ok(record) => ids.push(record.id()),
                     Err(error) => {
-                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(i);
+                        failed.note(i);
                         return Err(error);
                     }
                 }
@@ -615,13 +615,7 @@ impl Db {
             }
             ids
         });
-        done.map_err(|error| {
-            let at = failed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or(0);
-            (at, error)
-        })
+        failed.name(done)
     }
 
     /// Undoes import `import` of `T` in one transaction: `edits` put the
@@ -664,16 +658,7 @@ impl Db {
                 }
                 bind_args!(sqlx::query(history::INSERT), entry).execute(&mut *tx).await?;
             }
-            let marked = sqlx::query(
-                "UPDATE imports SET status = 'undone' WHERE id = $1 AND status = 'applied'",
-            )
-            .bind(import)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if marked != 1 {
-                return Err(DbError::Stale);
-            }
+            super::import::mark_undone!(tx, import);
         })
     }
 

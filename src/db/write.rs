@@ -154,3 +154,26 @@ impl super::Db {
         })
     }
 }
+
+/// Which write of a batch failed: noted inside the batch's transaction
+/// (whose closure may run again), read with the transaction's outcome.
+#[derive(Default)]
+pub(crate) struct FailedAt(std::sync::Mutex<Option<usize>>);
+
+impl FailedAt {
+    pub(crate) fn note(&self, i: usize) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(i);
+    }
+
+    /// `done`, a refusal naming the write it came from.
+    pub(crate) fn name<T>(&self, done: Result<T, DbError>) -> Result<T, (usize, DbError)> {
+        done.map_err(|error| {
+            let at = self
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or(0);
+            (at, error)
+        })
+    }
+}

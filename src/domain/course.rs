@@ -216,6 +216,12 @@ pub struct Enrolment {
     pub version: i64,
 }
 
+/// Why an enrolment is refused, as the enrol form and a class list's
+/// import both say it.
+pub const ALREADY_ENROLLED: &str = "Already enrolled: a student takes a course once.";
+pub const COURSE_FULL: &str =
+    "This course is full: every place is taken. Raise its capacity, or unenrol someone first.";
+
 /// The enrol form: a student (on a course's page) or a course (on a
 /// student's page), chosen in a picker, and the day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

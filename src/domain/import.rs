@@ -10,14 +10,17 @@ use super::Kind;
 pub enum ImportKind {
     Students,
     Courses,
+    /// A class list: course code, student email, optional grade.
+    Enrolments,
     Handlers,
     Pets,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Students,
         ImportKind::Courses,
+        ImportKind::Enrolments,
         ImportKind::Handlers,
         ImportKind::Pets,
     ];
@@ -27,6 +30,7 @@ impl ImportKind {
         match self {
             ImportKind::Students => "students",
             ImportKind::Courses => "courses",
+            ImportKind::Enrolments => "enrolments",
             ImportKind::Handlers => "handlers",
             ImportKind::Pets => "pets",
         }
@@ -42,6 +46,7 @@ impl ImportKind {
         match self {
             ImportKind::Students => urls::IMPORT_STUDENTS,
             ImportKind::Courses => urls::IMPORT_COURSES,
+            ImportKind::Enrolments => urls::IMPORT_ENROLMENTS,
             ImportKind::Handlers => urls::IMPORT_HANDLERS,
             ImportKind::Pets => urls::IMPORT_PETS,
         }
@@ -52,6 +57,7 @@ impl ImportKind {
         match self {
             ImportKind::Students => Kind::Student,
             ImportKind::Courses => Kind::Course,
+            ImportKind::Enrolments => Kind::Enrolment,
             ImportKind::Handlers => Kind::Handler,
             ImportKind::Pets => Kind::Pet,
         }

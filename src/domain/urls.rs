@@ -177,6 +177,7 @@ urls! {
     IMPORT = [Lit("import")] => fn import();
     IMPORT_STUDENTS = [Lit("import"), Lit("students")] => fn import_students();
     IMPORT_COURSES = [Lit("import"), Lit("courses")] => fn import_courses();
+    IMPORT_ENROLMENTS = [Lit("import"), Lit("enrolments")] => fn import_enrolments();
     IMPORT_HANDLERS = [Lit("import"), Lit("handlers")] => fn import_handlers();
     IMPORT_PETS = [Lit("import"), Lit("pets")] => fn import_pets();
     IMPORT_RUN = [Lit("imports"), Id("id")] => fn import_run(id);

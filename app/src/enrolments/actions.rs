@@ -50,16 +50,21 @@ impl<S: Side> FormAction for Enrol<S> {
         let new = input.parse().map_err(AppError::Invalid)?;
         match ctx.db.enrol(&ctx.by(), &new).await {
             Ok(enrolment) => {
-                tracing::info!(course = new.course_id, student = new.student_id, user, "enrolled");
+                tracing::info!(
+                    course = new.course_id,
+                    student = new.student_id,
+                    user,
+                    "enrolled"
+                );
                 Ok(enrolment.id)
             }
-            Err(DbError::Constraint(name)) if name == "enrolments_pair_key" => Err(AppError::Invalid(
-                FieldErrors::single(S::PICK, "Already enrolled: a student takes a course once."),
-            )),
-            Err(DbError::Full) => Err(AppError::Refused(
-                "This course is full: every place is taken. Raise its capacity, or unenrol someone first."
-                    .into(),
-            )),
+            Err(DbError::Constraint(name)) if name == "enrolments_pair_key" => {
+                Err(AppError::Invalid(FieldErrors::single(
+                    S::PICK,
+                    roster_core::domain::ALREADY_ENROLLED,
+                )))
+            }
+            Err(DbError::Full) => Err(AppError::Refused(roster_core::domain::COURSE_FULL.into())),
             Err(e) => Err(e.into()),
         }
     }

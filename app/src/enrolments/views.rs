@@ -187,6 +187,8 @@ fn leave_cell(
 
 impl ListView for CourseStudents {
     const DOWNLOAD: Option<&'static str> = Some("students");
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Enrolments);
     type Row = Enrolment;
     const COLUMNS: &'static [Column<EnrolmentSort>] = &[
         Column::sorted(
@@ -258,6 +260,8 @@ impl ListView for CourseStudents {
 
 impl ListView for StudentCourses {
     const DOWNLOAD: Option<&'static str> = Some("courses");
+    const IMPORT: Option<roster_core::domain::import::ImportKind> =
+        Some(roster_core::domain::import::ImportKind::Enrolments);
     type Row = Enrolment;
     const COLUMNS: &'static [Column<EnrolmentSort>] = &[
         Column::sorted(

@@ -43,10 +43,12 @@ Commands:
                     CSV (the default) or Excel: the rows QUERY matches, a
                     list page's query string (--query 'q=ada&sort=name').
   import KIND FILE [--dry-run] [--all-or-nothing]
-                    Bring in students, courses, handlers or pets from a CSV or
-                    Excel file (the columns an export has): every row checked
-                    as the form checks it, matched by id or by email/code,
-                    then written in one transaction; --dry-run only reports.
+                    Bring in students, courses, enrolments (a class list:
+                    course code, student email, grade), handlers or pets from
+                    a CSV or Excel file (the columns an export has): every row
+                    checked as the form checks it, matched by id or by
+                    email/code, then written in one transaction; --dry-run
+                    only reports.
   history prune --before DAY
                     Delete the history entries recorded before DAY (YYYY-MM-DD,
                     UTC). The records themselves are not touched.
@@ -176,7 +178,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["export", list, rest @ ..] if !list.starts_with('-') => parse_export(list, rest),
         ["import", kind, file, rest @ ..] if !file.starts_with('-') => {
             let kind = roster_core::domain::import::ImportKind::parse(kind).ok_or_else(|| {
-                format!("import: students, courses, handlers or pets (got {kind:?})")
+                format!("import: students, courses, enrolments, handlers or pets (got {kind:?})")
             })?;
             let (mut dry_run, mut all) = (false, false);
             for arg in rest {
@@ -194,7 +196,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             })
         }
         ["import", ..] => Err(
-            "import needs KIND FILE: students, courses, handlers or pets, \
+            "import needs KIND FILE: students, courses, enrolments, handlers or pets, \
              and a .csv or .xlsx file"
                 .into(),
         ),
