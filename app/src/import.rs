@@ -168,8 +168,19 @@ fn send(ev: &leptos::ev::SubmitEvent, sending: Sending, done: impl Fn(String) + 
     } else {
         sending.progress.set(Some("Working…".into()));
     }
+    // An apply says how far it is while it runs (`data-progress`: where
+    // to ask; `data-total`: its writes).
+    let polling = form
+        .get_attribute("data-progress")
+        .and_then(|url| poll_progress(sending, url, form.get_attribute("data-total")));
+    let stop = move || {
+        if let (Some(id), Some(window)) = (polling, web_sys::window()) {
+            window.clear_interval_with_handle(id);
+        }
+    };
     let answer = xhr.clone();
     let on_load = Closure::once(move || {
+        stop();
         sending.progress.set(None);
         let text = answer.response_text().ok().flatten().unwrap_or_default();
         let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
@@ -186,6 +197,7 @@ fn send(ev: &leptos::ev::SubmitEvent, sending: Sending, done: impl Fn(String) + 
     xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
     on_load.forget();
     let on_error = Closure::once(move || {
+        stop();
         sending.progress.set(None);
         sending
             .error
@@ -207,6 +219,52 @@ fn send(ev: &leptos::ev::SubmitEvent, sending: Sending, done: impl Fn(String) + 
             .error
             .set(Some("The form could not be sent. Try again.".into()));
     }
+}
+
+/// Asks `url` twice a second how many writes an apply has done, and says
+/// so; the interval's handle, to stop it.
+#[cfg(feature = "hydrate")]
+fn poll_progress(sending: Sending, url: String, total: Option<String>) -> Option<i32> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let total = total.unwrap_or_default();
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+            return;
+        };
+        if xhr.open("GET", &url).is_err() {
+            return;
+        }
+        let answer = xhr.clone();
+        let total = total.clone();
+        let on_load = Closure::once(move || {
+            if answer.status().unwrap_or(0) != 200 {
+                return;
+            }
+            let text = answer.response_text().ok().flatten().unwrap_or_default();
+            let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            let Some(written) = body.get("written").and_then(|n| n.as_u64()) else {
+                return;
+            };
+            // Still the first answer's "Working…" once the apply ended.
+            if sending.progress.get_untracked().is_none() {
+                return;
+            }
+            sending.progress.set(Some(if written == 0 {
+                "Checking every row again…".to_owned()
+            } else {
+                format!("Written {written} of {total} rows…")
+            }));
+        });
+        xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+        on_load.forget();
+        let _ = xhr.send();
+    });
+    let id = web_sys::window()?
+        .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 500)
+        .ok();
+    tick.forget();
+    id
 }
 
 fn label(kind: ImportKind) -> String {
@@ -466,8 +524,10 @@ fn run_view(view: ImportView, reload: RwSignal<u32>) -> AnyView {
     let writes = counts.new + counts.updated;
     let apply = (!view.applied).then(|| {
         let action = urls::import_run(view.id);
+        let progress = format!("{action}progress");
         view! {
-            <form method="post" action=action class="import-apply" on:submit=sending.on_submit(done.clone())>
+            <form method="post" action=action class="import-apply" data-progress=progress data-total=writes
+                on:submit=sending.on_submit(done.clone())>
                 <label class="check">
                     <input type="checkbox" name="all" value="true"/>
                     " Nothing at all unless every row is valid"

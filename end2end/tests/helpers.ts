@@ -90,6 +90,7 @@ export const SIGNED_IN_PAGES = [
   "/trash/?kind=pet&q=zzzz-nothing-matches",
   "/import/",
   "/import/students/",
+  "/import/enrolments/",
   "/messages/",
   "/settings/",
   "/about/",

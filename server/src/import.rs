@@ -5,8 +5,9 @@
 //! (`roster_core::db::import`).
 
 use std::io::Cursor;
+use std::sync::Arc;
 
-use roster_core::db::import::{Applied, ImportError, Imported, Kept};
+use roster_core::db::import::{Applied, ImportError, Imported, Kept, Progress};
 use roster_core::db::{By, Db};
 use roster_core::domain::import::{
     ImportKind, Preview, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS,
@@ -277,16 +278,24 @@ pub async fn preview(db: &Db, kind: ImportKind, sheet: &Sheet) -> Result<Preview
     )
 }
 
-/// Applies kept import `kept` (all or nothing: `all`).
-pub async fn apply(db: &Db, by: &By, kept: &Kept, all: bool) -> Result<Applied, ImportError> {
+/// Applies kept import `kept` (all or nothing: `all`), noting it applied
+/// in the same transaction; `progress` counts its writes as they are done.
+pub async fn apply(
+    db: &Db,
+    by: &By,
+    kept: &Kept,
+    all: bool,
+    progress: &Progress,
+) -> Result<Applied, ImportError> {
     async fn run<T: Imported>(
         db: &Db,
         by: &By,
         kept: &Kept,
         rows: &[(usize, Vec<String>)],
         all: bool,
+        progress: &Progress,
     ) -> Result<Applied, ImportError> {
-        db.import_apply::<T>(by, &kept.headers, rows, &kept.preview, all)
+        db.import_apply::<T>(by, &kept.headers, rows, &kept.preview, all, progress)
             .await
     }
     let rows: Vec<(usize, Vec<String>)> = kept
@@ -297,8 +306,8 @@ pub async fn apply(db: &Db, by: &By, kept: &Kept, all: bool) -> Result<Applied, 
         .collect();
     for_kind!(
         kept.kind,
-        run(db, by, kept, &rows, all),
-        db.enrolments_apply(by, &kept.headers, &rows, &kept.preview, all)
+        run(db, by, kept, &rows, all, progress),
+        db.enrolments_apply(by, &kept.headers, &rows, &kept.preview, all, progress)
     )
 }
 
@@ -317,6 +326,57 @@ pub async fn undo(
         db.import_undo::<T>(by, id).await
     }
     for_kind!(kind, run(db, by, id), db.enrolments_undo(by, id))
+}
+
+/// The imports this instance is applying, each with how many of its
+/// writes are done: what `/imports/{id}/progress` answers while its apply
+/// runs. Several instances each know their own (the page asks again, and
+/// shows "Working…" where an instance knows nothing).
+#[derive(Default)]
+pub struct Applying(std::sync::Mutex<std::collections::HashMap<i64, Arc<Progress>>>);
+
+/// An apply under way: its progress, forgotten when it ends (also when
+/// its request goes away).
+pub struct Running<'a> {
+    applying: &'a Applying,
+    id: i64,
+    progress: Arc<Progress>,
+}
+
+impl Applying {
+    pub fn start(&self, id: i64) -> Running<'_> {
+        let progress = Arc::new(Progress::default());
+        self.lock().insert(id, progress.clone());
+        Running {
+            applying: self,
+            id,
+            progress,
+        }
+    }
+
+    /// How many writes import `id`'s apply has done, if it runs here.
+    pub fn done(&self, id: i64) -> Option<usize> {
+        self.lock()
+            .get(&id)
+            .map(|p| p.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<i64, Arc<Progress>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl std::ops::Deref for Running<'_> {
+    type Target = Progress;
+    fn deref(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.applying.lock().remove(&self.id);
+    }
 }
 
 /// `roster import KIND FILE`: reads the file, previews it, and unless
@@ -380,11 +440,12 @@ pub async fn run_cli(
         import: Some(id),
         ..By::default()
     };
-    match apply(db, &by, &kept, all).await.map_err(failed)? {
+    let progress = Progress::default();
+    match apply(db, &by, &kept, all, &progress)
+        .await
+        .map_err(failed)?
+    {
         Applied::Done(counts) => {
-            db.import_applied(id, &counts)
-                .await
-                .map_err(|e| e.to_string())?;
             let _ = writeln!(
                 out,
                 "Import {id}: added {}, updated {}; {} rows with errors were left out.",
@@ -412,6 +473,7 @@ pub fn applied_message(applied: &Applied) -> String {
         Applied::HasErrors(n) => {
             format!("Nothing was written: all or nothing was asked for, and {n} rows have errors.")
         }
+        Applied::Already => "This import was applied already.".into(),
         Applied::Refused {
             line,
             field,
@@ -521,6 +583,10 @@ pub mod routes {
             .route(
                 &format!("{}errors.csv", urls::IMPORT_RUN.axum()),
                 get(error_rows),
+            )
+            .route(
+                &format!("{}progress", urls::IMPORT_RUN.axum()),
+                get(progress),
             )
     }
 
@@ -759,14 +825,12 @@ pub mod routes {
             request: None,
             import: Some(id),
         };
-        let (message, status) = match apply(&state.db, &by, &kept, all).await {
-            Ok(Applied::Done(counts)) => match state.db.import_applied(id, &counts).await {
-                Ok(_) => return next(json, &page),
-                Err(error) => {
-                    tracing::error!(%error, "an applied import could not be noted");
-                    return next(json, &page);
-                }
-            },
+        let running = state.applying.start(id);
+        let applied = apply(&state.db, &by, &kept, all, &running).await;
+        drop(running);
+        let (message, status) = match applied {
+            // Applied by this request or another: its page says what it did.
+            Ok(Applied::Done(_)) | Ok(Applied::Already) => return next(json, &page),
             Ok(other @ Applied::Moved(_)) => (applied_message(&other), StatusCode::CONFLICT),
             Ok(other) => (applied_message(&other), StatusCode::UNPROCESSABLE_ENTITY),
             Err(ImportError::File(message)) => (message, StatusCode::UNPROCESSABLE_ENTITY),
@@ -897,6 +961,23 @@ pub mod routes {
             }
         };
         again(json, &state, page_uri, session, message, status).await
+    }
+
+    /// How many writes import `id`'s apply has done, while it runs on
+    /// this instance: `{"written": n}`; 404 otherwise.
+    async fn progress(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+        let done = id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| state.applying.done(id));
+        match done {
+            Some(n) => (
+                [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+                axum::Json(serde_json::json!({ "written": n })),
+            )
+                .into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        }
     }
 
     /// An import's rows with errors, as a CSV file with an `error` column,

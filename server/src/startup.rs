@@ -79,6 +79,7 @@ pub fn build_router_with(
         trust_proxy: config.trust_proxy,
         metrics_token: config.metrics_token.clone(),
         probe: Default::default(),
+        applying: Default::default(),
     }));
     // Generated once per process: leptos marks the whole process as "route
     // generation running" meanwhile, and a page whose data starts loading in

@@ -30,6 +30,8 @@ pub struct Shared {
     pub metrics_token: Option<crate::config::Secret>,
     /// Whether the database answers, asked when a request is slow.
     pub probe: crate::probe::Probe,
+    /// The imports being applied here, and how far each is.
+    pub applying: crate::import::Applying,
 }
 
 impl std::ops::Deref for AppState {

@@ -774,3 +774,73 @@ async fn a_course_s_class_list_exports_and_imports_back_unchanged() {
     assert!(scalar(&source.db, sql).await >= 40);
     assert_eq!(scalar(&target.db, sql).await, scalar(&source.db, sql).await);
 }
+
+#[tokio::test]
+async fn two_applies_of_one_import_at_once_write_its_rows_once() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let handler = ids(&app.db, "SELECT id FROM handlers ORDER BY id").await[0];
+    let mut file = String::from("name,category,handler_id\n");
+    for i in 0..300 {
+        file += &format!("Pet {i},Dog,{handler}\n");
+    }
+    let before = scalar(&app.db, "SELECT COUNT(*) FROM pets").await;
+    let (page, text) = previewed(&app, "pets", "pets.csv", &file).await;
+    assert!(text.contains("300 new"), "{text}");
+    let (a, b) = tokio::join!(apply(&app, &page, false), apply(&app, &page, false));
+    assert_eq!((a.0, b.0), (303, 303), "both see the applied import");
+    assert_eq!(
+        scalar(&app.db, "SELECT COUNT(*) FROM pets").await,
+        before + 300,
+        "pets have no natural key: only the import's own state keeps them single"
+    );
+    let import = page.trim_matches('/').rsplit('/').next().unwrap();
+    let sql = format!("SELECT COUNT(*) FROM history WHERE import_id = {import}");
+    assert_eq!(scalar(&app.db, &sql).await, 300);
+}
+
+#[tokio::test]
+async fn an_apply_says_how_far_it_is_while_it_runs() {
+    let app = spawn_app().await;
+    let mut file = String::from("firstname,lastname,email\n");
+    for i in 0..20_000 {
+        file += &format!("Ada,Number {i},ada{i}@example.org\n");
+    }
+    let (page, _) = previewed(&app, "students", "many.csv", &file).await;
+    let progress = format!("{page}progress");
+    assert_eq!(
+        app.get(&progress).await.status().as_u16(),
+        404,
+        "not running"
+    );
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let applying = async {
+        let answer = apply(&app, &page, false).await;
+        finished.store(true, std::sync::atomic::Ordering::SeqCst);
+        answer
+    };
+    let asking = async {
+        // Asked until the apply is done; what it said while it ran.
+        let mut said = Vec::new();
+        loop {
+            let done = finished.load(std::sync::atomic::Ordering::SeqCst);
+            let response = app.get(&progress).await;
+            match response.status().as_u16() {
+                200 => {
+                    let body: serde_json::Value = response.json().await.unwrap();
+                    said.push(body["written"].as_u64().unwrap());
+                }
+                _ if done => return said,
+                _ => {}
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    let ((status, _), said) = tokio::join!(applying, asking);
+    assert_eq!(status, 303);
+    assert!(said.windows(2).all(|w| w[0] <= w[1]), "{said:?}");
+    assert!(said.iter().all(|n| *n <= 20_000), "{said:?}");
+    assert!(said.iter().any(|n| *n > 0), "{said:?}");
+    assert_eq!(app.get(&progress).await.status().as_u16(), 404, "ended");
+    assert_eq!(app.count().await, 20_000);
+}

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::courses::{EnrolWrite, EnrolmentWrite, EnrolmentWritten};
 use super::history::By;
 use super::import::{
-    moved, refused, Applied, FileColumn, ImportError, Keyed, Matched, Undone, Use,
+    moved, refused, Applied, FileColumn, ImportError, Keyed, Matched, Progress, Undone, Use,
 };
 use super::list::Arg;
 use super::{Db, DbError};
@@ -327,6 +327,7 @@ impl Db {
         rows: &[(usize, Vec<String>)],
         earlier: &Preview,
         all: bool,
+        progress: &Progress,
     ) -> Result<Applied, ImportError> {
         let plan = self.class_list(headers, rows).await?;
         let counts = ImportCounts::of(&plan.preview.rows);
@@ -345,7 +346,7 @@ impl Db {
             .map(|(_, row)| row.line)
             .collect();
         let writes: Vec<EnrolmentWrite> = plan.writes.into_iter().flatten().collect();
-        let written = self.enrol_all(by, &writes).await;
+        let written = self.enrol_all(by, &writes, &counts, progress).await;
         refused(written.map(|_| counts), &lines)
     }
 

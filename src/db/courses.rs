@@ -423,12 +423,16 @@ impl Db {
 
     /// Writes every one of `writes` (an enrolment, or a grade) in one
     /// transaction, each as [`Db::enrol`] or [`Db::set_grade`] would:
-    /// all or none. What each did is kept with import `by.import`, for
-    /// its undo. A refusal says which write (its index) and why.
+    /// all or none; import `by.import` noted applied with `counts` in it,
+    /// and what each write did kept with it, for its undo. `progress`
+    /// counts the writes done. A refusal says which write (its index)
+    /// and why.
     pub(crate) async fn enrol_all(
         &self,
         by: &By,
         writes: &[EnrolmentWrite],
+        counts: &crate::domain::import::ImportCounts,
+        progress: &super::import::Progress,
     ) -> Result<(), (usize, DbError)> {
         let backend = self.backend();
         let sql = EnrolSql::new(backend);
@@ -437,6 +441,8 @@ impl Db {
             .any(|w| matches!(w, EnrolmentWrite::Enrol(EnrolWrite { id: Some(_), .. })));
         let failed = super::write::FailedAt::default();
         let done = write_tx!(self, tx => {
+            progress.store(0, std::sync::atomic::Ordering::Relaxed);
+            super::import::mark_applied!(tx, backend, by, counts, failed);
             let mut written = Vec::with_capacity(writes.len());
             for (i, write) in writes.iter().enumerate() {
                 let did = match *write {
@@ -451,7 +457,10 @@ impl Db {
                     }
                 };
                 match did {
-                    Ok(did) => written.push(did),
+                    Ok(did) => {
+                        written.push(did);
+                        progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                     Err(error) => {
                         failed.note(i);
                         return Err(error);

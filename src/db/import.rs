@@ -403,6 +403,7 @@ impl Db {
         rows: &[(usize, Vec<String>)],
         earlier: &Preview,
         all: bool,
+        progress: &Progress,
     ) -> Result<Applied, ImportError> {
         let plan = self.plan::<T>(headers, rows).await?;
         let counts = ImportCounts::of(&plan.preview.rows);
@@ -427,7 +428,7 @@ impl Db {
             _ => (1, 0),
         });
         let (lines, writes): (Vec<usize>, Vec<SaveOf<T>>) = writes.into_iter().unzip();
-        let written = self.save_all::<T>(by, &writes).await;
+        let written = self.save_all::<T>(by, &writes, &counts, progress).await;
         refused(written.map(|_| counts), &lines)
     }
 }
@@ -512,6 +513,7 @@ pub(crate) fn refused(
     let line = |i: usize| lines.get(i).copied().unwrap_or(0);
     match written {
         Ok(counts) => Ok(Applied::Done(counts)),
+        Err((ALREADY, _)) => Ok(Applied::Already),
         Err((i, DbError::Stale)) | Err((i, DbError::NotFound(_))) => {
             Ok(Applied::Moved(vec![line(i)]))
         }
@@ -545,6 +547,8 @@ pub enum Applied {
     Moved(Vec<usize>),
     /// Nothing written: all or nothing was asked for, and rows have errors.
     HasErrors(usize),
+    /// Nothing written: another request applied it first.
+    Already,
     /// Nothing written: a row broke a rule at the last moment.
     Refused {
         line: usize,
@@ -676,24 +680,6 @@ impl Db {
         ];
         Ok(self.execute(sql, &args).await? == 1)
     }
-
-    /// Notes import `id` as applied, with what it did; false if it was
-    /// already (another request applied it first).
-    pub async fn import_applied(&self, id: i64, counts: &ImportCounts) -> Result<bool, DbError> {
-        let sql = format!(
-            "UPDATE imports SET status = 'applied', counts = $1, applied_at = {} \
-             WHERE id = $2 AND status = 'previewed'",
-            match self.backend() {
-                super::Backend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                super::Backend::Postgres => "now()",
-            }
-        );
-        let counts = serde_json::to_string(counts).unwrap_or_else(|_| "{}".into());
-        let done = self
-            .execute(&sql, &[Arg::Text(counts), Arg::Int(id)])
-            .await?;
-        Ok(done == 1)
-    }
 }
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
@@ -717,6 +703,52 @@ macro_rules! mark_undone {
     }};
 }
 pub(crate) use mark_undone;
+
+/// How far an apply is: how many of its writes are done (the import's
+/// page asks while it runs).
+pub type Progress = std::sync::atomic::AtomicUsize;
+
+/// What [`FailedAt`](super::write::FailedAt) names when the import was
+/// applied already (by another request), not a write of it.
+pub(crate) const ALREADY: usize = usize::MAX;
+
+/// The statement that notes an import applied, with what it did
+/// (`$1`), unless it is already (`$2`: its id).
+pub(crate) fn applied_sql(backend: super::Backend) -> &'static str {
+    match backend {
+        super::Backend::Sqlite => {
+            "UPDATE imports SET status = 'applied', counts = $1, \
+             applied_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = $2 AND status = 'previewed'"
+        }
+        super::Backend::Postgres => {
+            "UPDATE imports SET status = 'applied', counts = $1, applied_at = now() \
+             WHERE id = $2 AND status = 'previewed'"
+        }
+    }
+}
+
+/// Notes import `$by.import` applied with `$counts`, first thing in the
+/// transaction `$tx` that writes its rows: on PostgreSQL its row lock
+/// makes a second apply of it wait, then find it applied (`ALREADY`).
+macro_rules! mark_applied {
+    ($tx:ident, $backend:expr, $by:expr, $counts:expr, $failed:expr) => {
+        if let Some(import) = $by.import {
+            let counts = serde_json::to_string($counts).unwrap_or_else(|_| "{}".into());
+            let marked = sqlx::query($crate::db::import::applied_sql($backend))
+                .bind(counts)
+                .bind(import)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected();
+            if marked != 1 {
+                $failed.note($crate::db::import::ALREADY);
+                return Err(DbError::Stale);
+            }
+        }
+    };
+}
+pub(crate) use mark_applied;
 
 /// What undoing an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]

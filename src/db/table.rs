@@ -572,12 +572,16 @@ impl Db {
 
     /// Writes every one of `writes` (a create, with the id it is given if
     /// any, or a versioned edit) in one transaction, each as [`Db::create`]
-    /// or [`Db::update`] would, history entries included: all or none. A
-    /// refusal says which write (its index) and why.
+    /// or [`Db::update`] would, history entries included: all or none;
+    /// import `by.import` noted applied with `counts` in it. `progress`
+    /// counts the writes done. A refusal says which write (its index) and
+    /// why.
     pub async fn save_all<T: Table>(
         &self,
         by: &By,
         writes: &[SaveOf<T>],
+        counts: &crate::domain::import::ImportCounts,
+        progress: &super::import::Progress,
     ) -> Result<Vec<i64>, (usize, DbError)> {
         let backend = self.backend();
         let prepared: Vec<Write<T>> = writes
@@ -594,10 +598,15 @@ impl Db {
         let given_ids = writes.iter().any(|(_, id, _)| id.is_some());
         let failed = super::write::FailedAt::default();
         let done = write_tx!(self, tx => {
+            progress.store(0, std::sync::atomic::Ordering::Relaxed);
+            super::import::mark_applied!(tx, backend, by, counts, failed);
             let mut ids = Vec::with_capacity(prepared.len());
             for (i, write) in prepared.iter().enumerate() {
                 match run_write!(tx, T, write) {
-                    Ok(record) => ids.push(record.id()),
+                    Ok(record) => {
+                        ids.push(record.id());
+                        progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                     Err(error) => {
                         failed.note(i);
                         return Err(error);
