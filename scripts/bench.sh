@@ -3,7 +3,7 @@
 # release server, drives it with wrk over loopback and prints what it saw.
 #
 #   scripts/bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build]
-#                    [--only export]
+#                    [--only export|sheet]
 #
 # Part 1 compares lists on equal work with the Flask tutorial app
 # (../shared/peers/flask-students), which renders every row it has: 100
@@ -15,6 +15,10 @@
 # first byte, rows a second, and how much the server's memory grows; then
 # imports the first 10,000 rows of that file (a dry run) and the first
 # 100,000 (preview and apply) into an empty database with `roster import`.
+#
+# `--only sheet` runs the grade sheet's figures alone: a course with 1,000
+# students (enrolled by a class list import), its sheet opened under load
+# and saved with every grade changed.
 #
 # Figures, not pass/fail: compare them with the targets in the README.
 set -euo pipefail
@@ -33,7 +37,7 @@ while [ $# -gt 0 ]; do
     --no-peer) peer=false; shift ;;
     --no-build) build=false; shift ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export]" >&2; exit 2 ;;
+    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export|sheet]" >&2; exit 2 ;;
   esac
 done
 
@@ -163,6 +167,39 @@ bytes_of() {
   curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" ${2:+-H "Accept-Encoding: $2"} "$1"
 }
 
+# A course's grade sheet ($1: its id): opened under load, then saved once
+# with every row's grade changed (one POST, as a browser sends the form).
+grade_sheet() {
+  run "/courses/$1/grades/ (grade sheet, $2 rows)" -H "Cookie: $cookie" "$url/courses/$1/grades/"
+  local form status
+  form="$(curl -s -H "Cookie: $cookie" "$url/courses/$1/grades/" |
+    grep -o 'name="\(was\|version\)-[0-9]*" value="[^"]*"' |
+    sed -E 's/name="(was|version)-([0-9]*)" value="([^"]*)"/\1-\2=\3/' | tr '\n' '&')"
+  form="$form$(printf '%s' "$form" | grep -o 'version-[0-9]*' | sed -E 's/version-([0-9]*)/grade-\1=64/' | tr '\n' '&')"
+  status="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "$form" "$url/courses/$1/grades/")"
+  echo "grade sheet saved ($2 grades changed, one POST): ${status#* } s (HTTP ${status%% *})"
+}
+
+if [ "$only" = sheet ]; then
+  db_sheet="$work/sheet.db"
+  prepare "$db_sheet" --count 1000 --courses 1
+  start_server "$db_sheet"
+  sign_in
+  class="$work/class.csv"
+  echo "course_code,student_email" > "$class"
+  DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" export students |
+    tail -n +2 | cut -d, -f4 | sed "s/^/SHEET-1,/" >> "$class"
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "code=SHEET-1&title=Everyone&capacity=" "$url/courses/create/"
+  DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" import enrolments "$class" >/dev/null
+  sheet_id="$(DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" export courses --query q=SHEET-1 |
+    tail -n +2 | cut -d, -f1)"
+  header
+  grade_sheet "$sheet_id" 1000
+  exit 0
+fi
+
 if [ "$only" != export ]; then
 # --- Part 1: lists on equal work, beside the Flask tutorial app -------------
 db_small="$work/small.db"
@@ -285,6 +322,7 @@ for s in $(seq 1 1000); do
 done
 run "/courses/$big/ (1,000 enrolled, paged)" -H "Cookie: $cookie" "$url/courses/$big/"
 run "/courses/$big/?sort=name&page=40" -H "Cookie: $cookie" "$url/courses/$big/?sort=name&page=40"
+grade_sheet "$big" 1000
 
 echo
 echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (part 1)," \

@@ -180,6 +180,7 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::IMPORT_PETS) view=|| view! { <ImportPage kind=ImportKind::Pets/> } ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_RUN) view=ImportRunPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::COURSE_GRADES) view=enrolments::GradeSheetPage ssr=SsrMode::Async/>
                             $(
                                 <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::CREATE)} view={create_page::<$record>} ssr=SsrMode::Async/>

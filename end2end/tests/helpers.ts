@@ -71,6 +71,7 @@ export const SIGNED_IN_PAGES = [
   "/courses/1/edit/",
   "/courses/1/delete/",
   "/courses/1/history/",
+  "/courses/1/grades/",
   "/handlers/",
   "/handlers/1/",
   "/handlers/create/",

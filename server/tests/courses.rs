@@ -370,3 +370,172 @@ async fn course_and_student_pages_read_their_lists_once() {
     assert!(html.contains("BIO-1"), "{html}");
     assert_eq!(common::list_payloads(&html), 1, "{html}");
 }
+
+/// Enrolment `email` in course `code`: (id, version, grade).
+async fn enrolment_of(app: &TestApp, email: &str, code: &str) -> (i64, i64, Option<i64>) {
+    let sql = "SELECT e.id, e.version, e.grade FROM enrolments e \
+               JOIN students s ON s.id = e.student_id JOIN courses c ON c.id = e.course_id \
+               WHERE s.email = $1 AND c.code = $2";
+    match &app.db {
+        roster_core::db::Db::Sqlite(pool) => sqlx::query_as(sql)
+            .bind(email)
+            .bind(code)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        roster_core::db::Db::Postgres(pool) => sqlx::query_as(sql)
+            .bind(email)
+            .bind(code)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_since() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let (jd, jd_version, _) = enrolment_of(&app, "jd@example.com", "BIO-101").await;
+    let (sammy, sammy_version, _) = enrolment_of(&app, "sammyshark@example.com", "BIO-101").await;
+    let (elsewhere, elsewhere_version, _) =
+        enrolment_of(&app, "sammyshark@example.com", "MAR-201").await;
+    let course = app.db.get_enrolment(jd).await.unwrap().unwrap().course_id;
+    let sheet = format!("/courses/{course}/grades/");
+    let (status, html) = app.get_html(&sheet).await;
+    assert_eq!(status, 200);
+    let (doe, shark) = (
+        html.find("John Doe").unwrap(),
+        html.find("Sammy Shark").unwrap(),
+    );
+    assert!(doe < shark, "by name");
+    assert!(
+        html.contains(&format!("name=\"grade-{jd}\" value=\"88\"")),
+        "{html}"
+    );
+    let (_, page) = app.get_html(&format!("/courses/{course}/")).await;
+    assert!(
+        page.contains(&format!("href=\"{sheet}\"")),
+        "the course links its sheet"
+    );
+
+    // Someone else grades Sammy meanwhile.
+    app.db
+        .set_grade(&Default::default(), sammy, sammy_version, Some(50))
+        .await
+        .unwrap();
+    let (jd_v, sammy_v) = (jd_version.to_string(), sammy_version.to_string());
+    let form = |jd_grade: &'static str, sammy_grade: &'static str| {
+        vec![
+            (format!("grade-{jd}"), jd_grade.to_owned()),
+            (format!("was-{jd}"), "88".to_owned()),
+            (format!("version-{jd}"), jd_v.clone()),
+            (format!("grade-{sammy}"), sammy_grade.to_owned()),
+            (format!("was-{sammy}"), String::new()),
+            (format!("version-{sammy}"), sammy_v.clone()),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let sheet = sheet.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_form(&sheet, &pairs).await
+        }
+    };
+
+    // A grade out of range: nothing saved, the message at its row.
+    let response = post(form("101", "")).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let text = common::visible_text(&response.text().await.unwrap());
+    assert!(
+        text.contains("Enter a grade from 0 to 100, or leave it empty."),
+        "{text}"
+    );
+    assert_eq!(
+        enrolment_of(&app, "jd@example.com", "BIO-101").await.2,
+        Some(88)
+    );
+
+    // John's saved; Sammy's (changed since) left, shown with its grade now
+    // beside what was typed.
+    let response = post(form("91", "70")).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    let text = common::visible_text(&html);
+    assert!(
+        text.contains("Saved 1 grade. 1 row changed since you opened the sheet and was not saved"),
+        "{text}"
+    );
+    assert!(text.contains("Changed by someone else: now 50."), "{text}");
+    assert!(
+        html.contains(&format!("name=\"grade-{sammy}\" value=\"70\"")),
+        "typed kept"
+    );
+    assert_eq!(
+        enrolment_of(&app, "jd@example.com", "BIO-101").await.2,
+        Some(91)
+    );
+    assert_eq!(
+        enrolment_of(&app, "sammyshark@example.com", "BIO-101")
+            .await
+            .2,
+        Some(50)
+    );
+    let graded = format!(
+        "SELECT COUNT(*) FROM history WHERE action = 'graded' AND kind = 'student' \
+         AND record_id = (SELECT student_id FROM enrolments WHERE id = {jd})"
+    );
+    let entries: i64 = match &app.db {
+        roster_core::db::Db::Sqlite(pool) => {
+            sqlx::query_scalar(&graded).fetch_one(pool).await.unwrap()
+        }
+        roster_core::db::Db::Postgres(pool) => {
+            sqlx::query_scalar(&graded).fetch_one(pool).await.unwrap()
+        }
+    };
+    assert_eq!(entries, 1, "the saved grade is in John's history");
+
+    // Nothing changed on the sheet: nothing written.
+    let (_, version, _) = enrolment_of(&app, "jd@example.com", "BIO-101").await;
+    let unchanged = vec![
+        (format!("grade-{jd}"), "91".to_owned()),
+        (format!("was-{jd}"), "91".to_owned()),
+        (format!("version-{jd}"), version.to_string()),
+    ];
+    let response = post(unchanged).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), format!("{sheet}?saved=0"));
+    assert_eq!(
+        enrolment_of(&app, "jd@example.com", "BIO-101").await.1,
+        version
+    );
+
+    // A row of another course's: the whole sheet refused.
+    let crafted = vec![
+        (format!("grade-{jd}"), "60".to_owned()),
+        (format!("was-{jd}"), "91".to_owned()),
+        (format!("version-{jd}"), version.to_string()),
+        (format!("grade-{elsewhere}"), "10".to_owned()),
+        (format!("was-{elsewhere}"), "92".to_owned()),
+        (
+            format!("version-{elsewhere}"),
+            elsewhere_version.to_string(),
+        ),
+    ];
+    let response = post(crafted).await;
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(
+        enrolment_of(&app, "jd@example.com", "BIO-101").await.2,
+        Some(91)
+    );
+    assert_eq!(
+        enrolment_of(&app, "sammyshark@example.com", "MAR-201")
+            .await
+            .2,
+        Some(92)
+    );
+}

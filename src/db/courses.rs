@@ -421,6 +421,55 @@ impl Db {
         })
     }
 
+    /// A course's grade sheet: every enrolment, by the student's name.
+    pub async fn grade_sheet(&self, course: i64) -> Result<Vec<Enrolment>, DbError> {
+        let sql = format!(
+            "SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.course_id = $1 \
+             ORDER BY s.lastname, s.firstname, e.id"
+        );
+        self.all_as(sql, vec![Arg::Int(course)]).await
+    }
+
+    /// Sets the grades of a course's grade sheet, in one transaction: each
+    /// as [`Db::set_grade`] would, on its enrolment still at its version.
+    /// Rows changed since the sheet was opened are left as they are; the
+    /// others are saved. Answers the ids of the ones left. An enrolment
+    /// not in `course` refuses the whole sheet (`NotFound`).
+    pub async fn set_grades(
+        &self,
+        by: &By,
+        course: i64,
+        changes: &[crate::domain::GradeChange],
+    ) -> Result<Vec<i64>, DbError> {
+        let sql = EnrolSql::new(self.backend());
+        let ids: Vec<Arg> = changes.iter().map(|c| Arg::Int(c.id)).collect();
+        let of_course = "SELECT id, '' AS key FROM enrolments \
+                         WHERE course_id = $1 AND id IN ({in})";
+        let mut found = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut args = vec![Arg::Int(course)];
+            args.extend(chunk.iter().cloned());
+            let marks: Vec<String> = (2..=chunk.len() + 1).map(|i| format!("${i}")).collect();
+            let query = of_course.replace("{in}", &marks.join(", "));
+            let rows: Vec<super::import::Keyed> = self.all_as(query, args).await?;
+            found.extend(rows.into_iter().map(|k| k.id));
+        }
+        if changes.iter().any(|c| !found.contains(&c.id)) {
+            return Err(DbError::NotFound(Kind::Enrolment));
+        }
+        write_tx!(self, tx => {
+            let mut left = Vec::new();
+            for change in changes {
+                match grade_in!(tx, sql, by, change.id, change.version, change.grade) {
+                    Ok(_) => {}
+                    Err(DbError::Stale) | Err(DbError::NotFound(_)) => left.push(change.id),
+                    Err(error) => return Err(error),
+                }
+            }
+            left
+        })
+    }
+
     /// Writes every one of `writes` (an enrolment, or a grade) in one
     /// transaction, each as [`Db::enrol`] or [`Db::set_grade`] would:
     /// all or none; import `by.import` noted applied with `counts` in it,

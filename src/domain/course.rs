@@ -283,6 +283,93 @@ impl FormInput for GradeInput {
     }
 }
 
+/// A course's grade sheet as submitted: for each enrolment `{id}` on it,
+/// `grade-{id}` (as typed), `version-{id}` and `was-{id}` (the grade the
+/// sheet showed). Field names carry the ids, so that a form reader that
+/// keeps one value per name reads every row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeSheetInput {
+    #[serde(flatten)]
+    pub cells: std::collections::BTreeMap<String, String>,
+}
+
+/// A grade typed on the sheet that differs from the one it showed: to be
+/// set on enrolment `id` if it is still at `version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeChange {
+    pub id: i64,
+    pub version: i64,
+    pub grade: Option<i64>,
+}
+
+/// A grade sheet holds at most this many rows (a course's most places).
+pub const SHEET_MAX: usize = CAPACITY_MAX as usize;
+
+impl GradeSheetInput {
+    /// Row `id`'s field `what` (`grade`, `version`, `was`).
+    pub fn cell(&self, what: &str, id: i64) -> Option<&str> {
+        self.cells.get(&format!("{what}-{id}")).map(String::as_str)
+    }
+
+    /// The enrolments the sheet has a grade for, in id order.
+    pub fn ids(&self) -> Vec<i64> {
+        self.cells
+            .keys()
+            .filter_map(|k| k.strip_prefix("grade-")?.parse::<i64>().ok())
+            .collect()
+    }
+}
+
+impl FormInput for GradeSheetInput {
+    type Valid = Vec<GradeChange>;
+
+    /// The rows whose grade was changed on the sheet; each grade read as
+    /// the one-row grade form reads it, its message at its own field.
+    fn parse(&self) -> Result<Vec<GradeChange>, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut changes = Vec::new();
+        let ids = self.ids();
+        if ids.len() > SHEET_MAX {
+            return Err(FieldErrors::single(
+                "sheet",
+                "A grade sheet has at most 10000 rows.",
+            ));
+        }
+        for id in ids {
+            let field = format!("grade-{id}");
+            let typed = self.cell("grade", id).unwrap_or_default();
+            let grade = GradeInput {
+                grade: typed.to_owned(),
+                version: String::new(),
+            }
+            .parse();
+            let Some(grade) = errors.take(&field, grade.map_err(|e| e.0[0].message.clone())) else {
+                continue;
+            };
+            let was = whole_number(self.cell("was", id).unwrap_or_default(), 0, GRADE_MAX);
+            let version = self
+                .cell("version", id)
+                .and_then(|v| super::parse_version(v).ok());
+            match (was, version) {
+                (Ok(was), Some(version)) => {
+                    if was != grade {
+                        changes.push(GradeChange { id, version, grade });
+                    }
+                }
+                _ => errors.add(
+                    &field,
+                    "This row is not as the sheet showed it: open the sheet again.",
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(changes)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 crate::sort_keys! {
     pub enum EnrolmentSort {
         NameAsc => ("name", "Name A–Z"),
@@ -381,6 +468,62 @@ mod tests {
             );
         }
         assert!(input("ab", "10000").parse().is_ok());
+    }
+
+    #[test]
+    fn a_grade_sheet_reads_the_rows_it_changed_and_says_which_are_wrong() {
+        let sheet = |cells: &[(&str, &str)]| GradeSheetInput {
+            cells: cells
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let input = sheet(&[
+            ("grade-1", "88"),
+            ("was-1", "88"),
+            ("version-1", "3"),
+            ("grade-2", " 75 "),
+            ("was-2", ""),
+            ("version-2", "1"),
+            ("grade-3", ""),
+            ("was-3", "40"),
+            ("version-3", "2"),
+        ]);
+        assert_eq!(
+            input.parse().unwrap(),
+            vec![
+                GradeChange {
+                    id: 2,
+                    version: 1,
+                    grade: Some(75)
+                },
+                GradeChange {
+                    id: 3,
+                    version: 2,
+                    grade: None
+                },
+            ],
+            "unchanged rows are left alone; blank is no grade"
+        );
+        let errors = sheet(&[
+            ("grade-4", "101"),
+            ("was-4", ""),
+            ("version-4", "1"),
+            ("grade-5", "50"),
+            ("was-5", ""),
+        ])
+        .parse()
+        .unwrap_err();
+        assert_eq!(
+            errors.get("grade-4"),
+            Some("Enter a grade from 0 to 100, or leave it empty.")
+        );
+        assert!(errors.get("grade-5").is_some(), "a row without its version");
+        // The form's pairs and back.
+        assert_eq!(
+            crate::domain::from_fields::<GradeSheetInput>(crate::domain::to_fields(&input)),
+            input
+        );
     }
 
     #[test]

@@ -150,6 +150,7 @@ urls! {
     COURSE_DELETE = [Lit("courses"), Id("id"), Lit("delete")] => fn course_delete(id);
     COURSE_HISTORY = [Lit("courses"), Id("id"), Lit("history")] => fn course_history(id);
     COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
+    COURSE_GRADES = [Lit("courses"), Id("id"), Lit("grades")] => fn course_grades(id);
     COURSE_GRADE = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("grade")]
         => fn course_grade(course, id);
     COURSE_UNENROL = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("delete")]

@@ -10,9 +10,11 @@ use roster_core::domain::{
 use crate::error::AppError;
 
 mod actions;
+mod sheet;
 mod views;
 
 pub use actions::{Enrol, Leave, SetGrade};
+pub use sheet::{GradeSheetPage, SaveGrades};
 pub use views::{course_students, student_courses};
 
 crate::list_api!(list_course_students / ListCourseStudents = "courses/students" for CourseStudents);

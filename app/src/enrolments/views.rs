@@ -2,7 +2,6 @@
 //! pickers, enrol forms and row actions.
 
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
 use roster_core::domain::urls;
 use roster_core::domain::{
     Course, CourseStudents, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeInput,
@@ -83,6 +82,7 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
         view! {
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Students"</h2>
+                <p class="section-links"><a href=urls::course_grades(c.id)>"Grade sheet"</a>" (every grade on one page)"</p>
                 {crate::form_state::refused_notice::<GradeInput>()}
                 {form}
                 {move || grade.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}

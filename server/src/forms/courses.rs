@@ -2,7 +2,7 @@
 //! course's own forms come from the registry.
 
 use axum::Router;
-use roster_app::enrolments::{CourseSide, Enrol, Leave, SetGrade, StudentSide};
+use roster_app::enrolments::{CourseSide, Enrol, Leave, SaveGrades, SetGrade, StudentSide};
 
 use crate::state::AppState;
 
@@ -11,5 +11,6 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = super::action::<Enrol<StudentSide>>(router);
     let router = super::action::<Leave<CourseSide>>(router);
     let router = super::action::<Leave<StudentSide>>(router);
+    let router = super::action::<SaveGrades>(router);
     super::action::<SetGrade>(router)
 }
