@@ -381,3 +381,76 @@ async fn each_list_page_links_its_rows_as_files_with_its_search_and_sort() {
         "a course's students"
     );
 }
+
+#[tokio::test]
+async fn every_dated_list_chooses_its_rows_by_the_days_they_were_added() {
+    let app = spawn_app().await;
+    app.seed_sample().await;
+    let today = chrono::Utc::now().date_naive();
+    let (yesterday, tomorrow) = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
+    let course = app.db.get_enrolment(1).await.unwrap().unwrap().course_id;
+    let student = app.db.get_enrolment(1).await.unwrap().unwrap().student_id;
+    let sent = app
+        .anonymous()
+        .post(app.url("/contact/"))
+        .form(&[
+            ("name", "Ada Parent"),
+            ("email", "ada@example.com"),
+            ("subject", "Open day"),
+            ("message", "When is it?"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status().as_u16(), 303, "a message for the inbox");
+    // A pet with comments: Rex.
+    let pets = csv_rows(&download(&app, &app.client, "/pets/?q=Rex&format=csv").await);
+    let rex = pets[1][0].clone();
+    // Its own rows (a header line aside), as the list's download has them.
+    let rows = |path: String| {
+        let app = &app;
+        async move {
+            let file = download(app, &app.client, &path).await;
+            csv_rows(&file).len() - 1
+        }
+    };
+    for list in [
+        "/?".to_owned(),
+        "/courses/?".to_owned(),
+        "/handlers/?".to_owned(),
+        "/pets/?".to_owned(),
+        "/users/?".to_owned(),
+        format!("/courses/{course}/?"),
+        format!("/{student}/?"),
+        format!("/pets/{rex}/?"),
+        "/messages/?".to_owned(),
+    ] {
+        let all = rows(format!("{list}format=csv")).await;
+        assert!(all > 0, "{list}: something to choose from");
+        for (range, expected) in [
+            (format!("added_from={today}&added_to={today}"), all),
+            (format!("added_from={yesterday}"), all),
+            (format!("added_to={today}"), all),
+            (format!("added_from={tomorrow}"), 0),
+            (format!("added_to={yesterday}"), 0),
+            // A day that is not one is left out, not an error.
+            ("added_from=2026-02-30".to_owned(), all),
+        ] {
+            assert_eq!(
+                rows(format!("{list}{range}&format=csv")).await,
+                expected,
+                "{list}{range}"
+            );
+        }
+    }
+    // The page: the range in its form and as a filter chip to take off.
+    let (status, html) = app.get_html(&format!("/?added_to={yesterday}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("name=\"added_to\" value=\"{yesterday}\"")),
+        "{html}"
+    );
+    let text = common::visible_text(&html);
+    assert!(text.contains("No students were added then."), "{text}");
+    assert!(text.contains("Added until "), "{text}");
+}

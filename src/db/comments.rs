@@ -9,6 +9,7 @@ use super::{write_tx, Backend, Db, DbError, Listed};
 use crate::domain::{Action, Comment, CommentList, CommentSort, CommentText, CommentsOf, Kind};
 
 impl Listed for CommentList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("c.created_at"));
     type Row = Comment;
     /// With the author's display name: one join, never a query per row.
     const SELECT: &'static str = "c.id, c.pet_id, c.author_id, \

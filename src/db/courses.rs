@@ -93,6 +93,7 @@ impl Imported for Course {
 }
 
 impl Listed for CourseList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("created_at"));
     type Row = Course;
     const SELECT: &'static str = Course::SELECT;
     const FROM: &'static str = "courses";
@@ -145,6 +146,7 @@ fn naive(date: Date) -> NaiveDate {
 
 /// A course's students (on the course's page).
 impl Listed for CourseStudents {
+    const ADDED: Option<super::Added> = Some(super::Added::Day("e.enrolled_on"));
     type Row = Enrolment;
     const SELECT: &'static str = ENROLMENT_SELECT;
     const FROM: &'static str = ENROLMENT_FROM;
@@ -181,6 +183,7 @@ impl Exported for CourseStudents {
 
 /// A student's courses (on the student's page).
 impl Listed for StudentCourses {
+    const ADDED: Option<super::Added> = Some(super::Added::Day("e.enrolled_on"));
     type Row = Enrolment;
     const SELECT: &'static str = ENROLMENT_SELECT;
     const FROM: &'static str = ENROLMENT_FROM;

@@ -46,6 +46,7 @@ impl Imported for Handler {
 }
 
 impl Listed for HandlerList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("created_at"));
     type Row = Handler;
     const SELECT: &'static str = Handler::SELECT;
     const FROM: &'static str = "handlers";

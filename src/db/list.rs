@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
 
 use super::{with_pool, Backend, Db, DbError};
-use crate::domain::Page;
+use crate::domain::{AddedBetween, Page};
 
 /// Pages that start further in than this many rows read (and skip) that
 /// many rows first: such a read runs off the async workers.
@@ -148,6 +148,31 @@ impl ListSql {
         let placeholder = format!("${}", self.args.len());
         self.conditions
             .push(condition.replacen('?', &placeholder, 1));
+    }
+
+    /// Only the rows added from `range.from` to `range.to` (UTC days, both
+    /// included), by `column`. SQLite keeps times and days as ISO text,
+    /// which compares as the days it starts with.
+    pub fn added(&mut self, column: super::table::Added, range: AddedBetween) {
+        use super::table::Added;
+        let (expr, cast) = match (column, self.backend) {
+            (Added::Time(c) | Added::Day(c), Backend::Sqlite) => (c, "?"),
+            (Added::Time(c), Backend::Postgres) => (c, "CAST(? AS timestamptz)"),
+            (Added::Day(c), Backend::Postgres) => (c, "CAST(? AS date)"),
+        };
+        let backend = self.backend;
+        let day = move |day: crate::domain::Date| match (column, backend) {
+            (Added::Time(_), Backend::Postgres) => format!("{day}T00:00:00Z"),
+            _ => day.to_string(),
+        };
+        if let Some(from) = range.from {
+            let arg = Arg::Text(day(from));
+            self.filter(&format!("{expr} >= {cast}"), arg);
+        }
+        if let Some(to) = range.to {
+            let arg = Arg::Text(day(to.next()));
+            self.filter(&format!("{expr} < {cast}"), arg);
+        }
     }
 
     /// Adds a condition that takes no value.

@@ -11,6 +11,7 @@ use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
 use crate::domain::{Action, Kind, Message, MessageFilter, MessageList, MessageSort, NewMessage};
 
 impl Listed for MessageList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("created_at"));
     type Row = Message;
     const SELECT: &'static str = "id, name, email, subject, body, created_at, \
          read_at IS NOT NULL AS read, version";

@@ -45,7 +45,7 @@ pub use list::{AnyRow, Arg, ListSql};
 pub use seed::{SeedCounts, SeedReport};
 pub use sessions::SessionRecord;
 pub use sqlite_pool::SqlitePool;
-pub use table::{Children, Keep, Listed, Ref, Rule, Table, Valid};
+pub use table::{Added, Children, Keep, Listed, Ref, Rule, Table, Valid};
 pub use trash::Removed;
 pub(crate) use write::{
     retrying, stale_or_missing, with_pool, write_tx, BeginWrite, SerialiseRule,
@@ -357,6 +357,25 @@ fn redact(e: &dyn std::fmt::Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_offers_added_between_when_it_says_which_column_holds_it() {
+        use crate::domain::*;
+        fn same<L: Listed>() {
+            assert_eq!(L::DATED, L::ADDED.is_some(), "{}", L::KIND.plural());
+        }
+        same::<StudentList>();
+        same::<CourseList>();
+        same::<CourseStudents>();
+        same::<StudentCourses>();
+        same::<HandlerList>();
+        same::<PetList>();
+        same::<CommentList>();
+        same::<MessageList>();
+        same::<AccountList>();
+        same::<ActivityList>();
+        same::<TrashList>();
+    }
 
     #[test]
     fn in_memory_urls_are_told_from_files() {

@@ -70,6 +70,7 @@ impl Imported for Pet {
 }
 
 impl Listed for PetList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("p.created_at"));
     type Row = Pet;
     const SELECT: &'static str = Pet::SELECT;
     const FROM: &'static str = Pet::FROM;

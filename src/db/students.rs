@@ -73,6 +73,7 @@ impl Imported for Student {
 }
 
 impl Listed for StudentList {
+    const ADDED: Option<super::Added> = Some(super::Added::Time("created_at"));
     type Row = Student;
     /// Bios are cut to one character more than the list shows, which tells
     /// the page that the bio goes on.

@@ -136,6 +136,11 @@ pub trait Listed: Listing {
     /// than", and a page costs the same however long the list.
     const COUNT_CAP: Option<i64> = None;
 
+    /// The column "added between" reads (when [`Listing::DATED`]).
+    ///
+    /// [`Listing::DATED`]: crate::domain::Listing::DATED
+    const ADDED: Option<Added> = None;
+
     /// `ORDER BY` for `sort`: each has an index (see the migrations).
     fn order(sort: Self::Sort, backend: Backend) -> &'static str;
 
@@ -143,6 +148,13 @@ pub trait Listed: Listing {
     fn filter(filter: &Self::Filter, sql: &mut ListSql) {
         let _ = (filter, sql);
     }
+}
+
+/// When a list's records were added: a time, or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    Time(&'static str),
+    Day(&'static str),
 }
 
 /// A rule as one query, ready to run in the write's transaction: a row
@@ -504,6 +516,9 @@ impl Db {
             sql = sql.count_cap(cap);
         }
         L::filter(&query.filter, &mut sql);
+        if let Some(added) = L::ADDED {
+            sql.added(added, query.added);
+        }
         sql.search(L::SEARCH, &query.search);
         sql
     }

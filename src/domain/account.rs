@@ -403,6 +403,7 @@ impl super::Listing for AccountList {
     type Sort = AccountSort;
     type Filter = super::NoFilter;
     const KIND: super::Kind = super::Kind::Account;
+    const DATED: bool = true;
 
     fn base(_: &super::NoFilter) -> String {
         super::urls::users()

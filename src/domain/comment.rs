@@ -65,6 +65,7 @@ impl Listing for CommentList {
     type Sort = CommentSort;
     type Filter = CommentsOf;
     const KIND: Kind = Kind::Comment;
+    const DATED: bool = true;
 
     fn base(filter: &CommentsOf) -> String {
         urls::pet(filter.pet)

@@ -194,6 +194,7 @@ impl Listing for CourseList {
     type Sort = CourseSort;
     type Filter = NoFilter;
     const KIND: Kind = Kind::Course;
+    const DATED: bool = true;
 
     fn base(_: &NoFilter) -> String {
         urls::courses()
@@ -405,6 +406,7 @@ impl Listing for CourseStudents {
     type Sort = EnrolmentSort;
     type Filter = EnrolmentsOf;
     const KIND: Kind = Kind::Enrolment;
+    const DATED: bool = true;
 
     fn base(filter: &EnrolmentsOf) -> String {
         urls::course(filter.course.unwrap_or(0))
@@ -418,6 +420,7 @@ impl Listing for StudentCourses {
     type Sort = EnrolmentSort;
     type Filter = EnrolmentsOf;
     const KIND: Kind = Kind::Enrolment;
+    const DATED: bool = true;
 
     fn base(filter: &EnrolmentsOf) -> String {
         urls::student(filter.student.unwrap_or(0))

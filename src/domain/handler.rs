@@ -104,6 +104,7 @@ impl Listing for HandlerList {
     type Sort = HandlerSort;
     type Filter = NoFilter;
     const KIND: Kind = Kind::Handler;
+    const DATED: bool = true;
 
     fn base(_: &NoFilter) -> String {
         urls::handlers()

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::Kind;
+use super::{Date, Kind};
 
 /// Page sizes a user may choose.
 pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
@@ -101,6 +101,9 @@ pub trait Listing: 'static {
     type Sort: SortKey;
     type Filter: ListFilter;
     const KIND: Kind;
+    /// Its records can be chosen by the days they were added on ("added
+    /// between"; the database side says which column: `Listed::ADDED`).
+    const DATED: bool = false;
     /// The path of the page that shows the list (`/pets/`, or a parent's
     /// page for a list of its children).
     fn base(filter: &Self::Filter) -> String;
@@ -127,6 +130,55 @@ pub struct ListQuery<S: SortKey, F: ListFilter> {
     /// arguments has no way to say "a struct with nothing in it".
     #[serde(default, skip_serializing_if = "is_default")]
     pub filter: F,
+    /// The days its records were added on (lists that have the filter:
+    /// [`Listing::DATED`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub added: AddedBetween,
+}
+
+/// "Added between": the first and last days (UTC, both included) a
+/// list's records were added on; either may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedBetween {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+}
+
+impl AddedBetween {
+    /// From `added_from` and `added_to`; a day that does not parse is left
+    /// out (a URL may hold anything).
+    pub fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        let day = |name: &str| get(name).and_then(|raw| Date::parse(&raw).ok());
+        Self {
+            from: day("added_from"),
+            to: day("added_to"),
+        }
+    }
+
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(from) = self.from {
+            params.push(("added_from", from.to_string()));
+        }
+        if let Some(to) = self.to {
+            params.push(("added_to", to.to_string()));
+        }
+        params
+    }
+
+    /// "Added from Nov 1, 2026 to Nov 30, 2026", or `None` when open.
+    pub fn label(&self) -> Option<String> {
+        match (self.from, self.to) {
+            (None, None) => None,
+            (Some(from), None) => Some(format!("Added from {}", from.label())),
+            (None, Some(to)) => Some(format!("Added until {}", to.label())),
+            (Some(from), Some(to)) => {
+                Some(format!("Added from {} to {}", from.label(), to.label()))
+            }
+        }
+    }
 }
 
 fn is_default<F: Default + PartialEq>(value: &F) -> bool {
@@ -149,6 +201,7 @@ impl<S: SortKey, F: ListFilter> Default for ListQuery<S, F> {
             page: 1,
             per_page: DEFAULT_PAGE_SIZE,
             filter: F::default(),
+            added: AddedBetween::default(),
         }
     }
 }
@@ -174,6 +227,7 @@ impl<S: SortKey, F: ListFilter> ListQuery<S, F> {
             page,
             per_page,
             filter: F::from_params(get),
+            added: AddedBetween::from_params(get),
         }
     }
 
@@ -202,6 +256,7 @@ impl<S: SortKey, F: ListFilter> ListQuery<S, F> {
     /// The parameters that state this query at `page`, defaults left out.
     pub fn params(&self, page: u32) -> Vec<(&'static str, String)> {
         let mut params = self.filter.to_params();
+        params.extend(self.added.params());
         if !self.search.is_empty() {
             params.push(("q", self.search.clone()));
         }
@@ -397,6 +452,21 @@ mod tests {
     }
 
     #[test]
+    fn added_between_travels_in_the_url_and_bad_days_are_left_out() {
+        let params = [("added_from", "2026-11-01"), ("added_to", "2026-02-30")];
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let q = Q::from_params(&get);
+        assert_eq!(q.added.to, None, "not a day");
+        assert_eq!(q.href("/", 1), "/?added_from=2026-11-01");
+        assert_eq!(q.added.label().as_deref(), Some("Added from Nov 1, 2026"));
+    }
+
+    #[test]
     fn sanitized_rechecks_what_a_server_function_was_sent() {
         let q = Q {
             search: " x ".into(),
@@ -407,9 +477,17 @@ mod tests {
                 kind: Some("cat".into()),
                 owner: Some(3),
             },
+            added: AddedBetween {
+                from: Date::parse("2026-11-01").ok(),
+                to: None,
+            },
         }
         .sanitized();
         assert_eq!((q.search.as_str(), q.page, q.per_page), ("x", 1, 20));
+        assert_eq!(
+            q.added.from.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-01")
+        );
         assert_eq!(q.filter.owner, Some(3));
     }
 

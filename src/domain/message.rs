@@ -108,6 +108,7 @@ impl Listing for MessageList {
     type Sort = MessageSort;
     type Filter = MessageFilter;
     const KIND: Kind = Kind::Message;
+    const DATED: bool = true;
 
     fn base(_: &MessageFilter) -> String {
         urls::messages()

@@ -44,7 +44,9 @@ pub use history::{
     field_changes, Action, ActivityFilter, ActivityList, ActivitySort, HistoryEntry, RestoreInput,
 };
 pub use kind::{capitalise, Kind};
-pub use list::{ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES};
+pub use list::{
+    AddedBetween, ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES,
+};
 pub use message::{
     ContactInput, Message, MessageFilter, MessageList, MessageSort, NewMessage, MESSAGE_MAX,
     SENDER_MAX, SUBJECT_MAX,

@@ -151,6 +151,7 @@ impl Listing for PetList {
     type Sort = PetSort;
     type Filter = PetFilter;
     const KIND: Kind = Kind::Pet;
+    const DATED: bool = true;
 
     fn base(_: &PetFilter) -> String {
         urls::pets()

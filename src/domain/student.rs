@@ -234,6 +234,7 @@ impl Listing for StudentList {
     type Sort = StudentSort;
     type Filter = NoFilter;
     const KIND: Kind = Kind::Student;
+    const DATED: bool = true;
 
     fn base(_: &NoFilter) -> String {
         urls::students()

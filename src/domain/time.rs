@@ -169,6 +169,20 @@ impl Date {
         u32::from(self.day)
     }
 
+    /// The day after this one.
+    pub fn next(self) -> Self {
+        let (mut year, mut month, mut day) = (self.year, self.month, self.day + 1);
+        if day > days_in_month(year, month) {
+            day = 1;
+            month += 1;
+            if month > 12 {
+                month = 1;
+                year += 1;
+            }
+        }
+        Self { year, month, day }
+    }
+
     /// "Nov 21, 2026".
     pub fn label(self) -> String {
         let mut out = String::with_capacity(12);
@@ -260,6 +274,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_next_day_rolls_over_months_years_and_leap_days() {
+        let next = |raw: &str| Date::parse(raw).unwrap().next().to_string();
+        assert_eq!(next("2026-11-30"), "2026-12-01");
+        assert_eq!(next("2026-12-31"), "2027-01-01");
+        assert_eq!(next("2028-02-28"), "2028-02-29");
+        assert_eq!(next("2026-02-28"), "2026-03-01");
+        assert_eq!(next("2026-05-09"), "2026-05-10");
+    }
+
     use super::*;
 
     #[test]

@@ -429,7 +429,20 @@ fn list_body<L: ListView>(
     } else {
         empty.to_owned()
     };
-    let chips = state.chips;
+    let mut chips = state.chips;
+    if let Some(label) = query.added.label() {
+        let mut rest = query.clone();
+        rest.added = Default::default();
+        chips.push(Chip {
+            label,
+            remove: rest.href(&base, 1),
+        });
+    }
+    let empty_text = if query.added.label().is_some() && !searching && query.page == 1 {
+        format!("No {} were added then.", kind.plural())
+    } else {
+        empty_text
+    };
     let header = L::COLUMNS
         .iter()
         .map(|column| header_cell(&query, &base, column))
@@ -591,6 +604,20 @@ fn search_form<L: ListView>(query: Memo<QueryOf<L>>) -> AnyView {
                     value=query.get_untracked().search
                     prop:value=move || query.get().search/>
             </label>
+            {L::DATED.then(|| view! {
+                <label>
+                    <span>"Added from"</span>
+                    <input type="date" name="added_from"
+                        value=initial.added.from.map(|d| d.to_string())
+                        prop:value=move || query.get().added.from.map(|d| d.to_string()).unwrap_or_default()/>
+                </label>
+                <label>
+                    <span>"Added to"</span>
+                    <input type="date" name="added_to"
+                        value=initial.added.to.map(|d| d.to_string())
+                        prop:value=move || query.get().added.to.map(|d| d.to_string()).unwrap_or_default()/>
+                </label>
+            })}
             <label>
                 <span>"Sort by"</span>
                 <select name="sort" prop:value=move || query.get().sort.param()>
