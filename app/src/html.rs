@@ -26,9 +26,8 @@ fn escape(text: &str) -> String {
 }
 
 /// Escapes by runs: the text between two special characters is copied in
-/// one go (most text has none at all).
-#[cfg(feature = "ssr")]
-fn escape_into(out: &mut String, text: &str) {
+/// one go (most text has none at all). Also safe inside a quoted attribute.
+pub fn escape_into(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         let entity = match b {

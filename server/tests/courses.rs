@@ -447,17 +447,34 @@ async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_si
         }
     };
 
-    // A grade out of range: nothing saved, the message at its row.
-    let response = post(form("101", "")).await;
+    // A grade out of range: nothing saved, the message at its row, and
+    // every grade typed shown again, over the grade it was typed over (so
+    // that Sammy's, changed meanwhile, is still caught when it is sent
+    // again).
+    let response = post(form("101", "70")).await;
     assert_eq!(response.status().as_u16(), 422);
-    let text = common::visible_text(&response.text().await.unwrap());
+    let html = response.text().await.unwrap();
+    let text = common::visible_text(&html);
     assert!(
         text.contains("Enter a grade from 0 to 100, or leave it empty."),
         "{text}"
     );
+    assert!(text.contains("Nothing was saved."), "{text}");
+    assert!(html.contains(&format!("name=\"grade-{jd}\" value=\"101\"")));
+    assert!(html.contains(&format!("name=\"grade-{sammy}\" value=\"70\"")));
+    assert!(html.contains(&format!("name=\"was-{sammy}\" value=\"\"")));
+    assert!(html.contains(&format!(
+        "name=\"version-{sammy}\" value=\"{sammy_version}\""
+    )));
     assert_eq!(
         enrolment_of(&app, "jd@example.com", "BIO-101").await.2,
         Some(88)
+    );
+    assert_eq!(
+        enrolment_of(&app, "sammyshark@example.com", "BIO-101")
+            .await
+            .2,
+        Some(50)
     );
 
     // John's saved; Sammy's (changed since) left, shown with its grade now
@@ -474,6 +491,11 @@ async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_si
     assert!(
         html.contains(&format!("name=\"grade-{sammy}\" value=\"70\"")),
         "typed kept"
+    );
+    // Over its grade now: saving again keeps what was typed.
+    assert!(
+        html.contains(&format!("name=\"was-{sammy}\" value=\"50\"")),
+        "{html}"
     );
     assert_eq!(
         enrolment_of(&app, "jd@example.com", "BIO-101").await.2,

@@ -161,11 +161,22 @@ pub fn GradeSheetPage() -> impl IntoView {
     }
 }
 
+/// A row changed on the sheet that is shown again as it was sent: what
+/// was typed, and the grade and version it was typed over (`fresh`: the
+/// row's grade and version now instead, once its refusal said what it is
+/// now, so that saving again keeps what was typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Kept {
+    typed: String,
+    was: String,
+    version: String,
+    fresh: bool,
+}
+
 #[derive(Clone, Copy)]
 struct SheetState {
     errors: RwSignal<FieldErrors>,
-    /// What was typed in the rows refused.
-    typed: RwSignal<HashMap<i64, String>>,
+    kept: RwSignal<HashMap<i64, Kept>>,
     saved: RwSignal<HashSet<i64>>,
     notice: RwSignal<Option<String>>,
 }
@@ -178,12 +189,12 @@ impl SheetState {
             .as_ref()
             .map(|s| s.errors.clone())
             .unwrap_or_default();
-        let typed = submitted
-            .map(|s| typed_in(&s.input, &errors))
+        let kept = submitted
+            .map(|s| kept_rows(&s.input, &errors))
             .unwrap_or_default();
         SheetState {
             errors: RwSignal::new(errors),
-            typed: RwSignal::new(typed),
+            kept: RwSignal::new(kept),
             saved: RwSignal::new(HashSet::new()),
             notice: RwSignal::new(saved.map(saved_text)),
         }
@@ -198,45 +209,141 @@ fn saved_text(n: usize) -> String {
     }
 }
 
-/// What was typed in the rows that have a message.
-fn typed_in(input: &GradeSheetInput, errors: &FieldErrors) -> HashMap<i64, String> {
+/// The rows of a refused sheet to show as they were sent. Some rows
+/// changed since the sheet was opened (the sheet's own message says so):
+/// the others were saved, and those show what was typed beside their
+/// grade now. Otherwise nothing was saved: every row changed on it keeps
+/// what was typed, over the grade it was typed over. Nothing typed is lost.
+fn kept_rows(input: &GradeSheetInput, errors: &FieldErrors) -> HashMap<i64, Kept> {
+    let stale = errors.get(SHEET).is_some();
     input
         .ids()
         .into_iter()
-        .filter(|id| errors.get(&format!("grade-{id}")).is_some())
-        .map(|id| (id, input.cell("grade", id).unwrap_or_default().to_owned()))
+        .filter_map(|id| {
+            let cell = |what: &str| input.cell(what, id).unwrap_or_default().to_owned();
+            let (typed, was) = (cell("grade"), cell("was"));
+            let refused = errors.get(&format!("grade-{id}")).is_some();
+            let keep = if stale {
+                refused
+            } else {
+                typed.trim() != was.trim()
+            };
+            keep.then(|| {
+                (
+                    id,
+                    Kept {
+                        typed,
+                        was,
+                        version: cell("version"),
+                        fresh: stale,
+                    },
+                )
+            })
+        })
         .collect()
+}
+
+/// The sheet's rows as markup: a thousand rows through the view machinery
+/// cost far more than the rest of the page (as a list's rows, see
+/// `record::list`). Text from records is escaped.
+fn rows_html(rows: &[Enrolment], state: SheetState) -> String {
+    use crate::html::escape_into;
+    let mut out = String::with_capacity(rows.len() * 520);
+    state.errors.with(|errors| {
+        state.kept.with(|kept| {
+            state.saved.with(|saved| {
+                for e in rows {
+                    let id = e.id.to_string();
+                    let grade = e.grade.map(|g| g.to_string()).unwrap_or_default();
+                    let version = e.version.to_string();
+                    let error = errors.get(&format!("grade-{id}"));
+                    let (value, was, version) = match kept.get(&e.id) {
+                        Some(k) if k.fresh => (k.typed.as_str(), grade.as_str(), version.as_str()),
+                        Some(k) => (k.typed.as_str(), k.was.as_str(), k.version.as_str()),
+                        None => (grade.as_str(), grade.as_str(), version.as_str()),
+                    };
+                    let done = error.is_none() && saved.contains(&e.id);
+                    out.push_str(match (error.is_some(), done) {
+                        (true, _) => "<tr class=\"refused\">",
+                        (false, true) => "<tr class=\"saved\">",
+                        _ => "<tr>",
+                    });
+                    out.push_str("<th scope=\"row\"><label for=\"grade-");
+                    out.push_str(&id);
+                    out.push_str("\">");
+                    escape_into(&mut out, &e.student_name);
+                    out.push_str("</label></th><td class=\"email\">");
+                    escape_into(&mut out, &e.student_email);
+                    out.push_str("</td><td class=\"grade\"><input type=\"text\" inputmode=\"numeric\" size=\"4\" autocomplete=\"off\" id=\"grade-");
+                    out.push_str(&id);
+                    out.push_str("\" name=\"grade-");
+                    out.push_str(&id);
+                    out.push_str("\" value=\"");
+                    escape_into(&mut out, value);
+                    out.push_str("\" aria-describedby=\"grade-");
+                    out.push_str(&id);
+                    out.push_str("-message\"");
+                    if error.is_some() {
+                        out.push_str(" aria-invalid=\"true\"");
+                    }
+                    out.push_str("><input type=\"hidden\" name=\"was-");
+                    out.push_str(&id);
+                    out.push_str("\" value=\"");
+                    escape_into(&mut out, was);
+                    out.push_str("\"><input type=\"hidden\" name=\"version-");
+                    out.push_str(&id);
+                    out.push_str("\" value=\"");
+                    escape_into(&mut out, version);
+                    out.push_str("\"></td><td class=\"row-status\" id=\"grade-");
+                    out.push_str(&id);
+                    out.push_str("-message\">");
+                    match error {
+                        Some(message) => {
+                            out.push_str("<span class=\"field-error\">");
+                            escape_into(&mut out, message);
+                            out.push_str("</span>");
+                        }
+                        None if done => out.push_str("<span class=\"saved\">Saved</span>"),
+                        None => {}
+                    }
+                    out.push_str("</td></tr>");
+                }
+            })
+        })
+    });
+    out
 }
 
 fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> AnyView {
     let course = sheet.course;
     let action = ServerAction::<SaveGradesFn>::new();
-    let ids: Vec<i64> = sheet.rows.iter().map(|e| e.id).collect();
-    let last = ids.last().copied();
-    // The ids of the rows, in order: Enter moves down the column.
-    let order = StoredValue::new(ids);
-    let sent = StoredValue::new(Vec::<i64>::new());
+    let count = sheet.rows.len();
+    let rows = StoredValue::new(sheet.rows);
+    // What the last save sent: the rows changed on the sheet, as sent.
+    let sent = StoredValue::new(GradeSheetInput::default());
     Effect::new(move |_| match action.value().get() {
         Some(Ok(n)) => {
             state.errors.set(FieldErrors::new());
-            state.typed.set(HashMap::new());
-            state.saved.set(sent.get_value().into_iter().collect());
+            state.kept.set(HashMap::new());
+            let input = sent.get_value();
+            state.saved.set(changed_ids(&input));
             state.notice.set(Some(saved_text(n)));
             reload.update(|n| *n += 1);
         }
         Some(Err(AppError::Invalid(errors))) => {
-            let refused: HashSet<i64> = sent
-                .get_value()
-                .into_iter()
-                .filter(|id| errors.get(&format!("grade-{id}")).is_some())
-                .collect();
-            state.saved.set(
-                sent.get_value()
+            let input = sent.get_value();
+            let kept = kept_rows(&input, &errors);
+            let stale = errors.get(SHEET).is_some();
+            state.saved.set(if stale {
+                changed_ids(&input)
                     .into_iter()
-                    .filter(|id| !refused.contains(id))
-                    .collect(),
-            );
+                    .filter(|id| !kept.contains_key(id))
+                    .collect()
+            } else {
+                HashSet::new()
+            });
             state.notice.set(None);
+            state.kept.set(kept);
             state.errors.set(errors);
             reload.update(|n| *n += 1);
         }
@@ -256,99 +363,35 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
         };
         let input: GradeSheetInput = roster_core::domain::from_fields(pairs);
         match input.parse() {
-            Ok(changes) => {
-                sent.set_value(changes.iter().map(|c| c.id).collect());
-                state.typed.set(
-                    changes
-                        .iter()
-                        .map(|c| {
-                            (
-                                c.id,
-                                input.cell("grade", c.id).unwrap_or_default().to_owned(),
-                            )
-                        })
-                        .collect(),
-                );
+            Ok(_) => {
+                sent.set_value(input.clone());
                 action.dispatch(SaveGradesFn { course, input });
             }
             Err(errors) => {
-                state.typed.set(typed_in(&input, &errors));
+                state.notice.set(None);
+                state.kept.set(kept_rows(&input, &errors));
                 state.errors.set(errors);
             }
         }
     };
-    let on_key = move |ev: leptos::ev::KeyboardEvent, id: i64| {
-        if ev.key() != "Enter" || Some(id) == last {
+    // Enter moves down the column (on the last row it saves).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        use wasm_bindgen::JsCast;
+        if ev.key() != "Enter" {
             return;
         }
-        ev.prevent_default();
-        let next = order.with_value(|ids| {
-            ids.iter()
-                .position(|i| *i == id)
-                .and_then(|at| ids.get(at + 1).copied())
-        });
+        let next = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|input| input.closest("tr").ok().flatten())
+            .and_then(|row| row.next_element_sibling())
+            .and_then(|row| row.query_selector("input[type=text]").ok().flatten())
+            .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(next) = next {
-            if let Some(input) = document().get_element_by_id(&format!("grade-{next}")) {
-                use wasm_bindgen::JsCast;
-                if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = input.focus();
-                }
-            }
+            ev.prevent_default();
+            let _ = next.focus();
         }
     };
-    let count = sheet.rows.len();
-    let rows = sheet
-        .rows
-        .into_iter()
-        .map(|e| {
-            let id = e.id;
-            let field = format!("grade-{id}");
-            let error_field = StoredValue::new(field.clone());
-            let error = move || {
-                error_field.with_value(|field| {
-                    state.errors.with(|errors| errors.get(field).map(str::to_owned))
-                })
-            };
-            let shown = e.grade.map(|g| g.to_string()).unwrap_or_default();
-            let value = state
-                .typed
-                .with_untracked(|typed| typed.get(&id).cloned())
-                .unwrap_or_else(|| shown.clone());
-            let message_id = format!("grade-{id}-message");
-            let described = message_id.clone();
-            let class = move || {
-                if error().is_some() {
-                    "refused"
-                } else if state.saved.with(|saved| saved.contains(&id)) {
-                    "saved"
-                } else {
-                    ""
-                }
-            };
-            view! {
-                <tr class=class>
-                    <th scope="row"><label for=field.clone()>{e.student_name}</label></th>
-                    <td class="email">{e.student_email}</td>
-                    <td class="grade">
-                        <input type="text" inputmode="numeric" id=field.clone() name=field
-                            value=value size="4" autocomplete="off"
-                            aria-invalid=move || error().is_some().to_string()
-                            aria-describedby=described
-                            on:keydown=move |ev| on_key(ev, id)/>
-                        <input type="hidden" name=format!("was-{id}") value=shown/>
-                        <input type="hidden" name=format!("version-{id}") value=e.version.to_string()/>
-                    </td>
-                    <td class="row-status" id=message_id>
-                        {move || match error() {
-                            Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
-                            None if state.saved.with(|saved| saved.contains(&id)) => view! { <span class="saved">"Saved"</span> }.into_any(),
-                            None => ().into_any(),
-                        }}
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
     let title = format!("Grades: {}", sheet.title);
     let back = urls::course(course);
     view! {
@@ -362,7 +405,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
         {move || {
             let other = state.errors.with(|e| e.0.iter().any(|f| f.field != SHEET))
                 && state.errors.with(|e| e.get(SHEET).is_none());
-            other.then(|| view! { <div class="notice notice-error" role="alert">"Please correct the highlighted grades."</div> })
+            other.then(|| view! { <div class="notice notice-error" role="alert">"Please correct the highlighted grades. Nothing was saved."</div> })
         }}
         {if count == 0 {
             view! { <p class="empty">"Nobody is enrolled yet. "<a href=back>"Enrol students"</a></p> }.into_any()
@@ -380,7 +423,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
                                 <th scope="col">"Grade"</th>
                                 <th scope="col"><span class="visually-hidden">"Status"</span></th>
                             </tr></thead>
-                            <tbody>{rows}</tbody>
+                            <tbody on:keydown=on_key inner_html=move || rows.with_value(|rows| rows_html(rows, state))></tbody>
                         </table>
                     </div>
                     <div class="actions">
@@ -395,4 +438,16 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
         }}
     }
     .into_any()
+}
+
+/// The rows a sheet as sent changed.
+fn changed_ids(input: &GradeSheetInput) -> HashSet<i64> {
+    input
+        .ids()
+        .into_iter()
+        .filter(|id| {
+            input.cell("grade", *id).unwrap_or_default().trim()
+                != input.cell("was", *id).unwrap_or_default().trim()
+        })
+        .collect()
 }
