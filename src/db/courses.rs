@@ -425,12 +425,12 @@ impl Db {
     }
 
     /// A course's grade sheet: every enrolment, by the student's name.
-    pub async fn grade_sheet(&self, course: i64) -> Result<Vec<Enrolment>, DbError> {
-        let sql = format!(
-            "SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} WHERE e.course_id = $1 \
-             ORDER BY s.lastname, s.firstname, e.id"
-        );
-        self.all_as(sql, vec![Arg::Int(course)]).await
+    pub async fn grade_sheet(&self, course: i64) -> Result<Vec<crate::domain::SheetRow>, DbError> {
+        let sql = "SELECT e.id, s.firstname || ' ' || s.lastname AS student_name, \
+                   s.email AS student_email, e.grade, e.version \
+                   FROM enrolments e JOIN students s ON s.id = e.student_id \
+                   WHERE e.course_id = $1 ORDER BY s.lastname, s.firstname, e.id";
+        self.all_as(sql.into(), vec![Arg::Int(course)]).await
     }
 
     /// Sets the grades of a course's grade sheet, in one transaction: each

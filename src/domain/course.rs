@@ -294,6 +294,17 @@ pub struct GradeSheetInput {
     pub cells: std::collections::BTreeMap<String, String>,
 }
 
+/// A row of a course's grade sheet: the enrolment, its student, its grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct SheetRow {
+    pub id: i64,
+    pub student_name: String,
+    pub student_email: String,
+    pub grade: Option<i64>,
+    pub version: i64,
+}
+
 /// A grade typed on the sheet that differs from the one it showed: to be
 /// set on enrolment `id` if it is still at `version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

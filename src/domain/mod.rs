@@ -33,8 +33,9 @@ pub use comment::{
 pub use course::{
     whole_number, Course, CourseCode, CourseInput, CourseList, CourseSort, CourseStudents,
     CourseTitle, Description, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeChange,
-    GradeInput, GradeSheetInput, NewCourse, NewEnrolment, StudentCourses, ALREADY_ENROLLED,
-    CAPACITY_MAX, CODE_MAX, COURSE_FULL, COURSE_TITLE_MAX, DESCRIPTION_MAX, GRADE_MAX, SHEET_MAX,
+    GradeInput, GradeSheetInput, NewCourse, NewEnrolment, SheetRow, StudentCourses,
+    ALREADY_ENROLLED, CAPACITY_MAX, CODE_MAX, COURSE_FULL, COURSE_TITLE_MAX, DESCRIPTION_MAX,
+    GRADE_MAX, SHEET_MAX,
 };
 pub use errors::{FieldError, FieldErrors};
 pub use handler::{

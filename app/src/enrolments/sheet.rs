@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use roster_core::domain::{urls, Enrolment, FieldErrors, FormInput, GradeSheetInput};
+use roster_core::domain::{urls, FieldErrors, FormInput, GradeSheetInput, SheetRow};
 use serde::{Deserialize, Serialize};
 
 use crate::components::status::{failed, set_status};
@@ -25,7 +25,7 @@ const SHEET: &str = "sheet";
 pub struct GradeSheet {
     pub course: i64,
     pub title: String,
-    pub rows: Vec<Enrolment>,
+    pub rows: Vec<SheetRow>,
 }
 
 #[leptos::server(name = GradeSheetFn, prefix = "/api", endpoint = "courses/grade-sheet")]
@@ -82,7 +82,7 @@ impl FormAction for SaveGrades {
             return Ok(saved);
         }
         // What the refused rows hold now, beside what was typed.
-        let now: HashMap<i64, Enrolment> = ctx
+        let now: HashMap<i64, SheetRow> = ctx
             .db
             .grade_sheet(course)
             .await?
@@ -246,7 +246,7 @@ fn kept_rows(input: &GradeSheetInput, errors: &FieldErrors) -> HashMap<i64, Kept
 /// The sheet's rows as markup: a thousand rows through the view machinery
 /// cost far more than the rest of the page (as a list's rows, see
 /// `record::list`). Text from records is escaped.
-fn rows_html(rows: &[Enrolment], state: SheetState) -> String {
+fn rows_html(rows: &[SheetRow], state: SheetState) -> String {
     use crate::html::escape_into;
     let mut out = String::with_capacity(rows.len() * 520);
     state.errors.with(|errors| {
