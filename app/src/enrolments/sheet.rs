@@ -21,11 +21,26 @@ use crate::record::page::route_id;
 const SHEET: &str = "sheet";
 
 /// A course's sheet: its name and its enrolments, by the students' names.
+/// The rows travel as tuples (the page carries a thousand of them in its
+/// hydration data, where each field's name would be repeated).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GradeSheet {
     pub course: i64,
     pub title: String,
-    pub rows: Vec<SheetRow>,
+    pub rows: Vec<Line>,
+}
+
+/// A sheet's row: (enrolment id, student's name, email, grade, version).
+pub type Line = (i64, String, String, Option<i64>, i64);
+
+fn line(row: SheetRow) -> Line {
+    (
+        row.id,
+        row.student_name,
+        row.student_email,
+        row.grade,
+        row.version,
+    )
 }
 
 #[leptos::server(name = GradeSheetFn, prefix = "/api", endpoint = "courses/grade-sheet")]
@@ -37,7 +52,13 @@ pub async fn grade_sheet(course: i64) -> Result<Option<GradeSheet>, AppError> {
         Ok(Some(GradeSheet {
             course,
             title: format!("{} {}", found.code, found.title),
-            rows: ctx.db.grade_sheet(course).await?,
+            rows: ctx
+                .db
+                .grade_sheet(course)
+                .await?
+                .into_iter()
+                .map(line)
+                .collect(),
         }))
     })
     .await
@@ -246,23 +267,23 @@ fn kept_rows(input: &GradeSheetInput, errors: &FieldErrors) -> HashMap<i64, Kept
 /// The sheet's rows as markup: a thousand rows through the view machinery
 /// cost far more than the rest of the page (as a list's rows, see
 /// `record::list`). Text from records is escaped.
-fn rows_html(rows: &[SheetRow], state: SheetState) -> String {
+fn rows_html(rows: &[Line], state: SheetState) -> String {
     use crate::html::escape_into;
     let mut out = String::with_capacity(rows.len() * 520);
     state.errors.with(|errors| {
         state.kept.with(|kept| {
             state.saved.with(|saved| {
-                for e in rows {
-                    let id = e.id.to_string();
-                    let grade = e.grade.map(|g| g.to_string()).unwrap_or_default();
-                    let version = e.version.to_string();
+                for (row, name, email, grade, version) in rows {
+                    let id = row.to_string();
+                    let grade = grade.map(|g| g.to_string()).unwrap_or_default();
+                    let version = version.to_string();
                     let error = errors.get(&format!("grade-{id}"));
-                    let (value, was, version) = match kept.get(&e.id) {
+                    let (value, was, version) = match kept.get(row) {
                         Some(k) if k.fresh => (k.typed.as_str(), grade.as_str(), version.as_str()),
                         Some(k) => (k.typed.as_str(), k.was.as_str(), k.version.as_str()),
                         None => (grade.as_str(), grade.as_str(), version.as_str()),
                     };
-                    let done = error.is_none() && saved.contains(&e.id);
+                    let done = error.is_none() && saved.contains(row);
                     out.push_str(match (error.is_some(), done) {
                         (true, _) => "<tr class=\"refused\">",
                         (false, true) => "<tr class=\"saved\">",
@@ -271,10 +292,10 @@ fn rows_html(rows: &[SheetRow], state: SheetState) -> String {
                     out.push_str("<th scope=\"row\"><label for=\"grade-");
                     out.push_str(&id);
                     out.push_str("\">");
-                    escape_into(&mut out, &e.student_name);
+                    escape_into(&mut out, name);
                     out.push_str("</label></th><td class=\"email\">");
-                    escape_into(&mut out, &e.student_email);
-                    out.push_str("</td><td class=\"grade\"><input type=\"text\" inputmode=\"numeric\" size=\"4\" autocomplete=\"off\" id=\"grade-");
+                    escape_into(&mut out, email);
+                    out.push_str("</td><td class=\"grade\"><input type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" id=\"grade-");
                     out.push_str(&id);
                     out.push_str("\" name=\"grade-");
                     out.push_str(&id);
