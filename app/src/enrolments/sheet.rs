@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use roster_core::domain::{urls, FieldErrors, FormInput, GradeSheetInput, SheetRow};
+#[cfg(feature = "ssr")]
+use roster_core::domain::SheetRow;
+use roster_core::domain::{urls, FieldErrors, FormInput, GradeSheetInput};
 use serde::{Deserialize, Serialize};
 
 use crate::components::status::{failed, set_status};
@@ -33,6 +35,7 @@ pub struct GradeSheet {
 /// A sheet's row: (enrolment id, student's name, email, grade, version).
 pub type Line = (i64, String, String, Option<i64>, i64);
 
+#[cfg(feature = "ssr")]
 fn line(row: SheetRow) -> Line {
     (
         row.id,
