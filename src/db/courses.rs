@@ -445,18 +445,20 @@ impl Db {
         changes: &[crate::domain::GradeChange],
     ) -> Result<Vec<i64>, DbError> {
         let sql = EnrolSql::new(self.backend());
-        let ids: Vec<Arg> = changes.iter().map(|c| Arg::Int(c.id)).collect();
-        let of_course = "SELECT id, '' AS key FROM enrolments \
-                         WHERE course_id = $1 AND id IN ({in})";
-        let mut found = std::collections::HashSet::new();
-        for chunk in ids.chunks(500) {
-            let mut args = vec![Arg::Int(course)];
-            args.extend(chunk.iter().cloned());
-            let marks: Vec<String> = (2..=chunk.len() + 1).map(|i| format!("${i}")).collect();
-            let query = of_course.replace("{in}", &marks.join(", "));
-            let rows: Vec<super::import::Keyed> = self.all_as(query, args).await?;
-            found.extend(rows.into_iter().map(|k| k.id));
+        #[derive(Debug, Deserialize, sqlx::FromRow)]
+        struct Of {
+            id: i64,
+            course_id: i64,
         }
+        let ids: Vec<Arg> = changes.iter().map(|c| Arg::Int(c.id)).collect();
+        let of_course = "SELECT id, course_id FROM enrolments WHERE id IN ({in})";
+        let found: std::collections::HashSet<i64> = self
+            .chunked::<Of>(of_course, ids)
+            .await?
+            .into_iter()
+            .filter(|e| e.course_id == course)
+            .map(|e| e.id)
+            .collect();
         if changes.iter().any(|c| !found.contains(&c.id)) {
             return Err(DbError::NotFound(Kind::Enrolment));
         }
