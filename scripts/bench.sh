@@ -3,7 +3,7 @@
 # release server, drives it with wrk over loopback and prints what it saw.
 #
 #   scripts/bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build]
-#                    [--only export|sheet]
+#                    [--only export|sheet|bulk]
 #
 # Part 1 compares lists on equal work with the Flask tutorial app
 # (../shared/peers/flask-students), which renders every row it has: 100
@@ -16,6 +16,9 @@
 # imports the first 10,000 rows of that file (a dry run) and the first
 # 100,000 (preview and apply) into an empty database with `roster import`.
 #
+# `--only bulk` runs the bulk actions' figures alone: 10,000 pets (every
+# one the list matches) moved to another category in one action, undone,
+# deleted into the trash in one action, undone; each one POST, timed.
 # `--only sheet` runs the grade sheet's figures alone: a course with 1,000
 # students (enrolled by a class list import), its sheet opened under load
 # and saved with every grade changed.
@@ -37,7 +40,7 @@ while [ $# -gt 0 ]; do
     --no-peer) peer=false; shift ;;
     --no-build) build=false; shift ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export|sheet]" >&2; exit 2 ;;
+    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export|sheet|bulk]" >&2; exit 2 ;;
   esac
 done
 
@@ -180,6 +183,36 @@ grade_sheet() {
     --data "$form" "$url/courses/$1/grades/")"
   echo "grade sheet saved ($2 grades changed, one POST): ${status#* } s (HTTP ${status%% *})"
 }
+
+# One bulk action on every pet ($1: the action, $2: its extra fields),
+# timed; sets `batch`.
+bulk_pets() {
+  local version out
+  version="$(curl -s -H "Cookie: $cookie" "$url/pets/" | grep -o 'name="version" value="[0-9]*"' | head -1 | grep -o '[0-9]*')"
+  out="$(curl -s -o /dev/null -w '%{http_code} %{time_total} %{redirect_url}' -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "action=$1&scope=all&query=&count=$3&version=$version$2" "$url/bulk/pets/")"
+  batch="$(grep -o '/bulk/[0-9]*/' <<<"$out" | grep -o '[0-9]*')"
+  echo "$4: $(cut -d' ' -f2 <<<"$out") s (HTTP $(cut -d' ' -f1 <<<"$out"))"
+}
+undo_batch() {
+  local out
+  out="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "" "$url/bulk/$batch/undo/")"
+  echo "$1: ${out#* } s (HTTP ${out%% *})"
+}
+
+if [ "$only" = bulk ]; then
+  db_bulk="$work/bulk.db"
+  prepare "$db_bulk" --count 10 --handlers 100 --pets 10000
+  start_server "$db_bulk"
+  sign_in
+  echo
+  bulk_pets "set:category" "&category=Bulkcat" 10000 "10,000 pets' category set (one action)"
+  undo_batch "  undone"
+  bulk_pets "delete" "" 10000 "10,000 pets deleted into the trash (one action)"
+  undo_batch "  undone (all back from the trash)"
+  exit 0
+fi
 
 if [ "$only" = sheet ]; then
   db_sheet="$work/sheet.db"

@@ -64,18 +64,12 @@ impl ListView for ActivityList {
         let kind = Kind::parse(&e.kind);
         out.text(&kind.map_or_else(|| e.kind.clone(), Kind::title))
             .raw(" ");
-        match kind.and_then(|k| crate::record::history_href(k, e.record_id)) {
-            Some(href) => {
-                out.raw("<a href=\"")
-                    .text(&href)
-                    .raw("\">")
-                    .text(&e.title)
-                    .raw("</a>");
-            }
-            None => {
-                out.text(&e.title);
-            }
-        }
+        // A bulk action's line leads to its page (its records are there).
+        let page = match e.action() {
+            Some(Action::Bulk) => Some(urls::batch(e.record_id)),
+            _ => kind.and_then(|k| crate::record::history_href(k, e.record_id)),
+        };
+        out.maybe_link(page.as_deref(), &e.title);
         let fields: Vec<String> = e.changes().into_iter().map(|c| c.field).collect();
         out.raw("</td>")
             .cell("changes", &fields.join(", "))

@@ -102,6 +102,9 @@ impl AppError {
 }
 
 fn conflict_text(conflict: &Conflict) -> String {
+    if let Some(said) = &conflict.bulk {
+        return said.clone();
+    }
     let noun = conflict.kind.noun();
     if conflict.deleting {
         format!(

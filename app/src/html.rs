@@ -199,6 +199,25 @@ impl Html {
         self
     }
 
+    /// `text` as a link to `href`, or plain when there is none.
+    pub fn maybe_link(&mut self, href: Option<&str>, text: &str) -> &mut Self {
+        match href {
+            Some(href) => self
+                .raw("<a href=\"")
+                .text(href)
+                .raw("\">")
+                .text(text)
+                .raw("</a>"),
+            None => self.text(text),
+        }
+    }
+
+    /// Markup written by this type already (a row written on its own).
+    pub fn push_markup(&mut self, markup: &str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod auth;
+pub mod bulk;
 pub mod comments;
 mod components;
 pub mod courses;
@@ -182,6 +183,7 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::COURSE_GRADES) view=enrolments::GradeSheetPage ssr=SsrMode::Async/>
                             $(
+                                <Route path={RoutePath(<$record as RecordView>::URLS.bulk)} view={bulk::bulk_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::CREATE)} view={create_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::PAGE)} view={detail_page::<$record>} ssr=SsrMode::Async/>
@@ -189,6 +191,9 @@ pub fn App() -> impl IntoView {
                                 <Route path={RoutePath(<$record as RecordView>::DELETE)} view={delete_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::HISTORY)} view={history_page::<$record>} ssr=SsrMode::Async/>
                             )*
+                            // After the bulk confirmations (`/bulk/pets/`), which its id
+                            // would otherwise take.
+                            <Route path=RoutePath(urls::BATCH) view=bulk::BatchPage ssr=SsrMode::Async/>
                         </Routes>
                     </main>
                     <footer class="site-footer">

@@ -84,6 +84,7 @@ export const SIGNED_IN_PAGES = [
   "/pets/1/edit/",
   "/pets/1/delete/",
   "/pets/1/history/",
+  "/bulk/pets/?action=delete&scope=page",
   "/account/",
   "/users/",
   "/activity/",

@@ -1,6 +1,7 @@
 //! Every list as a file. A list's own URL with `format=csv` or
 //! `format=xlsx` added answers every row its search, filters and sort
-//! match, not one page (`/?q=ada&sort=name&format=csv`), to whoever may
+//! match, not one page (`/?q=ada&sort=name&format=csv`; with `ids=3,5,9`
+//! only those of them: a bulk export), to whoever may
 //! read the list, with the columns the list declares for files
 //! (`roster_core::db::export::Exported`). One handler for every list:
 //! which list a path shows is the only thing said per list, below.
@@ -165,7 +166,15 @@ impl Download<'_> {
                 "Only administrators can download this list.",
             ));
         }
-        let rows = self.db.export::<L>(&query.sanitized());
+        // The rows ticked for a bulk export, when it names them.
+        let only = match self.params.iter().find(|(n, _)| n == "ids") {
+            Some((_, ids)) => match roster_core::domain::bulk::parse_ids([ids.as_str()]) {
+                Ok(ids) => Some(ids),
+                Err(why) => return Some(plain(StatusCode::BAD_REQUEST, &why)),
+            },
+            None => None,
+        };
+        let rows = self.db.export::<L>(&query.sanitized(), only.as_deref());
         let file = format!(
             "{prefix}{stem}-{}.{}",
             chrono::Utc::now().format("%Y-%m-%d"),
@@ -446,7 +455,7 @@ async fn write_rows<L: Exported>(
     out: &mut (dyn Write + Send),
 ) -> Result<u64, String> {
     let query = QueryOf::<L>::from_params(get).sanitized();
-    let mut rows = db.export::<L>(&query);
+    let mut rows = db.export::<L>(&query, None);
     let columns: Vec<&'static str> = L::COLUMNS.iter().map(|c| c.name).collect();
     let io = |e: std::io::Error| format!("export: {e}");
     match format {

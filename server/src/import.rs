@@ -824,6 +824,7 @@ pub mod routes {
             account: session.as_ref().map(|s| s.user.id),
             request: None,
             import: Some(id),
+            batch: None,
         };
         let running = state.applying.start(id);
         let applied = apply(&state.db, &by, &kept, all, &running).await;

@@ -248,6 +248,11 @@ async fn fuzz(app: &common::TestApp, clients: &[(&str, reqwest::Client)], seed: 
                 "course_q",
                 "next",
                 "unread",
+                // A bulk confirmation's.
+                "action",
+                "scope",
+                "id",
+                "version",
             ] {
                 query.append_pair(name, nasty(&mut dice));
             }

@@ -89,11 +89,16 @@ const AHEAD: usize = 4;
 pub type Rows = mpsc::Receiver<Result<Vec<Vec<Value>>, DbError>>;
 
 impl Db {
-    /// Every row of list `L` that `query` matches, in its order.
-    pub fn export<L: Exported>(&self, query: &QueryOf<L>) -> Rows {
+    /// Every row of list `L` that `query` matches, in its order; only
+    /// those of `only` when given (the rows ticked for a bulk export).
+    pub fn export<L: Exported>(&self, query: &QueryOf<L>, only: Option<&[i64]>) -> Rows {
         let backend = self.backend();
         let columns: Vec<String> = L::COLUMNS.iter().map(|c| c.select(backend)).collect();
-        let (sql, args) = self.list_sql::<L>(query).unpaged(&columns.join(", "));
+        let mut list = self.list_sql::<L>(query);
+        if let Some(ids) = only {
+            list.only(L::KEY, ids);
+        }
+        let (sql, args) = list.unpaged(&columns.join(", "));
         let (tx, rx) = mpsc::channel(AHEAD);
         let db = self.clone();
         tokio::spawn(async move {

@@ -18,12 +18,14 @@ pub struct By {
     pub request: Option<String>,
     /// The import the change comes from (`imports`), if any.
     pub import: Option<i64>,
+    /// The bulk action the change is part of (`batches`), if any.
+    pub batch: Option<i64>,
 }
 
 /// The entry's INSERT; its values come from [`entry`].
 pub(crate) const INSERT: &str = "INSERT INTO history \
-     (account_id, action, kind, record_id, title, changes, request_id, import_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     (account_id, action, kind, record_id, title, changes, request_id, import_id, batch_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// The values of an entry's INSERT.
 pub(crate) fn entry(
@@ -43,6 +45,7 @@ pub(crate) fn entry(
         Arg::Text(serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())),
         Arg::opt_text(by.request.as_ref()),
         Arg::opt_int(by.import),
+        Arg::opt_int(by.batch),
     ]
 }
 
@@ -53,7 +56,7 @@ pub(crate) fn created(
     action: Action,
     kind: Kind,
     fields: &[(String, String)],
-) -> [Arg; 6] {
+) -> [Arg; 7] {
     let changes = crate::domain::field_changes(&[], fields);
     [
         Arg::opt_int(by.account),
@@ -62,6 +65,7 @@ pub(crate) fn created(
         Arg::Text(serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into())),
         Arg::opt_text(by.request.as_ref()),
         Arg::opt_int(by.import),
+        Arg::opt_int(by.batch),
     ]
 }
 
@@ -187,9 +191,10 @@ pub(crate) fn words_diff(was: &str, now: &str) -> Vec<(Edit, String)> {
     pieces
 }
 
-const SELECT: &str = "h.id, h.at, h.kind, h.record_id, h.account_id, \
-     COALESCE(d.display_name, u.username) AS who, h.action, h.title, h.changes, h.import_id";
-const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
+pub(crate) const SELECT: &str = "h.id, h.at, h.kind, h.record_id, h.account_id, \
+     COALESCE(d.display_name, u.username) AS who, h.action, h.title, h.changes, h.import_id, \
+     h.batch_id";
+pub(crate) const FROM: &str = "history h LEFT JOIN users u ON u.id = h.account_id \
      LEFT JOIN user_details d ON d.user_id = h.account_id";
 
 impl Db {
@@ -235,6 +240,8 @@ impl Db {
             .order("h.id DESC");
         sql.filter("h.kind = ?", Arg::text(kind.noun()));
         sql.filter("h.record_id = ?", Arg::Int(id));
+        // A bulk action's line names its batch, not a record.
+        sql.condition("h.action <> 'bulk'");
         let mut page: Page<HistoryEntry> = sql.fetch(self, per_page, offset).await?;
         for entry in &mut page.rows {
             with_diffs(entry);
@@ -258,6 +265,9 @@ impl Listed for ActivityList {
     }
 
     fn filter(filter: &ActivityFilter, sql: &mut ListSql) {
+        // A bulk action is one line: its records' own entries are on its
+        // page and in each record's history.
+        sql.condition("(h.batch_id IS NULL OR h.action = 'bulk')");
         if let Some(account) = filter.account {
             sql.filter("h.account_id = ?", Arg::Int(account));
         }
@@ -341,6 +351,7 @@ mod tests {
             changes: serde_json::to_string(&[change("bio", was, now), change("age", "20", "21")])
                 .unwrap(),
             import_id: None,
+            batch_id: None,
         };
         with_diffs(&mut entry);
         let changes = entry.changes();

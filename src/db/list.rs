@@ -175,6 +175,24 @@ impl ListSql {
         }
     }
 
+    /// Only the rows whose `key` is one of `ids` (at most a bulk action's
+    /// worth, each bound).
+    pub fn only(&mut self, key: &str, ids: &[i64]) {
+        let marks: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                self.args.push(Arg::Int(*id));
+                format!("${}", self.args.len())
+            })
+            .collect();
+        match marks.is_empty() {
+            true => self.conditions.push("1 = 0".to_owned()),
+            false => self
+                .conditions
+                .push(format!("{key} IN ({})", marks.join(", "))),
+        }
+    }
+
     /// Adds a condition that takes no value.
     pub fn condition(&mut self, condition: &'static str) {
         self.conditions.push(condition.to_owned());

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod backup;
+mod bulk;
 mod check;
 mod class_list;
 mod comments;
@@ -38,6 +39,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
 pub use accounts::{AccountOrigin, LoginRecord, NewUser};
 pub use backup::{check_file, companion_files, latest_migration, sqlite_file, FileCheck};
+pub use bulk::{describe_change, BulkError, ChangedSince};
 pub use check::{record_counts, row_checks, CheckReport};
 pub use error::DbError;
 pub use history::By;

@@ -75,6 +75,7 @@ impl Listed for PetList {
     const SELECT: &'static str = Pet::SELECT;
     const FROM: &'static str = Pet::FROM;
     const COUNT_FROM: &'static str = "pets p";
+    const KEY: &'static str = "p.id";
     const COUNTER: Option<&'static str> = Some("pets");
     const SEARCH: &'static [&'static str] = &["p.name"];
 

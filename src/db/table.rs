@@ -131,6 +131,9 @@ pub trait Listed: Listing {
     const COUNTER: Option<&'static str> = None;
     /// What the search box looks in.
     const SEARCH: &'static [&'static str] = &[];
+    /// A row's id, as [`Listed::FROM`] names it (what a bulk action chooses
+    /// by).
+    const KEY: &'static str = "id";
     /// A list that may hold millions of rows (the activity log) counts at
     /// most this many past the page shown: its total then reads "more
     /// than", and a page costs the same however long the list.
@@ -251,7 +254,7 @@ fn written_fields<T: Table>(values: &[Arg]) -> Vec<(String, String)> {
 /// Whether `T` is read from its own table alone: then a write answers the
 /// record itself (`RETURNING` its columns), one statement less than
 /// reading it again.
-fn reads_itself<T: Table>() -> bool {
+pub(crate) fn reads_itself<T: Table>() -> bool {
     T::FROM == T::TABLE
 }
 
@@ -264,23 +267,24 @@ fn write_sql<T: Table>(backend: Backend, at: Option<(i64, i64)>, with_id: bool) 
     let n = T::WRITES.len();
     let returning = if reads_itself::<T>() { T::SELECT } else { "id" };
     let entry = |from: &str| {
-        let p = placeholders(n + 1, 6);
+        let p = placeholders(n + 1, 7);
         format!(
             "INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
-             SELECT {}, {}, {}, id, {}, {}, {}, {} FROM {from}",
+             (account_id, action, kind, record_id, title, changes, request_id, import_id, \
+             batch_id) SELECT {}, {}, {}, id, {}, {}, {}, {}, {} FROM {from}",
             p[0],
             p[1],
             p[2],
             T::TITLE,
             p[3],
             p[4],
-            p[5]
+            p[5],
+            p[6]
         )
     };
     // A given id (an import's) comes after the entry's values.
     let (id_column, id_value) = match with_id {
-        true => (", id".to_owned(), format!(", ${}", n + 7)),
+        true => (", id".to_owned(), format!(", ${}", n + 8)),
         false => (String::new(), String::new()),
     };
     let insert = format!(
@@ -323,20 +327,20 @@ pub type SaveOf<T> = (Option<(i64, i64)>, Option<i64>, Valid<T>);
 /// A create or an edit of `T`, ready to run in a transaction
 /// ([`run_write!`]): the checks its rules need, its statement and values,
 /// and for a create the fields its history entry shows.
-struct Write<'a, T: Table> {
-    by: &'a By,
-    action: Action,
-    at: Option<(i64, i64)>,
-    checks: Vec<Check>,
-    sql: String,
-    args: Vec<Arg>,
-    created: Option<Vec<(String, String)>>,
-    read: String,
-    record: std::marker::PhantomData<T>,
+pub(crate) struct Write<'a, T: Table> {
+    pub(crate) by: &'a By,
+    pub(crate) action: Action,
+    pub(crate) at: Option<(i64, i64)>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) sql: String,
+    pub(crate) args: Vec<Arg>,
+    pub(crate) created: Option<Vec<(String, String)>>,
+    pub(crate) read: String,
+    pub(crate) record: std::marker::PhantomData<T>,
 }
 
 impl<'a, T: Table> Write<'a, T> {
-    fn new(
+    pub(crate) fn new(
         backend: Backend,
         by: &'a By,
         action: Action,
@@ -478,6 +482,7 @@ macro_rules! run_write {
         .await
     }};
 }
+pub(crate) use run_write;
 
 impl Db {
     /// The record `id` names, if there is one.
@@ -698,7 +703,24 @@ impl Db {
         version: i64,
         move_to: Option<i64>,
     ) -> Result<Removed, DbError> {
-        let backend = self.backend();
+        let deleting = Deleting::<T>::new(self.backend());
+        write_tx!(self, tx => { run_delete!(tx, T, deleting, by, id, version, move_to)? })
+    }
+}
+
+/// A delete of `T`'s SQL, ready to run in a transaction ([`run_delete!`]).
+pub(crate) struct Deleting<T: Table> {
+    pub(crate) snapshot: String,
+    pub(crate) gone: Vec<(&'static Children, String)>,
+    pub(crate) current: String,
+    pub(crate) read: String,
+    pub(crate) delete: String,
+    pub(crate) kept: Vec<(&'static Children, [String; 3])>,
+    pub(crate) record: std::marker::PhantomData<T>,
+}
+
+impl<T: Table> Deleting<T> {
+    pub(crate) fn new(backend: Backend) -> Self {
         let snapshot = trash::record_sql::<T>(backend);
         let gone: Vec<(&Children, String)> = T::CHILDREN
             .iter()
@@ -722,46 +744,81 @@ impl Db {
                     // Each dependant that moves gets its own history entry.
                     format!(
                         "INSERT INTO history \
-                         (account_id, action, kind, record_id, title, changes, request_id) \
-                         SELECT $1, $2, $3, id, {}, $4, $5 FROM {table} WHERE {column} = $6",
+                             (account_id, action, kind, record_id, title, changes, request_id, \
+                             batch_id) SELECT $1, $2, $3, id, {}, $4, $5, $7 FROM {table} \
+                             WHERE {column} = $6",
                         c.title
                     ),
                     format!(
                         "UPDATE {table} SET {column} = $1, version = version + 1 \
-                         WHERE {column} = $2"
+                             WHERE {column} = $2"
                     ),
                     format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"),
                 ];
                 (c, sql)
             })
             .collect();
-        let target = move_to.filter(|t| *t != id);
-        write_tx!(self, tx => {
+        Deleting {
+            snapshot,
+            gone,
+            current,
+            read,
+            delete,
+            kept,
+            record: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Runs [`Deleting`] `$deleting` of record `$id` at `$version` in
+/// transaction `$tx` (see [`Db::delete`]).
+macro_rules! run_delete {
+    ($tx:ident, $t:ty, $deleting:expr, $by:expr, $id:expr, $version:expr, $move_to:expr) => {{
+        let Deleting {
+            snapshot,
+            gone,
+            current,
+            read,
+            delete,
+            kept,
+            ..
+        } = &$deleting;
+        let (by, id, version, move_to): (&By, i64, i64, Option<i64>) =
+            ($by, $id, $version, $move_to);
+        async {
+            let target = move_to.filter(|t| *t != id);
             // The row lock (PostgreSQL) or the write lock (SQLite) is held
             // from here: nothing can add a dependant meanwhile.
-            let found: Option<i64> = sqlx::query_scalar(&current)
+            let found: Option<i64> = sqlx::query_scalar(current)
                 .bind(id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *$tx)
                 .await?;
             match found {
-                None => return Err(DbError::NotFound(T::KIND)),
+                None => return Err(DbError::NotFound(<$t>::KIND)),
                 Some(v) if v != version => return Err(DbError::Stale),
                 Some(_) => {}
             }
-            let record = sqlx::query_as::<_, T>(&read).bind(id).fetch_one(&mut *tx).await?;
+            let record = sqlx::query_as::<_, $t>(read)
+                .bind(id)
+                .fetch_one(&mut *$tx)
+                .await?;
             let mut moved = 0;
-            for (child, [note_sql, move_sql, count_sql]) in &kept {
+            for (child, [note_sql, move_sql, count_sql]) in kept {
                 if let Some(target) = target {
-                    let exists: Option<i64> = sqlx::query_scalar(&current)
+                    let exists: Option<i64> = sqlx::query_scalar(current)
                         .bind(target)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut *$tx)
                         .await?;
                     if exists.is_none() {
                         return Err(DbError::Constraint(child.constraint.into()));
                     }
                     // Form values (ids), so that a restored version of the
                     // dependant puts its old parent back.
-                    let change = [history::change(child.column, id.to_string(), target.to_string())];
+                    let change = [history::change(
+                        child.column,
+                        id.to_string(),
+                        target.to_string(),
+                    )];
                     let changes = serde_json::to_string(&change).unwrap_or_default();
                     let args = [
                         Arg::opt_int(by.account),
@@ -770,50 +827,73 @@ impl Db {
                         Arg::Text(changes),
                         Arg::opt_text(by.request.as_ref()),
                         Arg::Int(id),
+                        Arg::opt_int(by.batch),
                     ];
-                    bind_args!(sqlx::query(note_sql), &args).execute(&mut *tx).await?;
+                    bind_args!(sqlx::query(note_sql), &args)
+                        .execute(&mut *$tx)
+                        .await?;
                     moved += sqlx::query(move_sql)
                         .bind(target)
                         .bind(id)
-                        .execute(&mut *tx)
+                        .execute(&mut *$tx)
                         .await?
                         .rows_affected();
                 }
-                let left: i64 = sqlx::query_scalar(count_sql).bind(id).fetch_one(&mut *tx).await?;
+                let left: i64 = sqlx::query_scalar(count_sql)
+                    .bind(id)
+                    .fetch_one(&mut *$tx)
+                    .await?;
                 if left > 0 {
-                    return Err(DbError::InUse { children: child.kind, count: left });
+                    return Err(DbError::InUse {
+                        children: child.kind,
+                        count: left,
+                    });
                 }
             }
             let title = record.title();
             let changes = field_changes(&to_fields(&record.to_input()), &[]);
-            let entry = history::entry(by, Action::Deleted, T::KIND, id, &title, &changes);
-            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            let entry = history::entry(by, Action::Deleted, <$t>::KIND, id, &title, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry)
+                .execute(&mut *$tx)
+                .await?;
             // The row as stored, and what goes with it, for the trash.
-            let kept: String = sqlx::query_scalar(&snapshot).bind(id).fetch_one(&mut *tx).await?;
+            let kept: String = sqlx::query_scalar(snapshot)
+                .bind(id)
+                .fetch_one(&mut *$tx)
+                .await?;
             let mut children = serde_json::Map::new();
             let mut rows = Vec::new();
-            for (child, sql) in &gone {
-                let json: String = sqlx::query_scalar(sql).bind(id).fetch_one(&mut *tx).await?;
+            for (child, sql) in gone {
+                let json: String = sqlx::query_scalar(sql)
+                    .bind(id)
+                    .fetch_one(&mut *$tx)
+                    .await?;
                 let json: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
                 rows.push((*child, json.as_array().cloned().unwrap_or_default()));
                 children.insert(child.table.to_owned(), json);
             }
             let trash_entry: i64 = sqlx::query_scalar(trash::INSERT)
                 .bind(by.account)
-                .bind(T::KIND.noun())
+                .bind(<$t>::KIND.noun())
                 .bind(id)
                 .bind(&title)
                 .bind(serde_json::to_string(&changes).unwrap_or_default())
                 .bind(trash::summary(&rows))
                 .bind(&kept)
                 .bind(serde_json::Value::Object(children).to_string())
-                .fetch_one(&mut *tx)
+                .bind(by.batch)
+                .fetch_one(&mut *$tx)
                 .await?;
-            sqlx::query(&delete).bind(id).execute(&mut *tx).await?;
-            Removed { moved, trash: trash_entry }
-        })
-    }
+            sqlx::query(delete).bind(id).execute(&mut *$tx).await?;
+            Ok::<Removed, DbError>(Removed {
+                moved,
+                trash: trash_entry,
+            })
+        }
+        .await
+    }};
 }
+pub(crate) use run_delete;
 
 #[cfg(test)]
 mod tests {
@@ -828,15 +908,15 @@ mod tests {
             write_sql::<Pet>(Backend::Sqlite, None, false),
             "INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) RETURNING id; \
              INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
-             SELECT $4, $5, $6, id, name, $7, $8, $9 FROM pets WHERE id = last_insert_rowid()"
+             (account_id, action, kind, record_id, title, changes, request_id, import_id, \
+             batch_id) SELECT $4, $5, $6, id, name, $7, $8, $9, $10 FROM pets WHERE id = last_insert_rowid()"
         );
         assert_eq!(
             write_sql::<Pet>(Backend::Postgres, None, false),
             "WITH saved AS (INSERT INTO pets (name, category, handler_id) VALUES ($1, $2, $3) \
              RETURNING *), entry AS (INSERT INTO history \
-             (account_id, action, kind, record_id, title, changes, request_id, import_id) \
-             SELECT $4, $5, $6, id, name, $7, $8, $9 FROM saved) SELECT id FROM saved"
+             (account_id, action, kind, record_id, title, changes, request_id, import_id, \
+             batch_id) SELECT $4, $5, $6, id, name, $7, $8, $9, $10 FROM saved) SELECT id FROM saved"
         );
         for backend in [Backend::Sqlite, Backend::Postgres] {
             assert_eq!(

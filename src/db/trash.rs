@@ -19,8 +19,8 @@ use crate::domain::{
 
 /// A trash entry's INSERT, answering its id.
 pub(crate) const INSERT: &str = "INSERT INTO trash \
-     (account_id, kind, record_id, title, fields, summary, record, children) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+     (account_id, kind, record_id, title, fields, summary, record, children, batch_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
 /// Dependants named in a trash entry's summary, at most.
 const SUMMARY_TITLES: usize = 5;
@@ -118,7 +118,7 @@ fn insert_sql(backend: Backend, table: &str, columns: &[&str], many: bool) -> St
 }
 
 /// A JSON value as a bound value (for the rules a restore keeps).
-fn arg_of(value: Option<&Value>) -> Arg {
+pub(crate) fn arg_of(value: Option<&Value>) -> Arg {
     match value {
         Some(Value::Number(n)) => n.as_i64().map_or(Arg::NullInt, Arg::Int),
         Some(Value::String(s)) => Arg::Text(s.clone()),
@@ -156,24 +156,23 @@ pub(crate) fn summary(gone: &[(&Children, Vec<Value>)]) -> String {
     parts.join("; ")
 }
 
-fn unreadable(trash: i64) -> DbError {
+pub(crate) fn unreadable(trash: i64) -> DbError {
     DbError::Config(format!("trash entry {trash} cannot be read"))
 }
 
-impl Db {
-    /// Brings trash entry `trash` (a record of `T`) back with its id and
-    /// what went with it, in one transaction, with a history entry; answers
-    /// the record's id. `parent` replaces the parent a [`Rule::Parent`]
-    /// names (a pet's handler) when that one is gone. A rule the record or
-    /// a dependant would break now (an email taken since, a course full
-    /// now, a course deleted since) refuses it and changes nothing.
-    pub async fn undelete<T: Table>(
-        &self,
-        by: &By,
-        trash: i64,
-        parent: Option<i64>,
-    ) -> Result<i64, DbError> {
-        let backend = self.backend();
+/// A restore of `T` from the trash, its SQL ready to run in a transaction
+/// ([`run_undelete!`]).
+pub(crate) struct Undeleting<T: Table> {
+    pub(crate) take: &'static str,
+    pub(crate) insert: String,
+    pub(crate) children: Vec<(&'static Children, String)>,
+    pub(crate) bump: String,
+    pub(crate) read: String,
+    pub(crate) record: std::marker::PhantomData<T>,
+}
+
+impl<T: Table> Undeleting<T> {
+    pub(crate) fn new(backend: Backend) -> Self {
         let take = "DELETE FROM trash WHERE id = $1 AND kind = $2 \
                     RETURNING title, record_id, record, children";
         let insert = insert_sql(backend, T::TABLE, &kept::<T>(), false);
@@ -192,11 +191,35 @@ impl Db {
             T::FROM,
             T::KEY
         );
-        write_tx!(self, tx => {
+        Undeleting {
+            take,
+            insert,
+            children,
+            bump,
+            read,
+            record: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Runs [`Undeleting`] `$undeleting` of trash entry `$trash` in
+/// transaction `$tx` (see [`Db::undelete`]); answers the record's id.
+macro_rules! run_undelete {
+    ($tx:ident, $t:ty, $undeleting:expr, $by:expr, $trash:expr, $parent:expr) => {{
+        let Undeleting {
+            take,
+            insert,
+            children,
+            bump,
+            read,
+            ..
+        } = &$undeleting;
+        let (by, trash, parent): (&By, i64, Option<i64>) = ($by, $trash, $parent);
+        async {
             let taken: Option<(String, i64, String, String)> = sqlx::query_as(take)
                 .bind(trash)
-                .bind(T::KIND.noun())
-                .fetch_optional(&mut *tx)
+                .bind(<$t>::KIND.noun())
+                .fetch_optional(&mut *$tx)
                 .await?;
             let Some((title, id, record, kept_children)) = taken else {
                 return Err(DbError::NotFound(Kind::Deleted));
@@ -206,39 +229,48 @@ impl Db {
             let kept_children: Map<String, Value> =
                 serde_json::from_str(&kept_children).map_err(|_| unreadable(trash))?;
             if let Some(parent) = parent {
-                for rule in T::RULES {
+                for rule in <$t>::RULES {
                     if let Rule::Parent { column, .. } = rule {
                         record.insert((*column).to_owned(), Value::from(parent));
                     }
                 }
             }
-            let values: Vec<Arg> = T::WRITES.iter().map(|c| arg_of(record.get(*c))).collect();
+            let values: Vec<Arg> = <$t>::WRITES
+                .iter()
+                .map(|c| arg_of(record.get(*c)))
+                .collect();
             for check in checks::<T>(&values, None) {
                 let query = bind_args!(sqlx::query_scalar::<_, i64>(&check.sql), &check.args);
-                let found = query.fetch_optional(&mut *tx).await?.is_some();
+                let found = query.fetch_optional(&mut *$tx).await?.is_some();
                 if found == check.refuse_when_found {
                     return Err(DbError::Constraint(check.constraint.into()));
                 }
             }
             let record = Value::Object(record).to_string();
-            sqlx::query(&insert).bind(&record).execute(&mut *tx).await?;
-            for (child, insert) in &children {
-                let rows = kept_children.get(child.table).cloned().unwrap_or(Value::Array(vec![]));
+            sqlx::query(insert).bind(&record).execute(&mut *$tx).await?;
+            for (child, insert) in children {
+                let rows = kept_children
+                    .get(child.table)
+                    .cloned()
+                    .unwrap_or(Value::Array(vec![]));
                 for row in rows.as_array().into_iter().flatten() {
                     for named in child.refs {
                         let Some(other) = row.get(named.column).and_then(Value::as_i64) else {
                             continue;
                         };
                         let sql = format!("SELECT id FROM {} WHERE id = $1", named.table);
-                        let there: Option<i64> =
-                            sqlx::query_scalar(&sql).bind(other).fetch_optional(&mut *tx).await?;
+                        let there: Option<i64> = sqlx::query_scalar(&sql)
+                            .bind(other)
+                            .fetch_optional(&mut *$tx)
+                            .await?;
                         if there.is_none() {
-                            let trashed: Option<i64> =
-                                sqlx::query_scalar("SELECT id FROM trash WHERE kind = $1 AND record_id = $2")
-                                    .bind(named.kind.noun())
-                                    .bind(other)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
+                            let trashed: Option<i64> = sqlx::query_scalar(
+                                "SELECT id FROM trash WHERE kind = $1 AND record_id = $2",
+                            )
+                            .bind(named.kind.noun())
+                            .bind(other)
+                            .fetch_optional(&mut *$tx)
+                            .await?;
                             let what = row.get("_title").and_then(Value::as_str).unwrap_or("");
                             let state = match trashed {
                                 Some(_) => "is in the trash: restore it first",
@@ -252,23 +284,53 @@ impl Db {
                         }
                     }
                 }
-                sqlx::query(insert).bind(rows.to_string()).execute(&mut *tx).await?;
+                sqlx::query(insert)
+                    .bind(rows.to_string())
+                    .execute(&mut *$tx)
+                    .await?;
                 if let Some(keep) = child.keeps {
-                    let broken: Option<String> =
-                        sqlx::query_scalar(keep.sql).bind(id).fetch_optional(&mut *tx).await?;
+                    let broken: Option<String> = sqlx::query_scalar(keep.sql)
+                        .bind(id)
+                        .fetch_optional(&mut *$tx)
+                        .await?;
                     if let Some(broken) = broken {
                         return Err(DbError::CannotRestore(keep.broken.replace("{}", &broken)));
                     }
                 }
             }
             // A form opened before the delete is stale now.
-            sqlx::query(&bump).bind(id).execute(&mut *tx).await?;
-            let restored = sqlx::query_as::<_, T>(&read).bind(id).fetch_one(&mut *tx).await?;
+            sqlx::query(bump).bind(id).execute(&mut *$tx).await?;
+            let restored = sqlx::query_as::<_, $t>(read)
+                .bind(id)
+                .fetch_one(&mut *$tx)
+                .await?;
             let changes = field_changes(&[], &to_fields(&restored.to_input()));
-            let entry = history::entry(by, Action::Undeleted, T::KIND, id, &title, &changes);
-            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
-            id
-        })
+            let entry = history::entry(by, Action::Undeleted, <$t>::KIND, id, &title, &changes);
+            bind_args!(sqlx::query(history::INSERT), &entry)
+                .execute(&mut *$tx)
+                .await?;
+            Ok::<i64, DbError>(id)
+        }
+        .await
+    }};
+}
+pub(crate) use run_undelete;
+
+impl Db {
+    /// Brings trash entry `trash` (a record of `T`) back with its id and
+    /// what went with it, in one transaction, with a history entry; answers
+    /// the record's id. `parent` replaces the parent a [`Rule::Parent`]
+    /// names (a pet's handler) when that one is gone. A rule the record or
+    /// a dependant would break now (an email taken since, a course full
+    /// now, a course deleted since) refuses it and changes nothing.
+    pub async fn undelete<T: Table>(
+        &self,
+        by: &By,
+        trash: i64,
+        parent: Option<i64>,
+    ) -> Result<i64, DbError> {
+        let undeleting = Undeleting::<T>::new(self.backend());
+        write_tx!(self, tx => { run_undelete!(tx, T, undeleting, by, trash, parent)? })
     }
 
     /// Whether trash entry `trash` (a record of `T`) names a parent that is

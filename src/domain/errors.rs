@@ -23,6 +23,11 @@ impl FieldErrors {
         errors
     }
 
+    /// Every message, in order (for a refusal that names no field).
+    pub fn messages(&self) -> Vec<String> {
+        self.0.iter().map(|e| e.message.clone()).collect()
+    }
+
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.to_owned(),

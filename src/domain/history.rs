@@ -28,10 +28,13 @@ pub enum Action {
     Undeleted,
     /// Taken out of the trash for good.
     Purged,
+    /// A bulk action, or its undo: the activity log's one line for it
+    /// (its records' own entries name the batch).
+    Bulk,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Created,
         Action::Edited,
         Action::Deleted,
@@ -44,6 +47,7 @@ impl Action {
         Action::Restored,
         Action::Undeleted,
         Action::Purged,
+        Action::Bulk,
     ];
 
     /// As stored.
@@ -61,6 +65,7 @@ impl Action {
             Action::Restored => "restored",
             Action::Undeleted => "undeleted",
             Action::Purged => "purged",
+            Action::Bulk => "bulk",
         }
     }
 
@@ -83,6 +88,7 @@ impl Action {
             Action::Restored => "Earlier version restored",
             Action::Undeleted => "Restored from the trash",
             Action::Purged => "Deleted for good",
+            Action::Bulk => "Bulk action",
         }
     }
 
@@ -132,6 +138,10 @@ pub struct HistoryEntry {
     /// The import the change came from, if any.
     #[serde(default)]
     pub import_id: Option<i64>,
+    /// The bulk action it was part of, if any.
+    #[serde(default)]
+    #[cfg_attr(feature = "db", sqlx(default))]
+    pub batch_id: Option<i64>,
 }
 
 impl HistoryEntry {

@@ -2,6 +2,7 @@
 //! the browser (instant feedback) and on the server (the rules that count).
 
 mod account;
+pub mod bulk;
 mod comment;
 pub mod constraints;
 mod course;

@@ -154,6 +154,10 @@ pub struct Conflict {
     /// page was opened.
     #[serde(default)]
     pub changed: Vec<Change>,
+    /// A bulk action refused: what to say (its `changed` name records,
+    /// each with what happened to it).
+    #[serde(default)]
+    pub bulk: Option<String>,
 }
 
 /// One field of a record, as it was seen and as it is now.
@@ -206,6 +210,7 @@ impl Conflict {
             theirs: to_fields(&current.to_input()),
             deleting: false,
             changed: Vec::new(),
+            bulk: None,
         }
     }
 
@@ -287,6 +292,7 @@ mod tests {
             ],
             deleting: false,
             changed: Vec::new(),
+            bulk: None,
         };
         let seen = seen_fields(&[
             ("name".into(), "Rex".into()),

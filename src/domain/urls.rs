@@ -182,6 +182,12 @@ urls! {
     IMPORT_HANDLERS = [Lit("import"), Lit("handlers")] => fn import_handlers();
     IMPORT_PETS = [Lit("import"), Lit("pets")] => fn import_pets();
     IMPORT_RUN = [Lit("imports"), Id("id")] => fn import_run(id);
+    BULK_STUDENTS = [Lit("bulk"), Lit("students")] => fn bulk_students();
+    BULK_HANDLERS = [Lit("bulk"), Lit("handlers")] => fn bulk_handlers();
+    BULK_PETS = [Lit("bulk"), Lit("pets")] => fn bulk_pets();
+    BULK_COURSES = [Lit("bulk"), Lit("courses")] => fn bulk_courses();
+    BATCH = [Lit("bulk"), Id("id")] => fn batch(id);
+    BATCH_UNDO = [Lit("bulk"), Id("id"), Lit("undo")] => fn batch_undo(id);
     ABOUT = [Lit("about")] => fn about();
     LOGIN = [Lit("login")] => fn login();
     LOGOUT = [Lit("logout")] => fn logout();
@@ -199,11 +205,13 @@ pub struct RecordUrls {
     pub edit: Pattern,
     pub delete: Pattern,
     pub history: Pattern,
+    /// The confirmation of a bulk action on records of the type.
+    pub bulk: Pattern,
 }
 
 macro_rules! record_urls {
     ($($name:ident = $list:ident, $create:ident, $page:ident, $edit:ident, $delete:ident,
-        $history:ident;)*) => {
+        $history:ident, $bulk:ident;)*) => {
         $(
             pub const $name: RecordUrls = RecordUrls {
                 list: $list,
@@ -212,6 +220,7 @@ macro_rules! record_urls {
                 edit: $edit,
                 delete: $delete,
                 history: $history,
+                bulk: $bulk,
             };
         )*
     };
@@ -219,11 +228,12 @@ macro_rules! record_urls {
 
 record_urls! {
     STUDENT_PAGES = STUDENTS, STUDENT_CREATE, STUDENT, STUDENT_EDIT, STUDENT_DELETE,
-        STUDENT_HISTORY;
+        STUDENT_HISTORY, BULK_STUDENTS;
     HANDLER_PAGES = HANDLERS, HANDLER_CREATE, HANDLER, HANDLER_EDIT, HANDLER_DELETE,
-        HANDLER_HISTORY;
-    PET_PAGES = PETS, PET_CREATE, PET, PET_EDIT, PET_DELETE, PET_HISTORY;
-    COURSE_PAGES = COURSES, COURSE_CREATE, COURSE, COURSE_EDIT, COURSE_DELETE, COURSE_HISTORY;
+        HANDLER_HISTORY, BULK_HANDLERS;
+    PET_PAGES = PETS, PET_CREATE, PET, PET_EDIT, PET_DELETE, PET_HISTORY, BULK_PETS;
+    COURSE_PAGES = COURSES, COURSE_CREATE, COURSE, COURSE_EDIT, COURSE_DELETE, COURSE_HISTORY,
+        BULK_COURSES;
 }
 
 /// The pages anyone may see and whose forms anyone may send, signed in or

@@ -111,6 +111,7 @@ impl FormAction for SaveDetails {
                     theirs: roster_core::domain::to_fields(&current.details_input()),
                     deleting: false,
                     changed: Vec::new(),
+                    bulk: None,
                 }))
             }
             Err(e) => Err(e.into()),

@@ -94,6 +94,8 @@ impl ListView for CourseList {
         Some(roster_core::domain::import::ImportKind::Courses);
     const DOWNLOAD: Option<&'static str> = Some("courses");
     type Row = Course;
+    const BULK: Option<roster_core::domain::urls::Pattern> =
+        Some(roster_core::domain::urls::BULK_COURSES);
     const COLUMNS: &'static [Column<CourseSort>] = &[
         Column::sorted("Code", "code", CourseSort::CodeAsc, CourseSort::CodeDesc),
         Column::sorted("Title", "name", CourseSort::TitleAsc, CourseSort::TitleDesc),
@@ -115,6 +117,12 @@ impl ListView for CourseList {
     }
 
     /// A course, with its places taken out of its capacity.
+    #[cfg(feature = "ssr")]
+    fn ticked(row: &Course) -> Option<(i64, String)> {
+        use roster_core::domain::Record;
+        Some((row.id(), row.title()))
+    }
+
     #[cfg(feature = "ssr")]
     fn row(c: &Course, _: &crate::service::Actor, out: &mut crate::html::Html) {
         out.raw("<tr>")

@@ -123,6 +123,8 @@ impl ListView for HandlerList {
         Some(roster_core::domain::import::ImportKind::Handlers);
     const DOWNLOAD: Option<&'static str> = Some("handlers");
     type Row = Handler;
+    const BULK: Option<roster_core::domain::urls::Pattern> =
+        Some(roster_core::domain::urls::BULK_HANDLERS);
     const COLUMNS: &'static [Column<HandlerSort>] = &[
         Column::plain("#", "id"),
         Column::sorted("Name", "name", HandlerSort::NameAsc, HandlerSort::NameDesc),
@@ -144,6 +146,12 @@ impl ListView for HandlerList {
         query: QueryOf<Self>,
     ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
         list_handlers(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(row: &Handler) -> Option<(i64, String)> {
+        use roster_core::domain::Record;
+        Some((row.id(), row.title()))
     }
 
     #[cfg(feature = "ssr")]

@@ -26,6 +26,8 @@ crate::record_api!(Pet, PetInput,
 pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
     crate::service::read(|ctx| async move {
         let query = query.sanitized();
+        // Read before the rows: a change after it is one the rows may miss.
+        let mark = ctx.db.history_mark().await?;
         let page = ctx.db.list::<PetList>(&query).await?;
         let mut chips = Vec::new();
         if let Some(category) = &query.filter.category {
@@ -49,6 +51,7 @@ pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
             });
         }
         let mut chunk = crate::record::list::chunk::<PetList>(page, chips, &ctx.actor);
+        chunk.mark = mark;
         // The most common categories, as filters over all pets (not over
         // one handler's).
         if query.filter.handler.is_none() {
@@ -183,6 +186,20 @@ impl ListView for PetList {
         Some(roster_core::domain::import::ImportKind::Pets);
     const DOWNLOAD: Option<&'static str> = Some("pets");
     type Row = Pet;
+    const BULK: Option<roster_core::domain::urls::Pattern> =
+        Some(roster_core::domain::urls::BULK_PETS);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[
+        crate::bulk::BulkSet {
+            field: "category",
+            label: "Set the category",
+            fields: crate::bulk::bulk_fields!(FIELDS[1]),
+        },
+        crate::bulk::BulkSet {
+            field: "handler_id",
+            label: "Move to another handler",
+            fields: crate::bulk::bulk_fields!(FIELDS[2]),
+        },
+    ];
     const COLUMNS: &'static [Column<PetSort>] = &[
         Column::plain("#", "id"),
         Column::sorted("Name", "name", PetSort::NameAsc, PetSort::NameDesc),
@@ -200,6 +217,12 @@ impl ListView for PetList {
         query: QueryOf<Self>,
     ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
         list_pets(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(row: &Pet) -> Option<(i64, String)> {
+        use roster_core::domain::Record;
+        Some((row.id(), row.title()))
     }
 
     #[cfg(feature = "ssr")]

@@ -216,7 +216,13 @@ fn field_view(field: FieldCtx) -> AnyView {
                         c.as_ref().and_then(|c| match name {
                             "version" => Some(c.version.to_string()),
                             "seen" => Some(roster_core::domain::seen_fields(&c.theirs)),
-                            _ => None,
+                            // A bulk action's choice as it stands now.
+                            _ => c.bulk.as_ref().and_then(|_| {
+                                c.theirs
+                                    .iter()
+                                    .find(|(n, _)| n == name)
+                                    .map(|(_, v)| v.clone())
+                            }),
                         })
                     })
                     .unwrap_or_else(|| form.value(name))
@@ -444,8 +450,12 @@ pub fn action_form<A: FormAction>(config: FormConfig<A>) -> impl IntoView {
                 });
                 let changed = (!changed.is_empty()).then(|| view! {
                     <ul class="changes">
-                        {changed.into_iter().map(|c| view! {
-                            <li>{c.field}": was "<del>{shown(c.was)}</del>", now "<ins>{shown(c.now)}</ins></li>
+                        {changed.into_iter().map(|c| match c.was.is_empty() && c.link.is_none() && form.conflict.with_untracked(|c| c.as_ref().is_some_and(|c| c.bulk.is_some())) {
+                            // A bulk action's: the record, and what happened to it.
+                            true => view! { <li><strong>{c.field}</strong>": "{c.now}</li> }.into_any(),
+                            false => view! {
+                                <li>{c.field}": was "<del>{shown(c.was)}</del>", now "<ins>{shown(c.now)}</ins></li>
+                            }.into_any(),
                         }).collect_view()}
                     </ul>
                 });

@@ -89,6 +89,10 @@ pub struct ListChunk {
     pub rows: String,
     #[serde(default)]
     pub head: String,
+    /// Where the history stood when the rows were read, for a list with
+    /// bulk actions (see `Db::history_mark`).
+    #[serde(default)]
+    pub mark: i64,
 }
 
 /// A list as the page keeps it: the rows are not part of the page's
@@ -104,6 +108,7 @@ pub struct ListState {
     pub rows: Arc<str>,
     #[serde(skip)]
     pub head: Arc<str>,
+    pub mark: i64,
 }
 
 impl From<ListChunk> for ListState {
@@ -114,6 +119,7 @@ impl From<ListChunk> for ListState {
             chips: chunk.chips,
             rows: chunk.rows.into(),
             head: chunk.head.into(),
+            mark: chunk.mark,
         }
     }
 }
@@ -147,6 +153,10 @@ pub trait ListView: Listing {
     const DOWNLOAD: Option<&'static str> = None;
     /// Files can bring its records in: the import page it links to.
     const IMPORT: Option<roster_core::domain::import::ImportKind> = None;
+    /// Its rows can be ticked for a bulk action, confirmed on this page.
+    const BULK: Option<roster_core::domain::urls::Pattern> = None;
+    /// The bulk actions of its own (beyond delete): a field set on each.
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[];
 
     fn fetch(
         query: QueryOf<Self>,
@@ -155,6 +165,13 @@ pub trait ListView: Listing {
     /// Writes one row; `actor` is who will see it (what they may do).
     #[cfg(feature = "ssr")]
     fn row(row: &Self::Row, actor: &crate::service::Actor, out: &mut crate::html::Html);
+
+    /// A row's id and title, for its checkbox (a list with [`ListView::BULK`]).
+    #[cfg(feature = "ssr")]
+    fn ticked(row: &Self::Row) -> Option<(i64, String)> {
+        let _ = row;
+        None
+    }
 }
 
 /// Who may read a list.
@@ -175,8 +192,15 @@ where
         if L::READERS == Readers::Admins {
             ctx.actor.require_admin()?;
         }
+        // Read before the rows: a change after it is one the rows may miss.
+        let mark = match L::BULK {
+            Some(_) => ctx.db.history_mark().await?,
+            None => 0,
+        };
         let page = ctx.db.list::<L>(&query.sanitized()).await?;
-        Ok(chunk::<L>(page, Vec::new(), &ctx.actor))
+        let mut chunk = chunk::<L>(page, Vec::new(), &ctx.actor);
+        chunk.mark = mark;
+        Ok(chunk)
     })
     .await
 }
@@ -204,7 +228,25 @@ pub fn chunk<L: ListView>(
 ) -> ListChunk {
     let mut html = crate::html::Html::with_capacity(page.rows.len() * 400);
     for row in &page.rows {
-        L::row(row, actor, &mut html);
+        match L::ticked(row) {
+            // Every row starts `<tr>`: its checkbox cell goes first.
+            Some((id, title)) => {
+                let mut one = crate::html::Html::with_capacity(400);
+                L::row(row, actor, &mut one);
+                let one = one.into_string();
+                let rest = one.strip_prefix("<tr>").unwrap_or(&one);
+                debug_assert!(one.starts_with("<tr>"), "{}", L::KIND.noun());
+                html.raw("<tr><td class=\"select\"><input type=\"checkbox\" name=\"id\" value=\"")
+                    .number(id)
+                    .raw("\" form=\"")
+                    .text(&crate::bulk::form_id(L::KIND))
+                    .raw("\" aria-label=\"Select ")
+                    .text(&title)
+                    .raw("\"></td>");
+                html.push_markup(rest);
+            }
+            None => L::row(row, actor, &mut html),
+        }
     }
     ListChunk {
         total: page.total,
@@ -212,6 +254,7 @@ pub fn chunk<L: ListView>(
         chips,
         rows: html.into_string(),
         head: String::new(),
+        mark: 0,
     }
 }
 
@@ -447,6 +490,22 @@ fn list_body<L: ListView>(
         .iter()
         .map(|column| header_cell(&query, &base, column))
         .collect_view();
+    let bulk = L::BULK.filter(|_| state.total > 0);
+    let on_page = state
+        .total
+        .saturating_sub(query.offset())
+        .clamp(0, i64::from(query.per_page));
+    let select_all = bulk.map(|_| crate::bulk::select_all_cell(L::KIND));
+    let bulk_bar = bulk.map(|confirm| {
+        crate::bulk::bulk_bar::<L>(
+            &query,
+            confirm,
+            state.mark,
+            on_page,
+            state.total,
+            state.capped,
+        )
+    });
     // Always the element (hydration cannot tell whether the server had a
     // head: the page's data does not carry it), filled as the server sent.
     let head =
@@ -466,7 +525,7 @@ fn list_body<L: ListView>(
             Layout::Table => view! {
                 <div class="table-wrap">
                     <table class=format!("records {}", kind.plural())>
-                        <thead><tr>{header}</tr></thead>
+                        <thead><tr>{select_all}{header}</tr></thead>
                         <tbody inner_html=state.rows></tbody>
                     </table>
                 </div>
@@ -475,6 +534,7 @@ fn list_body<L: ListView>(
                 <ol class=format!("feed {}", kind.plural()) inner_html=state.rows></ol>
             }.into_any(),
         }}
+        {bulk_bar}
         {pager(&query, &base, pages, state.capped)}
         {L::DOWNLOAD.map(|_| downloads(&query, &base, L::IMPORT))}
     }

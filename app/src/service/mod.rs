@@ -107,6 +107,7 @@ impl Ctx {
             account: self.actor.user().map(|u| u.id),
             request: self.actor.client.request_id.clone(),
             import: None,
+            batch: None,
         }
     }
 

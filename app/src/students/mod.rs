@@ -103,6 +103,8 @@ impl ListView for StudentList {
         Some(roster_core::domain::import::ImportKind::Students);
     const DOWNLOAD: Option<&'static str> = Some("students");
     type Row = Student;
+    const BULK: Option<roster_core::domain::urls::Pattern> =
+        Some(roster_core::domain::urls::BULK_STUDENTS);
     const COLUMNS: &'static [Column<StudentSort>] = &[
         Column::plain("#", "id"),
         Column::sorted("Name", "name", StudentSort::NameAsc, StudentSort::NameDesc),
@@ -124,6 +126,12 @@ impl ListView for StudentList {
         query: QueryOf<Self>,
     ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
         list_students(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(row: &Student) -> Option<(i64, String)> {
+        use roster_core::domain::Record;
+        Some((row.id(), row.title()))
     }
 
     #[cfg(feature = "ssr")]

@@ -49,6 +49,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = messages::routes(router);
     let router = action::<roster_app::trash::Undelete>(router);
     let router = action::<roster_app::trash::PurgeTrash>(router);
+    let router = action::<roster_app::bulk::UndoBatch>(router);
     accounts::routes(router)
 }
 
@@ -59,6 +60,7 @@ fn action<A: FormAction>(router: Router<AppState>) -> Router<AppState> {
 
 /// The create, edit and delete routes of record type `R`.
 fn record<R: RecordView>(router: Router<AppState>) -> Router<AppState> {
+    let router = action::<roster_app::bulk::BulkApply<R>>(router);
     let router = action::<Create<R>>(router);
     let router = action::<Edit<R>>(router);
     let router = action::<RestoreVersion<R>>(router);

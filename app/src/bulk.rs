@@ -1,0 +1,1117 @@
+//! Bulk actions, once for every record type with a list: rows ticked (or
+//! the page, or every record the list's search and filters match), an
+//! action chosen, a confirmation page (`/bulk/pets/`, …) that lists every
+//! record and what goes with it, then one all-or-nothing write that is one
+//! line of the activity log with a page of its own (`/bulk/{id}/`) and an
+//! Undo for the whole.
+//!
+//! The rows' checkboxes belong to the list's bulk form by their `form`
+//! attribute (each row holds forms of its own, and forms do not nest). The
+//! bulk form GETs the confirmation page, so it works the same with
+//! JavaScript off; with the wasm loaded the router goes there without a
+//! reload. The confirmation's Apply is a [`FormAction`]: the same path for
+//! a plain POST and a server function.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use roster_core::domain::bulk::{thousands, Batch, BulkAction, BulkInput, Scope};
+use roster_core::domain::export::FileFormat;
+use roster_core::domain::{urls, Kind, NoFields, QueryOf};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+use crate::components::status::{failed, Notice};
+use crate::error::AppError;
+use crate::form_state::submitted_form;
+use crate::record::action::FormAction;
+use crate::record::form::{action_form, FieldSpec, FormConfig, Then};
+use crate::record::list::ListView;
+use crate::record::page::route_id;
+use crate::record::view::RecordView;
+
+/// The hidden fields every bulk confirmation sends (see [`BulkInput`]).
+macro_rules! bulk_fields {
+    ($($field:expr),* $(,)?) => {
+        &[
+            FieldSpec::hidden("action"),
+            FieldSpec::hidden("scope"),
+            FieldSpec::hidden("ids"),
+            FieldSpec::hidden("query"),
+            FieldSpec::hidden("count"),
+            FieldSpec::hidden("version"),
+            $($field),*
+        ]
+    };
+}
+pub(crate) use bulk_fields;
+
+const DELETE_FIELDS: &[FieldSpec] = bulk_fields!();
+
+/// A bulk action of a record type's own: one field of its form set to the
+/// same value on every record chosen, through the form's own rules.
+#[derive(Clone, Copy)]
+pub struct BulkSet {
+    /// The record form's field (named as the record's input names it).
+    pub field: &'static str,
+    /// In the action menu: "Set the category".
+    pub label: &'static str,
+    /// The confirmation's fields: [`bulk_fields!`] and the record form's
+    /// own field.
+    pub fields: &'static [FieldSpec],
+}
+
+/// The id of list `kind`'s bulk form, which its rows' checkboxes name.
+pub fn form_id(kind: Kind) -> String {
+    format!("bulk-{}", kind.plural())
+}
+
+/// What the confirmation page is asked: from its URL (the list's bulk
+/// form), or from a refused Apply shown again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRequest {
+    pub action: String,
+    pub scope: String,
+    pub ids: Vec<i64>,
+    /// The list's own query string (search, filters, sort, page).
+    pub query: String,
+    pub version: String,
+}
+
+/// The confirmation page's contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPreview {
+    pub action: String,
+    pub heading: String,
+    pub submit: String,
+    pub count: usize,
+    /// The records chosen, comma-separated (empty for "all that match",
+    /// which the Apply finds again by the query).
+    pub ids: String,
+    pub scope: String,
+    pub query: String,
+    /// One `<li>` per record, escaped on the server.
+    pub rows: String,
+    /// What goes with them, in all.
+    pub totals: Option<String>,
+    /// Why it cannot be applied as it stands.
+    pub blocked: Option<String>,
+    /// The list the records were chosen from.
+    pub back: String,
+    /// For an export: the file's address.
+    #[serde(default)]
+    pub download: Option<String>,
+}
+
+/// A bulk action done, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchView {
+    pub batch: Batch,
+    /// One `<li>` per record's entry, escaped on the server.
+    pub rows: String,
+    /// Entries beyond those listed.
+    pub more: i64,
+}
+
+/// Entries a bulk action's page lists, at most.
+#[cfg(feature = "ssr")]
+const BATCH_LISTED: u32 = 1_000;
+
+/// The confirmation's contents for records of `kind`.
+#[leptos::server(name = BulkPreviewFn, prefix = "/api", endpoint = "bulk/preview")]
+pub async fn bulk_preview(kind: Kind, request: BulkRequest) -> Result<BulkPreview, AppError> {
+    crate::service::read(|ctx| async move {
+        macro_rules! by_kind {
+            ($($record:ty => $list:ty),* $(,)?) => {
+                $(
+                    if kind == <$record as roster_core::domain::Record>::KIND {
+                        return server::preview::<$record, $list>(&ctx, request).await;
+                    }
+                )*
+            };
+        }
+        crate::record_types!(by_kind);
+        Err(AppError::NotFound(kind))
+    })
+    .await
+}
+
+/// Applies a bulk action to records of `kind`; answers the batch's id.
+#[leptos::server(name = ApplyBulkFn, prefix = "/api", endpoint = "bulk/apply")]
+pub async fn apply_bulk(kind: Kind, input: BulkInput) -> Result<i64, AppError> {
+    macro_rules! by_kind {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            $(
+                if kind == <$record as roster_core::domain::Record>::KIND {
+                    return crate::record::action::serve::<BulkApply<$record>>((), input).await;
+                }
+            )*
+        };
+    }
+    crate::record_types!(by_kind);
+    Err(AppError::NotFound(kind))
+}
+
+/// Bulk action `id`, with its records' entries.
+#[leptos::server(name = BatchFn, prefix = "/api", endpoint = "bulk/batch")]
+pub async fn batch_view(id: i64) -> Result<Option<BatchView>, AppError> {
+    crate::service::read(|ctx| async move {
+        ctx.actor.require_user()?;
+        let Some(batch) = ctx.db.batch(id).await? else {
+            return Ok(None);
+        };
+        let entries = ctx.db.batch_entries(id, BATCH_LISTED).await?;
+        let more = (batch.count - entries.len() as i64).max(0);
+        let rows = server::entry_rows(&entries);
+        Ok(Some(BatchView { batch, rows, more }))
+    })
+    .await
+}
+
+/// Undoes bulk action `id` as a whole.
+#[leptos::server(name = UndoBatchFn, prefix = "/api", endpoint = "bulk/undo")]
+pub async fn undo_batch(id: i64) -> Result<i64, AppError> {
+    crate::record::action::serve::<UndoBatch>(id, NoFields {}).await
+}
+
+/// Applies the bulk action confirmed on records of `R`.
+pub struct BulkApply<R>(PhantomData<R>);
+
+impl<R: RecordView> FormAction for BulkApply<R> {
+    const ROUTE: urls::Pattern = R::URLS.bulk;
+    type Ids = ();
+    type Input = BulkInput;
+    type Output = i64;
+    type Call = ApplyBulkFn;
+
+    fn call(_: (), input: BulkInput) -> ApplyBulkFn {
+        ApplyBulkFn {
+            kind: R::KIND,
+            input,
+        }
+    }
+
+    fn next(_: &(), batch: &i64) -> String {
+        format!("{}?done=1", urls::batch(*batch))
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn run(ctx: &crate::service::Ctx, _: (), input: BulkInput) -> Result<i64, AppError> {
+        macro_rules! by_kind {
+            ($($record:ty => $list:ty),* $(,)?) => {
+                $(
+                    if R::KIND == <$record as roster_core::domain::Record>::KIND {
+                        return server::apply::<$record, $list>(ctx, input).await;
+                    }
+                )*
+            };
+        }
+        crate::record_types!(by_kind);
+        Err(AppError::NotFound(R::KIND))
+    }
+}
+
+/// Undoes a bulk action as a whole (posted from its page).
+pub struct UndoBatch;
+
+impl FormAction for UndoBatch {
+    const ROUTE: urls::Pattern = urls::BATCH_UNDO;
+    type Ids = i64;
+    type Input = NoFields;
+    type Output = i64;
+    type Call = UndoBatchFn;
+
+    fn call(id: i64, _: NoFields) -> UndoBatchFn {
+        UndoBatchFn { id }
+    }
+
+    fn next(id: &i64, _: &i64) -> String {
+        format!("{}?undone=1", urls::batch(*id))
+    }
+
+    fn page(id: &i64) -> String {
+        urls::batch(*id)
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn run(ctx: &crate::service::Ctx, id: i64, _: NoFields) -> Result<i64, AppError> {
+        let user = ctx.actor.require_user()?.id;
+        let Some(batch) = ctx.db.batch(id).await? else {
+            return Err(AppError::NotFound(Kind::Change));
+        };
+        let kind = batch.kind().ok_or(AppError::NotFound(Kind::Change))?;
+        macro_rules! by_kind {
+            ($($record:ty => $list:ty),* $(,)?) => {
+                $(
+                    if kind == <$record as roster_core::domain::Record>::KIND {
+                        let done = ctx.db.undo_batch::<$record>(&ctx.by(), &batch).await;
+                        return match done {
+                            Ok(()) => {
+                                tracing::info!(batch = id, user, "bulk action undone");
+                                Ok(id)
+                            }
+                            Err(e) => Err(server::undo_refused(e)),
+                        };
+                    }
+                )*
+            };
+        }
+        crate::record_types!(by_kind);
+        Err(AppError::NotFound(kind))
+    }
+}
+
+/// The list header's checkbox that ticks every row of the page (with the
+/// wasm loaded; without, the bulk form's "all on this page" does it).
+pub fn select_all_cell(kind: Kind) -> AnyView {
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let form = form_id(kind);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(ticked) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.checked())
+        else {
+            return;
+        };
+        let Some(document) = window().document() else {
+            return;
+        };
+        let selector = format!("input[type=checkbox][name=id][form={form}]");
+        if let Ok(boxes) = document.query_selector_all(&selector) {
+            for i in 0..boxes.length() {
+                if let Some(input) = boxes
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    input.set_checked(ticked);
+                }
+            }
+        }
+    };
+    view! {
+        <th scope="col" class="select">
+            <input type="checkbox" aria-label="Select every row on this page"
+                hidden=move || !live.get() on:change=on_change/>
+        </th>
+    }
+    .into_any()
+}
+
+/// The list's bulk form: which records, which action, Continue.
+pub fn bulk_bar<L: ListView>(
+    query: &QueryOf<L>,
+    confirm: urls::Pattern,
+    mark: i64,
+    on_page: i64,
+    total: i64,
+    capped: bool,
+) -> AnyView {
+    let navigate = crate::components::nav::navigator();
+    let action = confirm.fill(&[]);
+    let to = action.clone();
+    let list = query.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(pairs) = crate::record::form::submitted_pairs(&ev) else {
+            return;
+        };
+        ev.prevent_default();
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        // A download starts at once: the rows ticked, the page's, or all.
+        if let Some(BulkAction::Export(format)) = BulkAction::parse(&get("action")) {
+            let only = match Scope::parse(&get("scope")) {
+                Some(Scope::All) => None,
+                Some(Scope::Page) => Some(page_ids(L::KIND, false)),
+                _ => Some(page_ids(L::KIND, true)),
+            };
+            if only.as_ref().is_none_or(|ids| !ids.is_empty()) {
+                let href = export_href::<L>(&list, format, only.map(|ids| ids.join(",")));
+                let _ = window().location().set_href(&href);
+                return;
+            }
+        }
+        let pairs: Vec<(&str, String)> =
+            pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        navigate(
+            &roster_core::domain::list::with_query(&to, &pairs),
+            Default::default(),
+        );
+    };
+    let list_params = query
+        .params(query.page)
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view();
+    let all = match capped {
+        true => format!("all that match (more than {})", thousands(total - 1)),
+        false => format!("all {} that match", thousands(total)),
+    };
+    let sets = L::BULK_SETS
+        .iter()
+        .map(|set| {
+            view! { <option value=format!("set:{}", set.field)>{format!("{}…", set.label)}</option> }
+        })
+        .collect_view();
+    view! {
+        <form id=form_id(L::KIND) class="bulk" method="get" action=action on:submit=on_submit>
+            {list_params}
+            <input type="hidden" name="version" value=mark.to_string()/>
+            <label>
+                <span>"With"</span>
+                <select name="scope">
+                    <option value=Scope::Selected.as_str()>"the rows ticked"</option>
+                    <option value=Scope::Page.as_str()>{format!("all {on_page} on this page")}</option>
+                    <option value=Scope::All.as_str()>{all}</option>
+                </select>
+            </label>
+            <label>
+                <span>"Do"</span>
+                <select name="action">
+                    <option value=BulkAction::Delete.param()>"Delete…"</option>
+                    {sets}
+                    {L::DOWNLOAD.map(|_| view! {
+                        <option value=BulkAction::Export(FileFormat::Csv).param()>"Download as CSV"</option>
+                        <option value=BulkAction::Export(FileFormat::Xlsx).param()>"Download as Excel"</option>
+                    })}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Continue…"</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The address of list `L`'s file (`format`): every row its query
+/// matches, or only `only` (comma-separated ids).
+pub fn export_href<L: ListView>(
+    query: &QueryOf<L>,
+    format: roster_core::domain::export::FileFormat,
+    only: Option<String>,
+) -> String {
+    let mut params = query.params(1);
+    params.retain(|(name, _)| *name != "page" && *name != "per");
+    params.push(("format", format.extension().to_owned()));
+    if let Some(ids) = only {
+        params.push(("ids", ids));
+    }
+    roster_core::domain::list::with_query(&L::base(&query.filter), &params)
+}
+
+/// The ids of the rows on the page, ticked (`ticked`) or all.
+fn page_ids(kind: Kind, ticked: bool) -> Vec<String> {
+    let Some(document) = window().document() else {
+        return Vec::new();
+    };
+    let checked = if ticked { ":checked" } else { "" };
+    let selector = format!(
+        "input[type=checkbox][name=id][form={}]{checked}",
+        form_id(kind)
+    );
+    let mut ids = Vec::new();
+    if let Ok(boxes) = document.query_selector_all(&selector) {
+        for i in 0..boxes.length() {
+            if let Some(input) = boxes
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                ids.push(input.value());
+            }
+        }
+    }
+    ids
+}
+
+/// What the page's URL asks (see [`BulkRequest`]).
+fn request_from_url() -> Memo<BulkRequest> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            let ids = p.get_all("id").unwrap_or_default();
+            let ids = roster_core::domain::bulk::parse_ids(ids.iter().map(String::as_str))
+                .unwrap_or_default();
+            let own = ["action", "scope", "id", "version"];
+            let list: Vec<(String, String)> = p
+                .to_query_string()
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .filter(|pair| {
+                    let name = pair.split('=').next().unwrap_or_default();
+                    !own.contains(&name)
+                })
+                .map(|pair| (pair.to_owned(), String::new()))
+                .collect();
+            let query = list
+                .into_iter()
+                .map(|(pair, _)| pair)
+                .collect::<Vec<_>>()
+                .join("&");
+            BulkRequest {
+                action: p.get("action").unwrap_or_default(),
+                scope: p.get("scope").unwrap_or_default(),
+                ids,
+                query,
+                version: p.get("version").unwrap_or_default(),
+            }
+        })
+    })
+}
+
+/// The confirmation page of a bulk action on records of `R`.
+pub fn bulk_page<R: RecordView>() -> impl IntoView {
+    let from_url = request_from_url();
+    // A refused Apply without JavaScript: the page again, for what it sent.
+    let sent = submitted_form::<BulkInput>().map(|state| BulkRequest {
+        action: state.input.action.clone(),
+        scope: state.input.scope.clone(),
+        ids: roster_core::domain::bulk::parse_ids([state.input.ids.as_str()]).unwrap_or_default(),
+        query: state.input.query.clone(),
+        version: state.input.version.clone(),
+    });
+    let preview = Resource::new(
+        move || {
+            sent.clone()
+                .unwrap_or_else(|| from_url.try_get().unwrap_or_default())
+        },
+        |request| async move {
+            let version = request.version.clone();
+            bulk_preview(R::KIND, request).await.map(|p| (p, version))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    Ok((preview, version)) => confirmation::<R>(preview, version),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn confirmation<R: RecordView>(preview: BulkPreview, version: String) -> AnyView {
+    let set = BulkAction::parse(&preview.action).and_then(|action| match action {
+        BulkAction::Set(field) => Some(field),
+        _ => None,
+    });
+    let fields = set
+        .as_deref()
+        .and_then(|field| sets_of::<R>().iter().find(|s| s.field == field))
+        .map_or(DELETE_FIELDS, |s| s.fields);
+    let initial = BulkInput {
+        action: preview.action.clone(),
+        scope: preview.scope.clone(),
+        ids: preview.ids.clone(),
+        query: preview.query.clone(),
+        count: preview.count.to_string(),
+        version,
+        values: BTreeMap::new(),
+    };
+    let download = preview
+        .download
+        .clone()
+        .filter(|_| preview.blocked.is_none());
+    let form = (preview.blocked.is_none() && download.is_none()).then(|| {
+        action_form::<BulkApply<R>>(FormConfig {
+            ids: (),
+            initial,
+            fields,
+            submit: preview.submit.clone(),
+            pending: "Working…".into(),
+            cancel: Some(preview.back.clone()),
+            class: "bulk-apply",
+            id_prefix: "bulk-",
+            then: Then::Navigate,
+            confirm: None,
+        })
+    });
+    view! {
+        <Title text=preview.heading.clone()/>
+        <h1>{preview.heading.clone()}</h1>
+        {preview.blocked.clone().map(|why| {
+            let back = preview.back.clone();
+            view! { <Notice kind="error">{why}" "<a href=back>"Back to the list"</a></Notice> }
+        })}
+        {preview.totals.clone().map(|totals| view! { <p class="bulk-totals">{totals}</p> })}
+        {download.map(|href| view! {
+            <p class="actions">
+                <a class="button primary" href=href download="">{preview.submit.clone()}</a>
+                " "<a class="button secondary" href=preview.back.clone()>"Back to the list"</a>
+            </p>
+        })}
+        {form}
+        <ul class="bulk-records" inner_html=preview.rows></ul>
+    }
+    .into_any()
+}
+
+/// The bulk actions of `R`'s own, from its list's declaration.
+fn sets_of<R: RecordView>() -> &'static [BulkSet] {
+    macro_rules! by_kind {
+        ($($record:ty => $list:ty),* $(,)?) => {
+            $(
+                if R::KIND == <$record as roster_core::domain::Record>::KIND {
+                    return <$list as ListView>::BULK_SETS;
+                }
+            )*
+        };
+    }
+    crate::record_types!(by_kind);
+    &[]
+}
+
+/// `/bulk/{id}/`: a bulk action done, its records, and its Undo.
+#[component]
+pub fn BatchPage() -> impl IntoView {
+    let id = route_id("id");
+    let params = use_query_map();
+    let found = Resource::new(
+        move || id.try_get().flatten(),
+        |id| async move {
+            match id {
+                Some(id) => batch_view(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let done = params.with_untracked(|p| p.get("done").is_some());
+                let undone = params.with_untracked(|p| p.get("undone").is_some());
+                match found.await {
+                    Ok(Some(view)) => batch_body(view, done, undone),
+                    Ok(None) => crate::record::page::missing(Kind::Change, urls::ACTIVITY),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn batch_body(BatchView { batch, rows, more }: BatchView, done: bool, undone: bool) -> AnyView {
+    let who = batch
+        .who
+        .clone()
+        .unwrap_or_else(|| "Roster (command line)".into());
+    let list = batch
+        .kind()
+        .and_then(crate::record::declared)
+        .map(|d| d.urls.list.fill(&[]));
+    let undo = (!batch.undone()).then(|| {
+        action_form::<UndoBatch>(FormConfig {
+            ids: batch.id,
+            initial: NoFields {},
+            fields: &[],
+            submit: "Undo all of it".into(),
+            pending: "Undoing…".into(),
+            cancel: None,
+            class: "undo-batch",
+            id_prefix: "undo-",
+            then: Then::Navigate,
+            confirm: Some(format!("Undo “{}”?", batch.label)),
+        })
+    });
+    let label = batch.label.clone();
+    view! {
+        <Title text=batch.label.clone()/>
+        {done.then(|| view! { <Notice kind="success">"Done: "{label}"."</Notice> })}
+        {undone.then(|| view! { <Notice kind="success">"Undone: every record is as it was before."</Notice> })}
+        <h1>{batch.label.clone()}</h1>
+        <p class="meta">
+            <time datetime=batch.at.to_rfc3339()>{batch.at.datetime_label()}</time>
+            " by "{who}
+            {batch.undone().then_some(" · undone since")}
+        </p>
+        {undo}
+        <ul class="bulk-records" inner_html=rows></ul>
+        {(more > 0).then(|| view! { <p class="muted">{format!("…and {} more.", thousands(more))}</p> })}
+        <p>
+            <a href=urls::activity()>"Activity"</a>
+            {list.map(|href| view! { " · " <a href=href>"Back to the list"</a> })}
+        </p>
+    }
+    .into_any()
+}
+
+/// The server side: the records a request chooses, the preview, the apply.
+#[cfg(feature = "ssr")]
+mod server {
+    use roster_core::db::{describe_change, BulkError, ChangedSince, DbError, Listed};
+    use roster_core::domain::bulk::{too_many, Bulk, BulkAction, Target};
+    use roster_core::domain::{
+        from_fields, to_fields, Change, Conflict, FieldErrors, FormInput, HistoryEntry, Kind,
+        QueryOf, Record,
+    };
+
+    use roster_core::domain::bulk::BULK_MAX;
+
+    use super::{thousands, BulkInput, BulkPreview, BulkRequest, BulkSet, Scope};
+    use crate::error::AppError;
+    use crate::html::Html;
+    use crate::record::list::ListView;
+    use crate::record::view::RecordView;
+    use crate::service::Ctx;
+
+    /// The list query a query string states.
+    fn list_query<L: ListView>(query: &str) -> QueryOf<L> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        QueryOf::<L>::from_params(&|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .sanitized()
+    }
+
+    /// Whether `L` offers `action` (and the field it sets, for a set).
+    fn offered<L: ListView>(action: &BulkAction) -> Option<Option<&'static BulkSet>> {
+        match action {
+            BulkAction::Delete => Some(None),
+            BulkAction::Set(field) => L::BULK_SETS.iter().find(|s| s.field == field).map(Some),
+            BulkAction::Export(_) => L::DOWNLOAD.map(|_| None),
+        }
+    }
+
+    /// The ids `scope` chooses from list `L`.
+    async fn chosen<R, L>(
+        ctx: &Ctx,
+        scope: Scope,
+        ids: Vec<i64>,
+        query: &QueryOf<L>,
+    ) -> Result<Vec<i64>, AppError>
+    where
+        R: RecordView,
+        L: ListView + Listed<Row = R>,
+    {
+        Ok(match scope {
+            Scope::Selected => ids,
+            Scope::Page => {
+                let page = ctx.db.list::<L>(query).await?;
+                page.rows.iter().map(Record::id).collect()
+            }
+            Scope::All => ctx.db.matching_ids::<L>(query, BULK_MAX + 1).await?,
+        })
+    }
+
+    pub(super) async fn preview<R, L>(
+        ctx: &Ctx,
+        request: BulkRequest,
+    ) -> Result<BulkPreview, AppError>
+    where
+        R: RecordView,
+        L: ListView + Listed<Row = R>,
+    {
+        ctx.actor.require_user()?;
+        let kind = R::KIND;
+        let action = BulkAction::parse(&request.action)
+            .ok_or_else(|| AppError::Refused("Choose an action from the list's menu.".into()))?;
+        let set = offered::<L>(&action)
+            .ok_or_else(|| AppError::Refused(format!("{} have no such action.", kind.title())))?;
+        let scope = Scope::parse(&request.scope).unwrap_or(Scope::Selected);
+        let query = list_query::<L>(&request.query);
+        let back = query.href(&L::base(&query.filter), query.page);
+        let ids = chosen::<R, L>(ctx, scope, request.ids, &query).await?;
+        let mut blocked = None;
+        if ids.len() > BULK_MAX {
+            blocked = Some(too_many());
+        } else if ids.is_empty() {
+            blocked = Some(format!(
+                "No {} were chosen: tick some rows, or choose “all that match”.",
+                kind.plural()
+            ));
+        }
+        let ids = &ids[..ids.len().min(BULK_MAX)];
+        let records = ctx.db.records_of::<R>(ids).await?;
+        let count = records.len();
+        let mut rows = Html::with_capacity(count * 120);
+        let mut totals = None;
+        let mut download = None;
+        let (heading, submit) = match (set, &action) {
+            (None, BulkAction::Export(format)) => {
+                for record in &records {
+                    record_row::<R>(&mut rows, record, "");
+                }
+                let only = match scope {
+                    Scope::All => None,
+                    _ => Some(join(records.iter().map(Record::id))),
+                };
+                download = Some(super::export_href::<L>(&query, *format, only));
+                let heading = format!("Download {}", kind.count(count as i64));
+                (heading.clone(), heading)
+            }
+            (None, _) => {
+                let dependants = ctx.db.dependants_of::<R>(ids).await?;
+                let mut sums = vec![0i64; R::CHILDREN.len()];
+                for record in &records {
+                    let mut notes = Vec::new();
+                    for (i, child) in R::CHILDREN.iter().enumerate() {
+                        let n = dependants[i].get(&record.id()).copied().unwrap_or(0);
+                        sums[i] += n;
+                        if n > 0 && !child.cascade && blocked.is_none() {
+                            blocked = Some(format!(
+                                "{} still has {}: move them to another {} first (its page, or \
+                                 the bulk action on its list).",
+                                record.title(),
+                                child.kind.count(n),
+                                kind.noun()
+                            ));
+                        }
+                        if n > 0 {
+                            notes.push(child.kind.count(n));
+                        }
+                    }
+                    record_row::<R>(&mut rows, record, &notes.join(", "));
+                }
+                let gone: Vec<String> = R::CHILDREN
+                    .iter()
+                    .zip(&sums)
+                    .filter(|(child, n)| child.cascade && **n > 0)
+                    .map(|(child, n)| child.kind.count(*n))
+                    .collect();
+                if !gone.is_empty() {
+                    totals = Some(format!(
+                        "With them go {}; all of it can be restored from the trash, or with \
+                         one Undo.",
+                        gone.join(" and ")
+                    ));
+                }
+                (
+                    format!("Delete {}?", kind.count(count as i64)),
+                    format!("Delete {}", kind.count(count as i64)),
+                )
+            }
+            (Some(set), _) => {
+                for record in &records {
+                    let fields = to_fields(&record.to_input());
+                    let now = fields
+                        .iter()
+                        .find(|(k, _)| k == set.field)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default();
+                    record_row::<R>(&mut rows, record, &shown_value(&now));
+                }
+                (
+                    format!("{}: {}", set.label, kind.count(count as i64)),
+                    format!("Apply to {}", kind.count(count as i64)),
+                )
+            }
+        };
+        Ok(BulkPreview {
+            action: action.param(),
+            heading,
+            submit,
+            count,
+            ids: match scope {
+                Scope::All => String::new(),
+                _ => join(records.iter().map(Record::id)),
+            },
+            scope: scope.as_str().to_owned(),
+            query: request.query,
+            rows: rows.into_string(),
+            totals,
+            blocked,
+            back,
+            download,
+        })
+    }
+
+    fn shown_value(value: &str) -> String {
+        if value.is_empty() {
+            "now: (empty)".to_owned()
+        } else {
+            format!("now: {value}")
+        }
+    }
+
+    fn join(ids: impl Iterator<Item = i64>) -> String {
+        ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+    }
+
+    /// `<li>`: the record (a link to its page) and a note.
+    fn record_row<R: RecordView>(out: &mut Html, record: &R, note: &str) {
+        out.raw("<li><a href=\"")
+            .path(R::PAGE, record.id())
+            .raw("\">")
+            .text(&record.title())
+            .raw("</a>");
+        if !note.is_empty() {
+            out.raw(" <span class=\"muted\">").text(note).raw("</span>");
+        }
+        out.raw("</li>");
+    }
+
+    /// The entries of a bulk action's page.
+    pub(super) fn entry_rows(entries: &[HistoryEntry]) -> String {
+        let mut out = Html::with_capacity(entries.len() * 120);
+        for e in entries {
+            let kind = Kind::parse(&e.kind);
+            let page = kind
+                .and_then(crate::record::declared)
+                .map(|d| d.urls.page.fill(&[e.record_id]));
+            out.raw("<li>");
+            out.maybe_link(page.as_deref(), &e.title);
+            let action = e.action().map_or(e.action.as_str(), |a| a.label());
+            let changes: Vec<String> = e
+                .changes()
+                .into_iter()
+                .filter(|c| c.field != "version")
+                .map(|c| match (c.was.is_empty(), c.now.is_empty()) {
+                    (false, false) => format!("{}: {} → {}", c.field, c.was, c.now),
+                    _ => c.field,
+                })
+                .collect();
+            out.raw(" <span class=\"muted\">").text(action);
+            if action != "Deleted" && !changes.is_empty() {
+                out.raw(" · ").text(&changes.join("; "));
+            }
+            out.raw("</span></li>");
+        }
+        out.into_string()
+    }
+
+    pub(super) async fn apply<R, L>(ctx: &Ctx, input: BulkInput) -> Result<i64, AppError>
+    where
+        R: RecordView,
+        L: ListView + Listed<Row = R>,
+    {
+        let user = ctx.actor.require_user()?.id;
+        let kind = R::KIND;
+        let Bulk {
+            action,
+            target,
+            count,
+            mark,
+        } = input.parse().map_err(|errors| {
+            let all: Vec<String> = ["action", "ids", "count", "version"]
+                .iter()
+                .filter_map(|f| errors.get(f).map(str::to_owned))
+                .collect();
+            AppError::Refused(all.join(" "))
+        })?;
+        let set = offered::<L>(&action)
+            .ok_or_else(|| AppError::Refused(format!("{} have no such action.", kind.title())))?;
+        if let BulkAction::Export(_) = action {
+            return Err(AppError::Refused(
+                "A download changes nothing: it is a link on the confirmation page.".into(),
+            ));
+        }
+        let ids = match &target {
+            Target::Ids(ids) => ids.clone(),
+            Target::Matching { query } => {
+                let query = list_query::<L>(query);
+                ctx.db.matching_ids::<L>(&query, BULK_MAX + 1).await?
+            }
+        };
+        if ids.len() > BULK_MAX {
+            return Err(AppError::Refused(too_many()));
+        }
+        let records = ctx.db.records_of::<R>(&ids).await?;
+        // Records gone, or (for "all that match") come or gone from the
+        // list since the confirmation: changes made since it was read.
+        if records.len() != count || records.len() != ids.len() {
+            let changed = ctx.db.changed_since(kind, &ids, mark).await?;
+            return Err(changed_since::<R>(ctx, &records, changed, &target).await);
+        }
+        let by = ctx.by();
+        let done = match set {
+            None => {
+                let chosen: Vec<(i64, i64, String)> = records
+                    .iter()
+                    .map(|r| (r.id(), r.version(), r.title()))
+                    .collect();
+                let label = format!("Deleted {}", kind.count(count as i64));
+                ctx.db.bulk_delete::<R>(&by, &label, &chosen, mark).await
+            }
+            Some(set) => {
+                let value = input.values.get(set.field).cloned().unwrap_or_default();
+                let mut edits = Vec::with_capacity(records.len());
+                for record in &records {
+                    let mut fields = to_fields(&record.to_input());
+                    match fields.iter_mut().find(|(k, _)| k == set.field) {
+                        Some((_, old)) => *old = value.clone(),
+                        None => fields.push((set.field.to_owned(), value.clone())),
+                    }
+                    let new: R::Input = from_fields(fields);
+                    match new.parse() {
+                        Ok(valid) => {
+                            edits.push((record.id(), record.version(), record.title(), valid))
+                        }
+                        Err(errors) => return Err(invalid::<R>(set.field, record, errors)),
+                    }
+                }
+                let label = format!("{}: {}", set.label, kind.count(count as i64));
+                ctx.db
+                    .bulk_save::<R>(&by, &action.param(), &label, &edits, mark)
+                    .await
+            }
+        };
+        match done {
+            Ok(batch) => {
+                tracing::info!(kind = kind.noun(), batch, count, user, "bulk action");
+                Ok(batch)
+            }
+            Err(BulkError::Changed(changed)) => {
+                Err(changed_since::<R>(ctx, &records, changed, &target).await)
+            }
+            Err(BulkError::At { title, error, .. }) => Err(at_record(&title, error, set)),
+            Err(other) => Err(undo_refused(other)),
+        }
+    }
+
+    /// A refusal by one record's rules: at the field for the value chosen
+    /// (a handler that is not there), else naming the record.
+    fn at_record(title: &str, error: DbError, set: Option<&BulkSet>) -> AppError {
+        match AppError::from(error) {
+            AppError::Invalid(errors) => match set.and_then(|s| errors.get(s.field)) {
+                Some(message) => AppError::Invalid(FieldErrors::single(
+                    set.map_or("", |s| s.field),
+                    message.to_owned(),
+                )),
+                None => AppError::Refused(format!(
+                    "{title} cannot be saved as it is now: {}",
+                    errors.messages().join(" ")
+                )),
+            },
+            AppError::Refused(why) => {
+                AppError::Refused(format!("{title}: {why} Nothing was applied."))
+            }
+            other => other,
+        }
+    }
+
+    /// A value the form's rules refuse: at the field when it is the one
+    /// being set, else naming the record that cannot take it.
+    fn invalid<R: RecordView>(field: &str, record: &R, errors: FieldErrors) -> AppError {
+        match errors.get(field) {
+            Some(message) => AppError::Invalid(FieldErrors::single(field, message.to_owned())),
+            None => AppError::Refused(format!(
+                "{} cannot be saved as it is now ({}); edit it on its own page first. \
+                 Nothing was applied.",
+                record.title(),
+                errors.messages().join(" ")
+            )),
+        }
+    }
+
+    /// "2 of these pets changed since you chose them": what changed, and
+    /// the selection as it stands now, for the form to apply again.
+    async fn changed_since<R: RecordView>(
+        ctx: &Ctx,
+        records: &[R],
+        changed: Vec<ChangedSince>,
+        target: &Target,
+    ) -> AppError {
+        let mark = match ctx.db.history_mark().await {
+            Ok(mark) => mark,
+            Err(e) => return e.into(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut changes = Vec::new();
+        for c in &changed {
+            let what = describe_change(c);
+            let title = if c.title.is_empty() {
+                format!("#{}", c.id)
+            } else {
+                c.title.clone()
+            };
+            seen.insert(c.id);
+            changes.push(Change {
+                field: title,
+                was: String::new(),
+                now: what,
+                link: None,
+                diff: None,
+            });
+        }
+        let ids = match target {
+            Target::Ids(_) => join(records.iter().map(Record::id)),
+            Target::Matching { .. } => String::new(),
+        };
+        let count = match target {
+            Target::Ids(_) => records.len(),
+            // The list is found again by its query on the next Apply.
+            Target::Matching { query } => {
+                let _ = query;
+                records.len().max(1)
+            }
+        };
+        let noun = R::KIND.plural();
+        let n = seen.len().max(1);
+        AppError::Conflict(Conflict {
+            kind: R::KIND,
+            version: mark,
+            theirs: vec![("ids".into(), ids), ("count".into(), count.to_string())],
+            deleting: false,
+            changed: changes,
+            bulk: Some(format!(
+                "{} of these {noun} changed since you chose them, so nothing was applied. \
+                 What changed is listed below: review it, then apply again to go ahead.",
+                thousands(n as i64)
+            )),
+        })
+    }
+
+    /// An undo (or an apply) that could not go ahead, in words.
+    pub(crate) fn undo_refused(error: BulkError) -> AppError {
+        match error {
+            BulkError::Changed(changed) => {
+                let named: Vec<String> = changed
+                    .iter()
+                    .take(10)
+                    .map(|c| format!("{} ({})", c.title, describe_change(c)))
+                    .collect();
+                AppError::Refused(format!(
+                    "It cannot be undone as a whole: {} changed since. {}",
+                    count_records(changed.len()),
+                    named.join("; ")
+                ))
+            }
+            BulkError::At { title, error, .. } => match AppError::from(error) {
+                AppError::Invalid(errors) => AppError::Refused(format!(
+                    "It cannot be undone: {title} — {}",
+                    errors.messages().join(" ")
+                )),
+                AppError::Refused(why) => {
+                    AppError::Refused(format!("It cannot be undone: {title} — {why}"))
+                }
+                other => other,
+            },
+            BulkError::Invalid { title, errors, .. } => AppError::Refused(format!(
+                "It cannot be undone: {title} — {}",
+                errors.messages().join(" ")
+            )),
+            BulkError::AlreadyUndone => AppError::Refused("It was undone already.".into()),
+            BulkError::NotInTrash(n) => AppError::Refused(format!(
+                "It cannot be undone as a whole: {} no longer in the trash (restored one by \
+                 one, or emptied since).",
+                match n {
+                    1 => "1 of its records is".to_owned(),
+                    n => format!("{} of its records are", thousands(n as i64)),
+                }
+            )),
+            BulkError::Db(e) => e.into(),
+        }
+    }
+
+    fn count_records(n: usize) -> String {
+        match n {
+            1 => "1 record".to_owned(),
+            n => format!("{} records", thousands(n as i64)),
+        }
+    }
+}

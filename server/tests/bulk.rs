@@ -1,0 +1,410 @@
+//! Bulk actions over plain HTTP, as a browser without JavaScript sends
+//! them: rows ticked on a list, the confirmation page, Apply, the batch's
+//! page, Undo. All or nothing, refused as a whole when a record chosen
+//! changed since the list was read, one line in the activity log.
+
+mod common;
+
+use common::{location, spawn_app, TestApp};
+use roster_core::domain::{Action, Kind};
+
+/// The history mark the list at `path` hands its bulk form.
+async fn mark(app: &TestApp, path: &str) -> String {
+    let (status, html) = app.get_html(path).await;
+    assert_eq!(status, 200, "{path}");
+    let form = &html[html.find("<form id=\"bulk-").expect("a bulk form")..];
+    let marker = "name=\"version\" value=\"";
+    let at = form.find(marker).expect("the form's mark");
+    let rest = &form[at + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Applies a bulk action on the pets; the response.
+async fn apply(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form("/bulk/pets/", fields).await
+}
+
+fn batch_of(location: &str) -> i64 {
+    location
+        .strip_prefix("/bulk/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a batch's page: {location}"))
+}
+
+async fn pet_count(app: &TestApp) -> i64 {
+    app.counted("pets").await
+}
+
+#[tokio::test]
+async fn deleting_the_rows_ticked_confirms_trashes_logs_once_and_undoes_as_a_whole() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann").await;
+    let rex = app.create_pet("Rex", "Dog", handler).await;
+    let tom = app.create_pet("Tom <cat>", "Cat", handler).await;
+    let kept = app.create_pet("Kept", "Dog", handler).await;
+    let response = app
+        .post_form(&format!("/pets/{rex}/comments/"), &[("body", "Good dog")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    // The list: a checkbox per row that belongs to the bulk form.
+    let (_, list) = app.get_html("/pets/").await;
+    assert!(list.contains(&format!(
+        "name=\"id\" value=\"{rex}\" form=\"bulk-pets\" aria-label=\"Select Rex\""
+    )));
+    assert!(
+        list.contains("aria-label=\"Select Tom &lt;cat&gt;\""),
+        "escaped"
+    );
+    let version = mark(&app, "/pets/").await;
+
+    // The confirmation lists every record and what goes with it.
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/pets/?action=delete&scope=selected&id={rex}&id={tom}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Delete 2 pets?"), "{page}");
+    assert!(page.contains("Tom &lt;cat&gt;"));
+    assert!(page.contains("1 comment"), "Rex's comment goes with it");
+    assert!(!page.contains(">Kept<"));
+
+    let ids = format!("{rex},{tom}");
+    let response = apply(
+        &app,
+        &[
+            ("action", "delete"),
+            ("scope", "selected"),
+            ("ids", &ids),
+            ("count", "2"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    assert_eq!(pet_count(&app).await, 1);
+    assert!(app
+        .db
+        .get::<roster_core::domain::Pet>(kept)
+        .await
+        .unwrap()
+        .is_some());
+    app.assert_counters_agree().await;
+
+    // One line in the activity log, leading to the batch's page; each
+    // record's own history has its delete.
+    let (_, activity) = app.get_html("/activity/").await;
+    assert!(activity.contains(&format!("href=\"/bulk/{batch}/\">Deleted 2 pets</a>")));
+    assert!(
+        !activity.contains("<td class=\"action\">Deleted</td>"),
+        "its records' deletes are on its page"
+    );
+    let entries = app.db.history(Kind::Pet, rex, 10, 0).await.unwrap().rows;
+    assert_eq!(entries[0].action(), Some(Action::Deleted));
+    assert_eq!(entries[0].batch_id, Some(batch));
+    let (status, page) = app.get_html(&format!("/bulk/{batch}/")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Deleted 2 pets") && page.contains("Tom &lt;cat&gt;"));
+    assert!(page.contains(&format!("action=\"/bulk/{batch}/undo/\"")));
+
+    // Undo brings both back, with the comment.
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), format!("/bulk/{batch}/?undone=1"));
+    assert_eq!(pet_count(&app).await, 3);
+    let (_, rex_page) = app.get_html(&format!("/pets/{rex}/")).await;
+    assert!(rex_page.contains("Good dog"));
+    app.assert_counters_agree().await;
+    let again = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(again.status().as_u16(), 409);
+    assert!(again.text().await.unwrap().contains("undone already"));
+}
+
+#[tokio::test]
+async fn a_record_changed_since_the_list_was_read_refuses_it_all_and_says_how() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann").await;
+    let rex = app.create_pet("Rex", "Dog", handler).await;
+    let tom = app.create_pet("Tom", "Cat", handler).await;
+    let version = mark(&app, "/pets/").await;
+    // Someone renames Rex meanwhile.
+    let handler_id = handler.to_string();
+    let response = app
+        .post_form(
+            &format!("/pets/{rex}/edit/"),
+            &[
+                ("name", "Rexy"),
+                ("category", "Dog"),
+                ("handler_id", &handler_id),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    let ids = format!("{rex},{tom}");
+    let fields = [
+        ("action", "delete"),
+        ("scope", "selected"),
+        ("ids", ids.as_str()),
+        ("count", "2"),
+        ("version", version.as_str()),
+    ];
+    let response = apply(&app, &fields).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("1 of these pets changed since you chose them"),
+        "{page}"
+    );
+    assert!(page.contains("name: Rex → Rexy"), "{page}");
+    assert_eq!(pet_count(&app).await, 2, "nothing applied");
+    // The page offers the same selection again, as things are now.
+    let fresh = {
+        let marker = "name=\"version\" value=\"";
+        let at = page.find(marker).unwrap();
+        let rest = &page[at + marker.len()..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    };
+    assert_ne!(fresh, version);
+    assert!(page.contains(&format!("name=\"ids\" value=\"{ids}\"")));
+    let again = [
+        ("action", "delete"),
+        ("scope", "selected"),
+        ("ids", ids.as_str()),
+        ("count", "2"),
+        ("version", fresh.as_str()),
+    ];
+    let response = apply(&app, &again).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(pet_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn setting_a_field_on_all_that_match_keeps_the_forms_rules_and_undoes() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let bob = app.create_handler("Bob").await;
+    let mut dogs = Vec::new();
+    for i in 0..5 {
+        dogs.push(app.create_pet(&format!("Dog {i}"), "Dog", ann).await);
+    }
+    let cat = app.create_pet("Tom", "Cat", ann).await;
+    let version = mark(&app, "/pets/?category=Dog").await;
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/pets/?category=Dog&action=set:handler_id&scope=all&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Move to another handler: 5 pets"), "{page}");
+    assert!(!page.contains(">Tom<"));
+
+    // A handler that is not there: at the field, nothing moved.
+    let base = [
+        ("action", "set:handler_id"),
+        ("scope", "all"),
+        ("query", "category=Dog"),
+        ("count", "5"),
+        ("version", version.as_str()),
+    ];
+    let mut missing = base.to_vec();
+    missing.push(("handler_id", "999999"));
+    let response = apply(&app, &missing).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("class=\"field-error\">That handler does not exist"),
+        "at the field"
+    );
+
+    let bob_id = bob.to_string();
+    let mut to_bob = base.to_vec();
+    to_bob.push(("handler_id", &bob_id));
+    let response = apply(&app, &to_bob).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    for dog in &dogs {
+        let pet = app
+            .db
+            .get::<roster_core::domain::Pet>(*dog)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(pet.handler_id, bob);
+        assert_eq!(pet.version, 2, "a versioned edit");
+    }
+    let tom = app
+        .db
+        .get::<roster_core::domain::Pet>(cat)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tom.handler_id, ann);
+    app.assert_counters_agree().await;
+    let entries = app.db.batch_entries(batch, 100).await.unwrap();
+    assert_eq!(entries.len(), 5);
+    assert!(entries.iter().all(|e| e.action() == Some(Action::Edited)));
+
+    // Undo puts each back; refused once one of them changed since.
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    for dog in &dogs {
+        let pet = app
+            .db
+            .get::<roster_core::domain::Pet>(*dog)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(pet.handler_id, ann);
+    }
+    app.assert_counters_agree().await;
+
+    // The same again, then a change by hand: the undo is refused whole.
+    let version = mark(&app, "/pets/?category=Dog").await;
+    let mut to_bob = to_bob.clone();
+    to_bob[4] = ("version", version.as_str());
+    let response = apply(&app, &to_bob).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    let ann_id = ann.to_string();
+    let response = app
+        .post_form(
+            &format!("/pets/{}/edit/", dogs[0]),
+            &[
+                ("name", "Dog 0"),
+                ("category", "Dog"),
+                ("handler_id", &ann_id),
+                ("version", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("changed since"), "{text}");
+    let moved = app
+        .db
+        .get::<roster_core::domain::Pet>(dogs[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.handler_id, bob, "nothing undone");
+}
+
+#[tokio::test]
+async fn all_that_match_refuses_when_more_match_than_were_confirmed() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    app.create_pet("Rex", "Dog", ann).await;
+    app.create_pet("Max", "Dog", ann).await;
+    let version = mark(&app, "/pets/").await;
+    // A third dog arrives after the confirmation was read.
+    let late = app.create_pet("Late", "Dog", ann).await;
+    let response = apply(
+        &app,
+        &[
+            ("action", "set:category"),
+            ("scope", "all"),
+            ("query", "category=Dog"),
+            ("count", "2"),
+            ("version", &version),
+            ("category", "Wolf"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 409);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Late") && page.contains("added"), "{page}");
+    let pet = app
+        .db
+        .get::<roster_core::domain::Pet>(late)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pet.category.as_str(), "Dog");
+}
+
+#[tokio::test]
+async fn handlers_with_pets_cannot_be_deleted_in_bulk_and_bad_requests_are_refused() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let bob = app.create_handler("Bob").await;
+    app.create_pet("Rex", "Dog", ann).await;
+    let version = mark(&app, "/handlers/").await;
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/handlers/?action=delete&scope=selected&id={ann}&id={bob}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Ann still has 1 pet"), "{page}");
+    let ids = format!("{ann},{bob}");
+    let response = app
+        .post_form(
+            "/bulk/handlers/",
+            &[
+                ("action", "delete"),
+                ("scope", "selected"),
+                ("ids", &ids),
+                ("count", "2"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(app.counted("handlers").await, 2, "not even Bob");
+
+    // Crafted requests: an action the type does not have, junk ids, no count.
+    for fields in [
+        vec![
+            ("action", "set:name"),
+            ("scope", "selected"),
+            ("ids", "1"),
+            ("count", "1"),
+            ("version", "1"),
+        ],
+        vec![
+            ("action", "delete"),
+            ("scope", "selected"),
+            ("ids", "1,x"),
+            ("count", "1"),
+            ("version", "1"),
+        ],
+        vec![
+            ("action", "delete"),
+            ("scope", "selected"),
+            ("ids", "1"),
+            ("version", "1"),
+        ],
+        vec![("action", "drop table"), ("scope", "everything")],
+    ] {
+        let response = app.post_form("/bulk/handlers/", &fields).await;
+        let status = response.status().as_u16();
+        assert!(status == 409 || status == 422, "{fields:?}: {status}");
+    }
+    // Signed out: nothing.
+    let response = app
+        .anonymous()
+        .post(app.url("/bulk/handlers/"))
+        .form(&[
+            ("action", "delete"),
+            ("scope", "selected"),
+            ("ids", "1"),
+            ("count", "1"),
+            ("version", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(response.status().as_u16(), 401 | 403 | 303),
+        "{}",
+        response.status()
+    );
+    assert_eq!(app.counted("handlers").await, 2);
+}
