@@ -408,3 +408,43 @@ async fn handlers_with_pets_cannot_be_deleted_in_bulk_and_bad_requests_are_refus
     );
     assert_eq!(app.counted("handlers").await, 2);
 }
+
+#[tokio::test]
+async fn the_rows_ticked_download_as_the_lists_own_file() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let rex = app.create_pet("Rex", "Dog", ann).await;
+    app.create_pet("Max", "Dog", ann).await;
+    let tom = app.create_pet("Tom", "Cat", ann).await;
+    let version = mark(&app, "/pets/").await;
+    // Without JavaScript the confirmation offers the file.
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/pets/?action=export:csv&scope=selected&id={rex}&id={tom}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let href = format!("/pets/?format=csv&amp;ids={rex}%2C{tom}");
+    assert!(page.contains(&href), "{page}");
+    let response = app.get(&format!("/pets/?format=csv&ids={rex},{tom}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let file = response.text().await.unwrap();
+    let lines: Vec<&str> = file.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and the two rows: {file}");
+    assert!(file.contains("Rex") && file.contains("Tom") && !file.contains("Max"));
+    let bad = app.get("/pets/?format=csv&ids=1,x").await;
+    assert_eq!(bad.status().as_u16(), 400);
+    // A download changes nothing: there is no Apply for it.
+    let response = apply(
+        &app,
+        &[
+            ("action", "export:csv"),
+            ("scope", "selected"),
+            ("ids", &rex.to_string()),
+            ("count", "1"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 409);
+}

@@ -244,6 +244,18 @@ impl Listed for AccountList {
          d.phone, u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
     const FROM: &'static str = "users u JOIN user_details d ON d.user_id = u.id";
     const SEARCH: &'static [&'static str] = &["u.username", "u.email", "d.display_name"];
+    const FACET_SQL: &'static [super::FacetSql] = &[
+        super::FacetSql {
+            param: "role",
+            key: "CASE WHEN u.is_admin THEN 'admin' ELSE 'member' END",
+            shown: "CASE WHEN u.is_admin THEN 'admin' ELSE 'member' END",
+        },
+        super::FacetSql {
+            param: "status",
+            key: "CASE WHEN u.disabled THEN 'disabled' ELSE 'active' END",
+            shown: "CASE WHEN u.disabled THEN 'disabled' ELSE 'active' END",
+        },
+    ];
 
     fn order(sort: AccountSort, _: Backend) -> &'static str {
         match sort {
@@ -251,6 +263,19 @@ impl Listed for AccountList {
             AccountSort::NameDesc => "lower(u.username) DESC",
             AccountSort::Newest => "u.id DESC",
             AccountSort::Oldest => "u.id ASC",
+        }
+    }
+
+    fn filter(filter: &crate::domain::AccountFilter, sql: &mut super::ListSql) {
+        match filter.role.as_deref() {
+            Some("admin") => sql.condition("u.is_admin"),
+            Some("member") => sql.condition("NOT u.is_admin"),
+            _ => {}
+        }
+        match filter.status.as_deref() {
+            Some("disabled") => sql.condition("u.disabled"),
+            Some("active") => sql.condition("NOT u.disabled"),
+            _ => {}
         }
     }
 }

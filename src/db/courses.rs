@@ -99,6 +99,11 @@ impl Listed for CourseList {
     const FROM: &'static str = "courses";
     const COUNTER: Option<&'static str> = Some("courses");
     const SEARCH: &'static [&'static str] = &["code", "title"];
+    const FACET_SQL: &'static [super::FacetSql] = &[super::FacetSql {
+        param: "seats",
+        key: COURSE_SEATS,
+        shown: COURSE_SEATS,
+    }];
 
     fn order(sort: CourseSort, _: Backend) -> &'static str {
         // Indexes: (upper(code)) unique, (lower(title), id), (enrolled, id).
@@ -111,7 +116,19 @@ impl Listed for CourseList {
             CourseSort::FewestEnrolled => "enrolled ASC, id ASC",
         }
     }
+
+    fn filter(filter: &crate::domain::CourseFilter, sql: &mut ListSql) {
+        match filter.seats.as_deref() {
+            Some("full") => sql.condition("capacity IS NOT NULL AND enrolled >= capacity"),
+            Some("open") => sql.condition("(capacity IS NULL OR enrolled < capacity)"),
+            _ => {}
+        }
+    }
 }
+
+/// Whether a course has a place left: `open` or `full`.
+const COURSE_SEATS: &str =
+    "CASE WHEN capacity IS NOT NULL AND enrolled >= capacity THEN 'full' ELSE 'open' END";
 
 impl Exported for CourseList {
     const COLUMNS: &'static [Column] = &[

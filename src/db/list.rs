@@ -247,6 +247,19 @@ impl ListSql {
         }
     }
 
+    /// How many rows that match fall in each group of `key` (shown as
+    /// `shown`), most first, at most `limit` groups: the query and its
+    /// arguments.
+    pub(crate) fn grouped(&self, key: &str, shown: &str, limit: i64) -> (String, Vec<Arg>) {
+        let sql = format!(
+            "SELECT MIN({shown}) AS facet, COUNT(*) AS n FROM {}{} GROUP BY {key} \
+             ORDER BY n DESC, facet LIMIT {limit}",
+            self.from,
+            self.where_clause()
+        );
+        (sql, self.args.clone())
+    }
+
     /// Every row that matches, as `columns`, in the list's order: the
     /// query and its arguments.
     pub(crate) fn unpaged(&self, columns: &str) -> (String, Vec<Arg>) {

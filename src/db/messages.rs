@@ -18,6 +18,11 @@ impl Listed for MessageList {
     const FROM: &'static str = "messages";
     const COUNTER: Option<&'static str> = Some("messages");
     const SEARCH: &'static [&'static str] = &["name", "email", "subject"];
+    const FACET_SQL: &'static [super::FacetSql] = &[super::FacetSql {
+        param: "unread",
+        key: "CASE WHEN read_at IS NULL THEN '1' ELSE '0' END",
+        shown: "CASE WHEN read_at IS NULL THEN '1' ELSE '0' END",
+    }];
 
     fn order(sort: MessageSort, _: Backend) -> &'static str {
         match sort {
@@ -27,8 +32,10 @@ impl Listed for MessageList {
     }
 
     fn filter(filter: &MessageFilter, sql: &mut ListSql) {
-        if filter.unread {
-            sql.condition("read_at IS NULL");
+        match filter.unread {
+            Some(true) => sql.condition("read_at IS NULL"),
+            Some(false) => sql.condition("read_at IS NOT NULL"),
+            None => {}
         }
     }
 }

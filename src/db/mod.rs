@@ -14,6 +14,7 @@ mod courses;
 mod decode;
 mod error;
 pub mod export;
+mod facets;
 mod handlers;
 mod history;
 pub mod import;
@@ -47,7 +48,7 @@ pub use list::{AnyRow, Arg, ListSql};
 pub use seed::{SeedCounts, SeedReport};
 pub use sessions::SessionRecord;
 pub use sqlite_pool::SqlitePool;
-pub use table::{Added, Children, Keep, Listed, Ref, Rule, Table, Valid};
+pub use table::{Added, Children, FacetSql, Keep, Listed, Ref, Rule, Table, Valid};
 pub use trash::Removed;
 pub(crate) use write::{
     retrying, stale_or_missing, with_pool, write_tx, BeginWrite, SerialiseRule,

@@ -78,6 +78,14 @@ impl Listed for PetList {
     const KEY: &'static str = "p.id";
     const COUNTER: Option<&'static str> = Some("pets");
     const SEARCH: &'static [&'static str] = &["p.name"];
+    const FACET_SQL: &'static [super::FacetSql] = &[super::FacetSql {
+        param: "category",
+        key: "lower(p.category)",
+        shown: "p.category",
+    }];
+    const FACET_COUNTER: Option<&'static str> = Some(
+        "SELECT name, pets FROM pet_categories WHERE pets > 0 ORDER BY pets DESC, key LIMIT 12",
+    );
 
     fn order(sort: PetSort, _: Backend) -> &'static str {
         // Indexes: the key, (lower(name), id), (lower(category), id).

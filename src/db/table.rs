@@ -144,6 +144,16 @@ pub trait Listed: Listing {
     /// [`Listing::DATED`]: crate::domain::Listing::DATED
     const ADDED: Option<Added> = None;
 
+    /// For each of the list's facets (`Listing::FACETS`), by its parameter:
+    /// the SQL its rows are grouped by, and what a group shows (a
+    /// category's spelling); both the same for a facet with declared
+    /// choices, whose values they give.
+    const FACET_SQL: &'static [FacetSql] = &[];
+    /// The unfiltered counts of the (one) facet with values of its own,
+    /// kept by triggers (`(value, count)` rows, most first): an unfiltered
+    /// list then counts nothing.
+    const FACET_COUNTER: Option<&'static str> = None;
+
     /// `ORDER BY` for `sort`: each has an index (see the migrations).
     fn order(sort: Self::Sort, backend: Backend) -> &'static str;
 
@@ -151,6 +161,14 @@ pub trait Listed: Listing {
     fn filter(filter: &Self::Filter, sql: &mut ListSql) {
         let _ = (filter, sql);
     }
+}
+
+/// How a list's facet is counted (see [`Listed::FACET_SQL`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FacetSql {
+    pub param: &'static str,
+    pub key: &'static str,
+    pub shown: &'static str,
 }
 
 /// When a list's records were added: a time, or a day.

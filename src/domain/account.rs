@@ -399,13 +399,55 @@ crate::sort_keys! {
 /// `/users/`, for administrators.
 pub struct AccountList;
 
+/// The accounts' filters: role, and whether they may sign in.
+const ACCOUNT_FACETS: &[super::list::Facet] = &[
+    super::list::Facet {
+        param: "role",
+        label: "Role",
+        choices: &[("admin", "Administrators"), ("member", "Others")],
+    },
+    super::list::Facet {
+        param: "status",
+        label: "Status",
+        choices: &[("active", "Active"), ("disabled", "Disabled")],
+    },
+];
+
+/// The accounts chosen by role and status (see [`AccountList`]'s facets).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFilter {
+    pub role: Option<String>,
+    pub status: Option<String>,
+}
+
+impl super::ListFilter for AccountFilter {
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        AccountFilter {
+            role: ACCOUNT_FACETS[0].chosen(get).map(str::to_owned),
+            status: ACCOUNT_FACETS[1].chosen(get).map(str::to_owned),
+        }
+    }
+
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(role) = &self.role {
+            params.push(("role", role.clone()));
+        }
+        if let Some(status) = &self.status {
+            params.push(("status", status.clone()));
+        }
+        params
+    }
+}
+
 impl super::Listing for AccountList {
     type Sort = AccountSort;
-    type Filter = super::NoFilter;
+    type Filter = AccountFilter;
     const KIND: super::Kind = super::Kind::Account;
     const DATED: bool = true;
+    const FACETS: &'static [super::list::Facet] = ACCOUNT_FACETS;
 
-    fn base(_: &super::NoFilter) -> String {
+    fn base(_: &AccountFilter) -> String {
         super::urls::users()
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::list::{ListFilter, Listing, NoFilter};
+use super::list::{ListFilter, Listing};
 use super::text::{Line, Text};
 use super::{urls, Date, FieldErrors, FormInput, Kind, Record, Timestamp};
 
@@ -190,13 +190,43 @@ crate::sort_keys! {
 /// `/courses/`.
 pub struct CourseList;
 
+/// Courses by whether a place is left.
+const SEATS: super::list::Facet = super::list::Facet {
+    param: "seats",
+    label: "Places",
+    choices: &[("open", "Has places"), ("full", "Full")],
+};
+
+/// The courses chosen by whether a place is left.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseFilter {
+    /// `open` or `full`.
+    pub seats: Option<String>,
+}
+
+impl ListFilter for CourseFilter {
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        CourseFilter {
+            seats: SEATS.chosen(get).map(str::to_owned),
+        }
+    }
+
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        self.seats
+            .iter()
+            .map(|seats| ("seats", seats.clone()))
+            .collect()
+    }
+}
+
 impl Listing for CourseList {
     type Sort = CourseSort;
-    type Filter = NoFilter;
+    type Filter = CourseFilter;
     const KIND: Kind = Kind::Course;
     const DATED: bool = true;
+    const FACETS: &'static [super::list::Facet] = &[SEATS];
 
-    fn base(_: &NoFilter) -> String {
+    fn base(_: &CourseFilter) -> String {
         urls::courses()
     }
 }

@@ -96,11 +96,51 @@ pub fn id_param(raw: Option<String>) -> Option<i64> {
         .filter(|id| *id > 0)
 }
 
+/// A filter a list shows with how many records each choice holds for the
+/// current search: one URL parameter, and its choices (value, label); no
+/// choices declared means its values are the records' own (a pet's
+/// category), each its own label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facet {
+    pub param: &'static str,
+    pub label: &'static str,
+    pub choices: &'static [(&'static str, &'static str)],
+}
+
+impl Facet {
+    /// The declared choice the URL names for this facet, if any.
+    pub fn chosen(&self, get: &dyn Fn(&str) -> Option<String>) -> Option<&'static str> {
+        let asked = get(self.param)?;
+        self.choices
+            .iter()
+            .map(|(value, _)| *value)
+            .find(|value| *value == asked.trim())
+    }
+}
+
+/// One choice of a [`Facet`], counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetChoice {
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// A [`Facet`]'s choices with their counts, for the search shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    pub param: String,
+    pub label: String,
+    pub choices: Vec<FacetChoice>,
+}
+
 /// One kind of list: its records, sort keys, filters and where it lives.
 pub trait Listing: 'static {
     type Sort: SortKey;
     type Filter: ListFilter;
     const KIND: Kind;
+    /// Its filters that show counts (see [`Facet`]).
+    const FACETS: &'static [Facet] = &[];
     /// Its records can be chosen by the days they were added on ("added
     /// between"; the database side says which column: `Listed::ADDED`).
     const DATED: bool = false;

@@ -82,21 +82,25 @@ crate::sort_keys! {
 /// `?unread=1`: only the messages nobody has read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageFilter {
-    pub unread: bool,
+    /// Unread ones only (`unread=1`), read ones only (`unread=0`), or all.
+    pub unread: Option<bool>,
 }
 
 impl ListFilter for MessageFilter {
     fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
         MessageFilter {
-            unread: get("unread").is_some_and(|v| v == "1"),
+            unread: match get("unread").as_deref().map(str::trim) {
+                Some("1") => Some(true),
+                Some("0") => Some(false),
+                _ => None,
+            },
         }
     }
 
     fn to_params(&self) -> Vec<(&'static str, String)> {
-        if self.unread {
-            vec![("unread", "1".into())]
-        } else {
-            Vec::new()
+        match self.unread {
+            Some(unread) => vec![("unread", if unread { "1" } else { "0" }.into())],
+            None => Vec::new(),
         }
     }
 }
@@ -109,6 +113,11 @@ impl Listing for MessageList {
     type Filter = MessageFilter;
     const KIND: Kind = Kind::Message;
     const DATED: bool = true;
+    const FACETS: &'static [super::list::Facet] = &[super::list::Facet {
+        param: "unread",
+        label: "Show",
+        choices: &[("1", "Unread"), ("0", "Read")],
+    }];
 
     fn base(_: &MessageFilter) -> String {
         urls::messages()

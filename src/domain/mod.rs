@@ -23,18 +23,18 @@ mod trash;
 pub mod urls;
 
 pub use account::{
-    safe_next, Account, AccountDetails, AccountFlagInput, AccountList, AccountSort, Credentials,
-    CurrentUser, DetailsInput, DisplayName, EmailInput, LoginInput, NewAccount, Password,
-    PasswordChange, PasswordInput, RegisterInput, Username, DISPLAY_NAME_MAX, PASSWORD_MAX,
-    PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
+    safe_next, Account, AccountDetails, AccountFilter, AccountFlagInput, AccountList, AccountSort,
+    Credentials, CurrentUser, DetailsInput, DisplayName, EmailInput, LoginInput, NewAccount,
+    Password, PasswordChange, PasswordInput, RegisterInput, Username, DISPLAY_NAME_MAX,
+    PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
 };
 pub use comment::{
     Comment, CommentInput, CommentList, CommentSort, CommentText, CommentsOf, COMMENT_MAX,
 };
 pub use course::{
-    whole_number, Course, CourseCode, CourseInput, CourseList, CourseSort, CourseStudents,
-    CourseTitle, Description, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf, GradeChange,
-    GradeInput, GradeSheetInput, NewCourse, NewEnrolment, SheetRow, StudentCourses,
+    whole_number, Course, CourseCode, CourseFilter, CourseInput, CourseList, CourseSort,
+    CourseStudents, CourseTitle, Description, EnrolInput, Enrolment, EnrolmentSort, EnrolmentsOf,
+    GradeChange, GradeInput, GradeSheetInput, NewCourse, NewEnrolment, SheetRow, StudentCourses,
     ALREADY_ENROLLED, CAPACITY_MAX, CODE_MAX, COURSE_FULL, COURSE_TITLE_MAX, DESCRIPTION_MAX,
     GRADE_MAX, SHEET_MAX,
 };
@@ -47,7 +47,8 @@ pub use history::{
 };
 pub use kind::{capitalise, Kind};
 pub use list::{
-    AddedBetween, ListFilter, ListQuery, Listing, NoFilter, Page, QueryOf, SortKey, PAGE_SIZES,
+    AddedBetween, Facet, FacetChoice, FacetCounts, ListFilter, ListQuery, Listing, NoFilter, Page,
+    QueryOf, SortKey, PAGE_SIZES,
 };
 pub use message::{
     ContactInput, Message, MessageFilter, MessageList, MessageSort, NewMessage, MESSAGE_MAX,

@@ -152,6 +152,12 @@ impl Listing for PetList {
     type Filter = PetFilter;
     const KIND: Kind = Kind::Pet;
     const DATED: bool = true;
+    /// Categories are the pets' own: each one in use is a choice.
+    const FACETS: &'static [super::list::Facet] = &[super::list::Facet {
+        param: "category",
+        label: "Categories",
+        choices: &[],
+    }];
 
     fn base(_: &PetFilter) -> String {
         urls::pets()

@@ -270,17 +270,9 @@ pub fn MessagesPage() -> impl IntoView {
     let query = use_list_query::<MessageList>();
     let params = leptos_router::hooks::use_query_map();
     let deleted = move || params.with(|p| p.get_str("deleted").is_some());
-    let unread_href =
-        roster_core::domain::list::with_query(&urls::messages(), &[("unread", "1".into())]);
     view! {
         <Title text="Messages"/>
-        <div class="page-head">
-            <h1>"Messages"</h1>
-            <nav class="categories" aria-label="Show">
-                <a href=urls::messages()>"All"</a>
-                <a href=unread_href>"Unread"</a>
-            </nav>
-        </div>
+        <h1>"Messages"</h1>
         {move || deleted().then(|| view! { <Notice kind="success">"Message deleted."</Notice> })}
         {record_list::<MessageList>(query, ListConfig {
             search: true,

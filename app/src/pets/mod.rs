@@ -28,7 +28,10 @@ pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
         let query = query.sanitized();
         // Read before the rows: a change after it is one the rows may miss.
         let mark = ctx.db.history_mark().await?;
-        let page = ctx.db.list::<PetList>(&query).await?;
+        let (page, facets) = tokio::try_join!(
+            ctx.db.list::<PetList>(&query),
+            ctx.db.facets::<PetList>(&query)
+        )?;
         let mut chips = Vec::new();
         if let Some(category) = &query.filter.category {
             let mut rest = query.clone();
@@ -52,36 +55,10 @@ pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
         }
         let mut chunk = crate::record::list::chunk::<PetList>(page, chips, &ctx.actor);
         chunk.mark = mark;
-        // The most common categories, as filters over all pets (not over
-        // one handler's).
-        if query.filter.handler.is_none() {
-            let categories = ctx.db.pet_categories("", 12).await?;
-            chunk.head = categories_nav(&categories);
-        }
+        chunk.facets = facets;
         Ok(chunk)
     })
     .await
-}
-
-/// `<nav class="categories">` with a link per category and its count.
-#[cfg(feature = "ssr")]
-fn categories_nav(categories: &[(String, i64)]) -> String {
-    if categories.is_empty() {
-        return String::new();
-    }
-    let mut out = crate::html::Html::with_capacity(64 + categories.len() * 80);
-    out.raw("<nav class=\"categories\" aria-label=\"Categories\"><span>Categories:</span>");
-    for (name, pets) in categories {
-        out.raw(" <a href=\"/pets/?category=")
-            .encoded(name)
-            .raw("\">")
-            .text(name)
-            .raw(" <span class=\"muted\">")
-            .number(*pets)
-            .raw("</span></a>");
-    }
-    out.raw("</nav>");
-    out.into_string()
 }
 
 /// The most used categories, those starting with `prefix` when given: the
@@ -211,7 +188,6 @@ impl ListView for PetList {
     ];
     const SEARCH_HINT: &'static str = "Pet's name";
     const EMPTY: &'static str = "No pets yet.";
-    const HEAD: bool = true;
 
     fn fetch(
         query: QueryOf<Self>,

@@ -93,6 +93,9 @@ pub struct ListChunk {
     /// bulk actions (see `Db::history_mark`).
     #[serde(default)]
     pub mark: i64,
+    /// Its filters with their counts for the search shown.
+    #[serde(default)]
+    pub facets: Vec<roster_core::domain::FacetCounts>,
 }
 
 /// A list as the page keeps it: the rows are not part of the page's
@@ -109,6 +112,7 @@ pub struct ListState {
     #[serde(skip)]
     pub head: Arc<str>,
     pub mark: i64,
+    pub facets: Vec<roster_core::domain::FacetCounts>,
 }
 
 impl From<ListChunk> for ListState {
@@ -120,6 +124,7 @@ impl From<ListChunk> for ListState {
             rows: chunk.rows.into(),
             head: chunk.head.into(),
             mark: chunk.mark,
+            facets: chunk.facets,
         }
     }
 }
@@ -197,9 +202,12 @@ where
             Some(_) => ctx.db.history_mark().await?,
             None => 0,
         };
-        let page = ctx.db.list::<L>(&query.sanitized()).await?;
+        let query = query.sanitized();
+        let (page, facets) =
+            tokio::try_join!(ctx.db.list::<L>(&query), ctx.db.facets::<L>(&query))?;
         let mut chunk = chunk::<L>(page, Vec::new(), &ctx.actor);
         chunk.mark = mark;
+        chunk.facets = facets;
         Ok(chunk)
     })
     .await
@@ -255,6 +263,7 @@ pub fn chunk<L: ListView>(
         rows: html.into_string(),
         head: String::new(),
         mark: 0,
+        facets: Vec::new(),
     }
 }
 
@@ -520,6 +529,7 @@ fn list_body<L: ListView>(
                 }).collect_view()}
             </ul>
         })}
+        {facets_nav(&query, &base, &state.facets)}
         {(state.total == 0 || query.offset() >= state.total).then(|| view! { <p class="empty">{empty_text}</p> })}
         {match L::LAYOUT {
             Layout::Table => view! {
@@ -539,6 +549,56 @@ fn list_body<L: ListView>(
         {L::DOWNLOAD.map(|_| downloads(&query, &base, L::IMPORT))}
     }
     .into_any()
+}
+
+/// Each facet's choices, with how many records each holds for the search
+/// shown: a link that chooses it (or, chosen, drops it).
+fn facets_nav<S: SortKey, F: ListFilter>(
+    query: &roster_core::domain::ListQuery<S, F>,
+    base: &str,
+    facets: &[roster_core::domain::FacetCounts],
+) -> AnyView {
+    let params = query.params(1);
+    facets
+        .iter()
+        .filter(|facet| !facet.choices.is_empty())
+        .map(|facet| {
+            let chosen = params
+                .iter()
+                .find(|(name, _)| *name == facet.param)
+                .map(|(_, value)| value.clone());
+            let choices = facet
+                .choices
+                .iter()
+                .map(|choice| {
+                    let on = chosen.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&choice.value));
+                    let mut next: Vec<(&str, String)> = params
+                        .iter()
+                        .filter(|(name, _)| *name != facet.param && *name != "page")
+                        .map(|(name, value)| (*name, value.clone()))
+                        .collect();
+                    if !on {
+                        next.push((facet.param.as_str(), choice.value.clone()));
+                    }
+                    let href = roster_core::domain::list::with_query(base, &next);
+                    view! {
+                        " "
+                        <a href=href class=on.then_some("chosen") aria-current=on.then_some("true")>
+                            {choice.label.clone()}" "
+                            <span class="muted">{roster_core::domain::bulk::thousands(choice.count)}</span>
+                        </a>
+                    }
+                })
+                .collect_view();
+            view! {
+                <nav class="categories facets" aria-label=facet.label.clone()>
+                    <span>{format!("{}:", facet.label)}</span>
+                    {choices}
+                </nav>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// Links to the whole list (not this page) as files. `download`: the
