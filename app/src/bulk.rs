@@ -940,6 +940,7 @@ mod server {
             Some(set) => {
                 let value = input.values.get(set.field).cloned().unwrap_or_default();
                 let mut edits = Vec::with_capacity(records.len());
+                let titles: Vec<String> = records.iter().map(Record::title).collect();
                 for record in &records {
                     let mut fields = to_fields(&record.to_input());
                     match fields.iter_mut().find(|(k, _)| k == set.field) {
@@ -948,15 +949,13 @@ mod server {
                     }
                     let new: R::Input = from_fields(fields);
                     match new.parse() {
-                        Ok(valid) => {
-                            edits.push((record.id(), record.version(), record.title(), valid))
-                        }
+                        Ok(valid) => edits.push((record.id(), record.version(), valid)),
                         Err(errors) => return Err(invalid::<R>(set.field, record, errors)),
                     }
                 }
                 let label = format!("{}: {}", set.label, kind.count(count as i64));
                 ctx.db
-                    .bulk_save::<R>(&by, &action.param(), &label, &edits, mark)
+                    .bulk_save::<R>(&by, &action.param(), &label, &edits, &titles, mark)
                     .await
             }
         };

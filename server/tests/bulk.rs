@@ -448,3 +448,107 @@ async fn the_rows_ticked_download_as_the_lists_own_file() {
     .await;
     assert_eq!(response.status().as_u16(), 409);
 }
+
+#[tokio::test]
+async fn hundreds_of_records_are_written_a_chunk_at_a_time_each_with_its_history_and_trash_entry() {
+    use roster_core::db::By;
+    use roster_core::domain::{FormInput, Pet, PetInput};
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let bob = app.create_handler("Bob").await;
+    let by = By::default();
+    let mut ids = Vec::new();
+    for i in 0..450 {
+        let input = PetInput {
+            name: format!("Pet {i}"),
+            category: "Dog".into(),
+            handler_id: ann.to_string(),
+            ..Default::default()
+        };
+        let pet = app
+            .db
+            .create::<Pet>(&by, &input.parse().unwrap())
+            .await
+            .unwrap();
+        ids.push(pet.id);
+    }
+    // One pet past the first chunk has a comment, which goes with it.
+    let with_comment = ids[333];
+    let response = app
+        .post_form(
+            &format!("/pets/{with_comment}/comments/"),
+            &[("body", "Chunked")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    let version = mark(&app, "/pets/").await;
+    let bob_id = bob.to_string();
+    let response = apply(
+        &app,
+        &[
+            ("action", "set:handler_id"),
+            ("scope", "all"),
+            ("query", ""),
+            ("count", "450"),
+            ("version", &version),
+            ("handler_id", &bob_id),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    let entries = app.db.batch_entries(batch, 1000).await.unwrap();
+    assert_eq!(entries.len(), 450);
+    for entry in &entries {
+        let changes = entry.changes();
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].field, "handler_id");
+        assert_eq!(
+            (changes[0].was.as_str(), changes[0].now.as_str()),
+            (ann.to_string().as_str(), bob_id.as_str())
+        );
+    }
+    let pet = app.db.get::<Pet>(ids[449]).await.unwrap().unwrap();
+    assert_eq!((pet.handler_id, pet.version), (bob, 2));
+    app.assert_counters_agree().await;
+
+    let version = mark(&app, "/pets/").await;
+    let response = apply(
+        &app,
+        &[
+            ("action", "delete"),
+            ("scope", "all"),
+            ("query", ""),
+            ("count", "450"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    assert_eq!(pet_count(&app).await, 0);
+    app.assert_counters_agree().await;
+    let trash = app
+        .db
+        .trash_of(roster_core::domain::Kind::Pet, with_comment)
+        .await
+        .unwrap();
+    let entry = app
+        .db
+        .trash_entry(trash.expect("in the trash"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        entry.summary.contains("1 comment (Chunked)"),
+        "{}",
+        entry.summary
+    );
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(pet_count(&app).await, 450);
+    let (_, page) = app.get_html(&format!("/pets/{with_comment}/")).await;
+    assert!(page.contains("Chunked"), "its comment came back with it");
+    app.assert_counters_agree().await;
+}

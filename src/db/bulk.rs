@@ -17,9 +17,10 @@ use serde_json::{Map, Value};
 use super::history::{self, By};
 use super::list::{bind_args, Arg};
 // What the shared write macros name, in scope where they run.
-use super::table::{checks, reads_itself, run_delete, run_write, Deleting, Rule};
-use super::table::{Table, Valid, Write};
-use super::trash::{self, arg_of, run_undelete, unreadable, Removed, Undeleting};
+use super::table::{checks, marked, run_deletes, run_edits, Rule};
+use super::table::{Children, Edits, Removals, Table, Valid, EDITS_CHUNK};
+use super::trash::{self, arg_of, run_undelete, unreadable, Undeleting};
+use super::write::FailedAt;
 use super::{stale_or_missing, write_tx, Backend, Db, DbError, Listed};
 use crate::domain::bulk::Batch;
 use crate::domain::{field_changes, from_fields, to_fields, Action, Change, FieldErrors};
@@ -301,16 +302,24 @@ impl Db {
         chosen: &[(i64, i64, String)],
         mark: i64,
     ) -> Result<i64, BulkError> {
-        let deleting = Deleting::<T>::new(self.backend());
+        let sql = Removals::<T>::new(self.backend());
         let ids: Vec<i64> = chosen.iter().map(|(id, _, _)| *id).collect();
+        let at: Vec<(i64, i64)> = chosen
+            .iter()
+            .map(|(id, version, _)| (*id, *version))
+            .collect();
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
             let by = open_batch!(tx, noted, by, T::KIND, &ids, mark, "delete", label);
-            for (id, version, title) in chosen {
-                if let Err(error) = run_delete!(tx, T, deleting, &by, *id, *version, None) {
-                    noted.note(BulkError::At { id: *id, title: title.clone(), error });
-                    return Err(DbError::Stale);
-                }
+            let failed = FailedAt::default();
+            if let Err(error) = run_deletes!(tx, T, sql, &by, &at, failed) {
+                let (i, error) = match failed.name::<()>(Err(error)) {
+                    Err(named) => named,
+                    Ok(()) => (0, DbError::Stale),
+                };
+                let (id, _, title) = chosen.get(i).cloned().unwrap_or_default();
+                noted.note(BulkError::At { id, title, error });
+                return Err(DbError::Stale);
             }
             close_batch!(tx, by, T::KIND, label)
         });
@@ -318,8 +327,9 @@ impl Db {
     }
 
     /// Saves each of `edits` (a record of `T` at its version, and its new
-    /// values) as its edit form would, none with a history entry from
-    /// `mark` on, as one batch: `action` as [`BulkAction::param`] says it.
+    /// values; `titles` names them) as its edit form would, a chunk at a
+    /// time ([`run_edits!`]), none with a history entry from `mark` on, as
+    /// one batch: `action` as [`BulkAction::param`] says it.
     ///
     /// [`BulkAction::param`]: crate::domain::bulk::BulkAction::param
     pub async fn bulk_save<T: Table>(
@@ -327,21 +337,25 @@ impl Db {
         by: &By,
         action: &str,
         label: &str,
-        edits: &[(i64, i64, String, Valid<T>)],
+        edits: &[(i64, i64, Valid<T>)],
+        titles: &[String],
         mark: i64,
     ) -> Result<i64, BulkError> {
-        let backend = self.backend();
         let ids: Vec<i64> = edits.iter().map(|(id, ..)| *id).collect();
+        let sql = Edits::<T>::new();
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
             let by = open_batch!(tx, noted, by, T::KIND, &ids, mark, action, label);
-            for (id, version, title, new) in edits {
-                let write =
-                    Write::<T>::new(backend, &by, Action::Edited, Some((*id, *version)), None, new);
-                if let Err(error) = run_write!(tx, T, write) {
-                    noted.note(BulkError::At { id: *id, title: title.clone(), error });
-                    return Err(DbError::Stale);
-                }
+            let failed = FailedAt::default();
+            if let Err(error) = run_edits!(tx, T, sql, &by, Action::Edited, edits, failed) {
+                let (at, error) = match failed.name::<()>(Err(error)) {
+                    Err(named) => named,
+                    Ok(()) => (0, DbError::Stale),
+                };
+                let id = ids.get(at).copied().unwrap_or_default();
+                let title = titles.get(at).cloned().unwrap_or_default();
+                noted.note(BulkError::At { id, title, error });
+                return Err(DbError::Stale);
             }
             close_batch!(tx, by, T::KIND, label)
         });
@@ -446,6 +460,7 @@ impl Db {
             }
         }
         let label = format!("Undone: {}", batch.label);
+        let sql = Edits::<T>::new();
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
             if !mark_undone!(tx, backend, batch.id) {
@@ -470,14 +485,16 @@ impl Db {
                 return Err(DbError::Stale);
             }
             let by = By { batch: Some(batch.id), ..by.clone() };
-            for (id, version, valid) in &edits {
-                let write =
-                    Write::<T>::new(backend, &by, Action::Restored, Some((*id, *version)), None, valid);
-                if let Err(error) = run_write!(tx, T, write) {
-                    let title = records.iter().find(|r| r.id() == *id).map(Record::title);
-                    noted.note(BulkError::At { id: *id, title: title.unwrap_or_default(), error });
-                    return Err(DbError::Stale);
-                }
+            let failed = FailedAt::default();
+            if let Err(error) = run_edits!(tx, T, sql, &by, Action::Restored, &edits, failed) {
+                let (i, error) = match failed.name::<()>(Err(error)) {
+                    Err(named) => named,
+                    Ok(()) => (0, DbError::Stale),
+                };
+                let id = edits.get(i).map_or(0, |(id, ..)| *id);
+                let title = records.iter().find(|r| r.id() == id).map(Record::title);
+                noted.note(BulkError::At { id, title: title.unwrap_or_default(), error });
+                return Err(DbError::Stale);
             }
             close_batch!(tx, by, T::KIND, &label);
         });

@@ -272,7 +272,7 @@ fn written_fields<T: Table>(values: &[Arg]) -> Vec<(String, String)> {
 /// Whether `T` is read from its own table alone: then a write answers the
 /// record itself (`RETURNING` its columns), one statement less than
 /// reading it again.
-pub(crate) fn reads_itself<T: Table>() -> bool {
+fn reads_itself<T: Table>() -> bool {
     T::FROM == T::TABLE
 }
 
@@ -345,20 +345,20 @@ pub type SaveOf<T> = (Option<(i64, i64)>, Option<i64>, Valid<T>);
 /// A create or an edit of `T`, ready to run in a transaction
 /// ([`run_write!`]): the checks its rules need, its statement and values,
 /// and for a create the fields its history entry shows.
-pub(crate) struct Write<'a, T: Table> {
-    pub(crate) by: &'a By,
-    pub(crate) action: Action,
-    pub(crate) at: Option<(i64, i64)>,
-    pub(crate) checks: Vec<Check>,
-    pub(crate) sql: String,
-    pub(crate) args: Vec<Arg>,
-    pub(crate) created: Option<Vec<(String, String)>>,
-    pub(crate) read: String,
-    pub(crate) record: std::marker::PhantomData<T>,
+struct Write<'a, T: Table> {
+    by: &'a By,
+    action: Action,
+    at: Option<(i64, i64)>,
+    checks: Vec<Check>,
+    sql: String,
+    args: Vec<Arg>,
+    created: Option<Vec<(String, String)>>,
+    read: String,
+    record: std::marker::PhantomData<T>,
 }
 
 impl<'a, T: Table> Write<'a, T> {
-    pub(crate) fn new(
+    fn new(
         backend: Backend,
         by: &'a By,
         action: Action,
@@ -500,7 +500,344 @@ macro_rules! run_write {
         .await
     }};
 }
-pub(crate) use run_write;
+
+/// Edits of `T` written many at a time (a bulk action's): the same rules,
+/// version checks and history entries as [`run_write!`], in a few
+/// statements per chunk instead of a few per record.
+pub(crate) struct Edits<T: Table> {
+    /// The records of a chunk as they are, by key (`{in}` for the ids).
+    pub(crate) read: String,
+    record: std::marker::PhantomData<T>,
+}
+
+/// Records per statement of [`run_edits!`]: each binds its written
+/// columns and two more, and its history entry nine.
+pub(crate) const EDITS_CHUNK: usize = 200;
+
+impl<T: Table> Edits<T> {
+    pub(crate) fn new() -> Self {
+        Edits {
+            read: format!(
+                "SELECT {} FROM {} WHERE {} IN ({{in}})",
+                T::SELECT,
+                T::FROM,
+                T::KEY
+            ),
+            record: std::marker::PhantomData,
+        }
+    }
+
+    /// The UPDATE of `n` records at once, from a list of (id, version,
+    /// values…) rows, answering the ids it wrote.
+    pub(crate) fn update(n: usize) -> String {
+        let width = T::WRITES.len() + 2;
+        let rows: Vec<String> = (0..n)
+            .map(|row| format!("({})", placeholders(row * width + 1, width).join(", ")))
+            .collect();
+        let sets: Vec<String> = T::WRITES
+            .iter()
+            .map(|c| format!("{c} = roster_edit.{c}"))
+            .collect();
+        format!(
+            "WITH roster_edit (roster_id, roster_version, {}) AS (VALUES {}) \
+             UPDATE {table} SET {}, version = {table}.version + 1 FROM roster_edit \
+             WHERE {table}.id = roster_edit.roster_id \
+             AND {table}.version = roster_edit.roster_version RETURNING {table}.id",
+            T::WRITES.join(", "),
+            rows.join(", "),
+            sets.join(", "),
+            table = T::TABLE
+        )
+    }
+
+    /// The INSERT of `n` history entries.
+    pub(crate) fn entries(n: usize) -> String {
+        let rows: Vec<String> = (0..n)
+            .map(|row| format!("({})", placeholders(row * 9 + 1, 9).join(", ")))
+            .collect();
+        format!(
+            "INSERT INTO history \
+             (account_id, action, kind, record_id, title, changes, request_id, import_id, \
+             batch_id) VALUES {}",
+            rows.join(", ")
+        )
+    }
+}
+
+/// Runs `$edits` (`(id, version, checked values)` of `T`) in transaction
+/// `$tx`, with [`Edits`] `$sql`, noted as `$action` by `$by`: each rule
+/// checked (each distinct check once), every record still at its version,
+/// one history entry each. A refusal notes the edit (its index) in
+/// `$failed`, a [`FailedAt`](super::write::FailedAt).
+macro_rules! run_edits {
+    ($tx:ident, $t:ty, $sql:expr, $by:expr, $action:expr, $edits:expr, $failed:expr) => {{
+        let (sql, by, action): (&Edits<$t>, &By, Action) = (&$sql, $by, $action);
+        let edits: &[(i64, i64, Valid<$t>)] = $edits;
+        async {
+            let mut start = 0;
+            for chunk in edits.chunks(EDITS_CHUNK) {
+                let values: Vec<Vec<Arg>> =
+                    chunk.iter().map(|(_, _, new)| <$t>::values(new)).collect();
+                let mut done_checks = std::collections::HashSet::new();
+                for (i, ((id, _, _), values)) in chunk.iter().zip(&values).enumerate() {
+                    for check in checks::<$t>(values, Some(*id))
+                        .into_iter()
+                        .filter(|c| !c.indexed)
+                    {
+                        if !done_checks.insert(format!("{}{:?}", check.sql, check.args)) {
+                            continue;
+                        }
+                        let query =
+                            bind_args!(sqlx::query_scalar::<_, i64>(&check.sql), &check.args);
+                        let found = query.fetch_optional(&mut *$tx).await?.is_some();
+                        if found == check.refuse_when_found {
+                            $failed.note(start + i);
+                            return Err(DbError::Constraint(check.constraint.into()));
+                        }
+                    }
+                }
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let read = sql.read.replace("{in}", &marks.join(", "));
+                let mut query = sqlx::query_as::<_, $t>(&read);
+                for (id, _, _) in chunk {
+                    query = query.bind(*id);
+                }
+                let before: std::collections::HashMap<i64, $t> = query
+                    .fetch_all(&mut *$tx)
+                    .await?
+                    .into_iter()
+                    .map(|r| (Record::id(&r), r))
+                    .collect();
+                let mut args = Vec::with_capacity(chunk.len() * (<$t>::WRITES.len() + 2));
+                for ((id, version, _), values) in chunk.iter().zip(values) {
+                    args.push(Arg::Int(*id));
+                    args.push(Arg::Int(*version));
+                    args.extend(values);
+                }
+                let update = Edits::<$t>::update(chunk.len());
+                let written: Vec<i64> = bind_args!(sqlx::query_scalar::<_, i64>(&update), &args)
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                if written.len() != chunk.len() {
+                    let (i, (id, _, _)) = chunk
+                        .iter()
+                        .enumerate()
+                        .find(|(_, (id, _, _))| !written.contains(id))
+                        .unwrap_or((0, &chunk[0]));
+                    let why = stale_or_missing!(&mut *$tx, <$t>::TABLE, *id, <$t as Record>::KIND);
+                    $failed.note(start + i);
+                    return Err(why);
+                }
+                let mut query = sqlx::query_as::<_, $t>(&read);
+                for (id, _, _) in chunk {
+                    query = query.bind(*id);
+                }
+                let after = query.fetch_all(&mut *$tx).await?;
+                let mut entries = Vec::with_capacity(after.len() * 9);
+                for record in &after {
+                    let was = before
+                        .get(&Record::id(record))
+                        .map(|b| to_fields(&Record::to_input(b)))
+                        .unwrap_or_default();
+                    let changes = field_changes(&was, &to_fields(&Record::to_input(record)));
+                    entries.extend(history::entry(
+                        by,
+                        action,
+                        <$t as Record>::KIND,
+                        Record::id(record),
+                        &Record::title(record),
+                        &changes,
+                    ));
+                }
+                if !after.is_empty() {
+                    let insert = Edits::<$t>::entries(after.len());
+                    bind_args!(sqlx::query(&insert), &entries)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                start += chunk.len();
+            }
+            Ok::<(), DbError>(())
+        }
+        .await
+    }};
+}
+pub(crate) use run_edits;
+
+/// Deletes of `T` many at a time (a bulk action's) into the trash: the
+/// same version checks, refusals, history and trash entries as
+/// [`run_delete!`] (without moving dependants first), in a few statements
+/// per chunk of [`EDITS_CHUNK`] records.
+pub(crate) struct Removals<T: Table> {
+    pub(crate) versions: String,
+    pub(crate) read: String,
+    pub(crate) records: String,
+    pub(crate) kept: Vec<(&'static Children, String)>,
+    pub(crate) gone: Vec<(&'static Children, String)>,
+    pub(crate) delete: String,
+    pub(crate) record: std::marker::PhantomData<T>,
+}
+
+impl<T: Table> Removals<T> {
+    pub(crate) fn new(backend: Backend) -> Self {
+        Removals {
+            versions: format!("SELECT id, version FROM {} WHERE id IN ({{in}})", T::TABLE),
+            read: format!(
+                "SELECT {} FROM {} WHERE {} IN ({{in}})",
+                T::SELECT,
+                T::FROM,
+                T::KEY
+            ),
+            records: trash::records_sql::<T>(backend),
+            kept: T::CHILDREN
+                .iter()
+                .filter(|c| !c.cascade)
+                .map(|c| {
+                    let sql = format!(
+                        "SELECT {0}, COUNT(*) FROM {1} WHERE {0} IN ({{in}}) GROUP BY {0}",
+                        c.column, c.table
+                    );
+                    (c, sql)
+                })
+                .collect(),
+            gone: T::CHILDREN
+                .iter()
+                .filter(|c| c.cascade)
+                .map(|c| (c, trash::children_of_sql(backend, c)))
+                .collect(),
+            delete: format!("DELETE FROM {} WHERE id IN ({{in}})", T::TABLE),
+            record: std::marker::PhantomData,
+        }
+    }
+}
+
+/// `sql` with `{in}` for `n` marks from `$1`.
+pub(crate) fn marked(sql: &str, n: usize) -> String {
+    let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    sql.replace("{in}", &marks.join(", "))
+}
+
+/// Runs [`Removals`] `$sql` of `$chosen` (`(id, version)` of `T`) in
+/// transaction `$tx` by `$by`; a refusal notes the record (its index) in
+/// `$failed`.
+macro_rules! run_deletes {
+    ($tx:ident, $t:ty, $sql:expr, $by:expr, $chosen:expr, $failed:expr) => {{
+        let (sql, by): (&Removals<$t>, &By) = (&$sql, $by);
+        let chosen: &[(i64, i64)] = $chosen;
+        async {
+            let mut start = 0;
+            for chunk in chosen.chunks(EDITS_CHUNK) {
+                let n = chunk.len();
+                let (versions, read) = (marked(&sql.versions, n), marked(&sql.read, n));
+                let (records_sql, delete) = (marked(&sql.records, n), marked(&sql.delete, n));
+                macro_rules! by_ids {
+                    ($query:expr) => {{
+                        let mut query = $query;
+                        for (id, _) in chunk {
+                            query = query.bind(*id);
+                        }
+                        query
+                    }};
+                }
+                let found: Vec<(i64, i64)> = by_ids!(sqlx::query_as(&versions))
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                for (i, (id, version)) in chunk.iter().enumerate() {
+                    match found.iter().find(|(f, _)| f == id) {
+                        None => {
+                            $failed.note(start + i);
+                            return Err(DbError::NotFound(<$t as Record>::KIND));
+                        }
+                        Some((_, v)) if v != version => {
+                            $failed.note(start + i);
+                            return Err(DbError::Stale);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for (child, count) in &sql.kept {
+                    let count = marked(count, n);
+                    let counts: Vec<(i64, i64)> =
+                        by_ids!(sqlx::query_as(&count)).fetch_all(&mut *$tx).await?;
+                    if let Some((parent, count)) = counts.into_iter().find(|(_, c)| *c > 0) {
+                        let i = chunk.iter().position(|(id, _)| *id == parent).unwrap_or(0);
+                        $failed.note(start + i);
+                        return Err(DbError::InUse {
+                            children: child.kind,
+                            count,
+                        });
+                    }
+                }
+                let records: Vec<$t> = by_ids!(sqlx::query_as::<_, $t>(&read))
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                let kept: std::collections::HashMap<i64, String> =
+                    by_ids!(sqlx::query_as::<_, (i64, String)>(&records_sql))
+                        .fetch_all(&mut *$tx)
+                        .await?
+                        .into_iter()
+                        .collect();
+                let mut gone: Vec<(&Children, std::collections::HashMap<i64, String>)> = Vec::new();
+                for (child, children) in &sql.gone {
+                    let children = marked(children, n);
+                    let rows: Vec<(i64, String)> = by_ids!(sqlx::query_as(&children))
+                        .fetch_all(&mut *$tx)
+                        .await?;
+                    gone.push((*child, rows.into_iter().collect()));
+                }
+                let mut entries = Vec::with_capacity(n * 9);
+                let mut trashed = Vec::with_capacity(n * 9);
+                for record in &records {
+                    let id = Record::id(record);
+                    let title = Record::title(record);
+                    let changes = field_changes(&to_fields(&Record::to_input(record)), &[]);
+                    entries.extend(history::entry(
+                        by,
+                        Action::Deleted,
+                        <$t as Record>::KIND,
+                        id,
+                        &title,
+                        &changes,
+                    ));
+                    let mut children = serde_json::Map::new();
+                    let mut rows = Vec::new();
+                    for (child, of) in &gone {
+                        let json: serde_json::Value = of
+                            .get(&id)
+                            .and_then(|j| serde_json::from_str(j).ok())
+                            .unwrap_or(serde_json::Value::Array(Vec::new()));
+                        rows.push((*child, json.as_array().cloned().unwrap_or_default()));
+                        children.insert(child.table.to_owned(), json);
+                    }
+                    trashed.extend([
+                        Arg::opt_int(by.account),
+                        Arg::text(<$t as Record>::KIND.noun()),
+                        Arg::Int(id),
+                        Arg::Text(title),
+                        Arg::Text(serde_json::to_string(&changes).unwrap_or_default()),
+                        Arg::Text(trash::summary(&rows)),
+                        Arg::Text(kept.get(&id).cloned().unwrap_or_default()),
+                        Arg::Text(serde_json::Value::Object(children).to_string()),
+                        Arg::opt_int(by.batch),
+                    ]);
+                }
+                let insert = Edits::<$t>::entries(records.len());
+                bind_args!(sqlx::query(&insert), &entries)
+                    .execute(&mut *$tx)
+                    .await?;
+                let into_trash = trash::insert_many(records.len());
+                bind_args!(sqlx::query(&into_trash), &trashed)
+                    .execute(&mut *$tx)
+                    .await?;
+                by_ids!(sqlx::query(&delete)).execute(&mut *$tx).await?;
+                start += n;
+            }
+            Ok::<(), DbError>(())
+        }
+        .await
+    }};
+}
+pub(crate) use run_deletes;
 
 impl Db {
     /// The record `id` names, if there is one.
@@ -950,6 +1287,24 @@ mod tests {
              RETURNING id, name, email, phone, created_at, version, pet_count; "
             )
         );
+    }
+
+    #[test]
+    fn many_edits_are_one_update_from_a_list_of_rows_each_at_its_version() {
+        assert_eq!(
+            Edits::<Pet>::update(2),
+            "WITH roster_edit (roster_id, roster_version, name, category, handler_id) AS \
+             (VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)) UPDATE pets SET \
+             name = roster_edit.name, category = roster_edit.category, \
+             handler_id = roster_edit.handler_id, version = pets.version + 1 FROM roster_edit \
+             WHERE pets.id = roster_edit.roster_id \
+             AND pets.version = roster_edit.roster_version RETURNING pets.id"
+        );
+        assert!(Edits::<Pet>::entries(2).ends_with(
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), \
+             ($10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        ));
+        assert_eq!(marked("id IN ({in})", 3), "id IN ($1, $2, $3)");
     }
 
     #[test]

@@ -85,6 +85,56 @@ pub(crate) fn children_sql(backend: Backend, child: &Children) -> String {
     }
 }
 
+/// The rows `{in}` of `T`, each with its JSON text: `(id, json)` rows.
+pub(crate) fn records_sql<T: Table>(backend: Backend) -> String {
+    let object = json_object(backend, None, &kept::<T>());
+    let cast = if backend == Backend::Postgres {
+        "::text"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT id, {object}{cast} FROM {} WHERE id IN ({{in}})",
+        T::TABLE
+    )
+}
+
+/// The rows of `child` that name records `{in}`, as a JSON array in id
+/// order for each record that has any: `(record id, json)` rows.
+pub(crate) fn children_of_sql(backend: Backend, child: &Children) -> String {
+    let object = json_object(backend, Some(child.title), child.columns);
+    let (table, column) = (child.table, child.column);
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT parent, json_group_array(json(o)) FROM \
+             (SELECT {column} AS parent, {object} AS o FROM {table} \
+             WHERE {column} IN ({{in}}) ORDER BY id) GROUP BY parent"
+        ),
+        Backend::Postgres => format!(
+            "SELECT {column}, json_agg({object} ORDER BY id)::text \
+             FROM {table} WHERE {column} IN ({{in}}) GROUP BY {column}"
+        ),
+    }
+}
+
+/// The INSERT of `n` trash entries (each as [`INSERT`]'s values).
+pub(crate) fn insert_many(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|row| {
+            let marks: Vec<String> = (row * 9 + 1..=row * 9 + 9)
+                .map(|i| format!("${i}"))
+                .collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO trash \
+         (account_id, kind, record_id, title, fields, summary, record, children, batch_id) \
+         VALUES {}",
+        rows.join(", ")
+    )
+}
+
 /// The INSERT of `columns` of `table` from JSON `$1`: one object, or (for
 /// `many`) an array of them.
 fn insert_sql(backend: Backend, table: &str, columns: &[&str], many: bool) -> String {
