@@ -62,6 +62,10 @@ pub struct BulkSet {
     /// The confirmation's fields: [`bulk_fields!`] and the record form's
     /// own field.
     pub fields: &'static [FieldSpec],
+    /// Set on the records of this kind that depend on each one chosen (a
+    /// handler's pets), rather than on the records chosen: the field is
+    /// then the dependants' key to them (`Children::column`).
+    pub on: Option<Kind>,
 }
 
 /// The id of list `kind`'s bulk form, which its rows' checkboxes name.
@@ -576,11 +580,17 @@ fn sets_of<R: RecordView>() -> &'static [BulkSet] {
 pub fn BatchPage() -> impl IntoView {
     let id = route_id("id");
     let params = use_query_map();
+    // Read again after an Undo from the page (the same path, `?undone=1`).
     let found = Resource::new(
-        move || id.try_get().flatten(),
-        |id| async move {
+        move || {
+            let flags = params
+                .try_with(|p| (p.get("done").is_some(), p.get("undone").is_some()))
+                .unwrap_or_default();
+            (id.try_get().flatten(), flags)
+        },
+        |(id, flags)| async move {
             match id {
-                Some(id) => batch_view(id).await,
+                Some(id) => batch_view(id).await.map(|view| view.map(|v| (v, flags))),
                 None => Ok(None),
             }
         },
@@ -588,10 +598,8 @@ pub fn BatchPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let done = params.with_untracked(|p| p.get("done").is_some());
-                let undone = params.with_untracked(|p| p.get("undone").is_some());
                 match found.await {
-                    Ok(Some(view)) => batch_body(view, done, undone),
+                    Ok(Some((view, (done, undone)))) => batch_body(view, done, undone),
                     Ok(None) => crate::record::page::missing(Kind::Change, urls::ACTIVITY),
                     Err(e) => failed(e),
                 }
@@ -795,6 +803,29 @@ mod server {
                     format!("Delete {}", kind.count(count as i64)),
                 )
             }
+            (Some(set), _) if set.on.is_some() => {
+                let dependants = ctx.db.dependants_of::<R>(ids).await?;
+                let child = R::CHILDREN.iter().position(|c| Some(c.kind) == set.on);
+                let counts = child.map(|i| &dependants[i]);
+                let of = |id: i64| counts.and_then(|c| c.get(&id)).copied().unwrap_or(0);
+                let moving: i64 = records.iter().map(|r| of(r.id())).sum();
+                let noun = set.on.unwrap_or(kind);
+                for record in &records {
+                    record_row::<R>(&mut rows, record, &noun.count(of(record.id())));
+                }
+                if moving == 0 && blocked.is_none() {
+                    blocked = Some(format!(
+                        "None of these {} has {}.",
+                        kind.plural(),
+                        noun.plural()
+                    ));
+                }
+                totals = Some(format!("{} move.", noun.count(moving)));
+                (
+                    format!("{}: {}", set.label, kind.count(count as i64)),
+                    format!("Move {}", noun.count(moving)),
+                )
+            }
             (Some(set), _) => {
                 for record in &records {
                     let fields = to_fields(&record.to_input());
@@ -937,6 +968,22 @@ mod server {
                 let label = format!("Deleted {}", kind.count(count as i64));
                 ctx.db.bulk_delete::<R>(&by, &label, &chosen, mark).await
             }
+            Some(set) if set.on.is_some() => {
+                let value = input.values.get(set.field).cloned().unwrap_or_default();
+                let chosen: Vec<i64> = records.iter().map(Record::id).collect();
+                let changed = ctx.db.changed_since(kind, &chosen, mark).await?;
+                if !changed.is_empty() {
+                    return Err(changed_since::<R>(ctx, &records, changed, &target).await);
+                }
+                if chosen.iter().any(|id| id.to_string() == value.trim()) {
+                    return Err(AppError::Invalid(FieldErrors::single(
+                        set.field,
+                        format!("Choose a {} other than those chosen.", kind.noun()),
+                    )));
+                }
+                let label = format!("{}: {}", set.label, kind.count(count as i64));
+                move_dependants::<R>(ctx, set, &chosen, &value, &label).await
+            }
             Some(set) => {
                 let value = input.values.get(set.field).cloned().unwrap_or_default();
                 let mut edits = Vec::with_capacity(records.len());
@@ -967,15 +1014,94 @@ mod server {
             Err(BulkError::Changed(changed)) => {
                 Err(changed_since::<R>(ctx, &records, changed, &target).await)
             }
-            Err(BulkError::At { title, error, .. }) => Err(at_record(&title, error, set)),
+            Err(BulkError::At { title, error, .. }) => match (set, AppError::from(error)) {
+                // A dependant refused the value: it is the one asked for.
+                (Some(set), AppError::Invalid(errors)) if set.on.is_some() => {
+                    let message = errors.messages().join(" ");
+                    Err(AppError::Invalid(FieldErrors::single(set.field, message)))
+                }
+                (_, error) => Err(at_record(&title, error, set)),
+            },
+            Err(BulkError::Invalid { errors, .. }) if set.is_some_and(|s| s.on.is_some()) => {
+                Err(AppError::Invalid(errors))
+            }
             Err(other) => Err(undo_refused(other)),
         }
     }
 
+    /// Sets, on every record of `set.on` that depends on one of `chosen`
+    /// (of `R`), its key to them to `value`, as one batch of edits of
+    /// those records.
+    async fn move_dependants<R: RecordView>(
+        ctx: &Ctx,
+        set: &BulkSet,
+        chosen: &[i64],
+        value: &str,
+        label: &str,
+    ) -> Result<i64, BulkError> {
+        let Some(child) = R::CHILDREN.iter().find(|c| Some(c.kind) == set.on) else {
+            return Err(BulkError::Db(DbError::NotFound(R::KIND)));
+        };
+        macro_rules! by_kind {
+            ($($record:ty => $list:ty),* $(,)?) => {
+                $(
+                    if child.kind == <$record as roster_core::domain::Record>::KIND {
+                        return move_to::<$record>(ctx, child, set, chosen, value, label).await;
+                    }
+                )*
+            };
+        }
+        crate::record_types!(by_kind);
+        Err(BulkError::Db(DbError::NotFound(child.kind)))
+    }
+
+    /// [`move_dependants`] for dependants of type `C`.
+    async fn move_to<C: RecordView>(
+        ctx: &Ctx,
+        child: &roster_core::db::Children,
+        set: &BulkSet,
+        chosen: &[i64],
+        value: &str,
+        label: &str,
+    ) -> Result<i64, BulkError> {
+        let ids = ctx.db.dependant_ids(child, chosen).await?;
+        let records = ctx.db.records_of::<C>(&ids).await?;
+        let mut edits = Vec::with_capacity(records.len());
+        let titles: Vec<String> = records.iter().map(Record::title).collect();
+        for record in &records {
+            let mut fields = to_fields(&record.to_input());
+            match fields.iter_mut().find(|(k, _)| k == child.column) {
+                Some((_, old)) => *old = value.to_owned(),
+                None => fields.push((child.column.to_owned(), value.to_owned())),
+            }
+            let new: C::Input = from_fields(fields);
+            match new.parse() {
+                Ok(valid) => edits.push((record.id(), record.version(), valid)),
+                Err(errors) => {
+                    // The value chosen, at the confirmation's own field.
+                    let message = errors.get(child.column).map(str::to_owned);
+                    return Err(BulkError::Invalid {
+                        id: record.id(),
+                        title: record.title(),
+                        errors: match message {
+                            Some(m) => FieldErrors::single(set.field, m),
+                            None => errors,
+                        },
+                    });
+                }
+            }
+        }
+        // The dependants were not on the list: only their versions guard them.
+        let action = format!("set:{}", child.column);
+        ctx.db
+            .bulk_save::<C>(&ctx.by(), &action, label, &edits, &titles, i64::MAX)
+            .await
+    }
+
     /// A refusal by one record's rules: at the field for the value chosen
     /// (a handler that is not there), else naming the record.
-    fn at_record(title: &str, error: DbError, set: Option<&BulkSet>) -> AppError {
-        match AppError::from(error) {
+    fn at_record(title: &str, error: AppError, set: Option<&BulkSet>) -> AppError {
+        match error {
             AppError::Invalid(errors) => match set.and_then(|s| errors.get(s.field)) {
                 Some(message) => AppError::Invalid(FieldErrors::single(
                     set.map_or("", |s| s.field),

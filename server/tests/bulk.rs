@@ -552,3 +552,86 @@ async fn hundreds_of_records_are_written_a_chunk_at_a_time_each_with_its_history
     assert!(page.contains("Chunked"), "its comment came back with it");
     app.assert_counters_agree().await;
 }
+
+#[tokio::test]
+async fn handlers_chosen_hand_all_their_pets_to_another_then_can_be_deleted() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    let bob = app.create_handler("Bob").await;
+    let cy = app.create_handler("Cy").await;
+    let rex = app.create_pet("Rex", "Dog", ann).await;
+    let tom = app.create_pet("Tom", "Cat", bob).await;
+    let kept = app.create_pet("Kept", "Dog", cy).await;
+    let version = mark(&app, "/handlers/").await;
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/handlers/?action=set:move_to&scope=selected&id={ann}&id={bob}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Move all their pets to another handler: 2 handlers"),
+        "{page}"
+    );
+    assert!(page.contains("2 pets move."));
+    let ids = format!("{ann},{bob}");
+    let base = [
+        ("action", "set:move_to"),
+        ("scope", "selected"),
+        ("ids", ids.as_str()),
+        ("count", "2"),
+        ("version", version.as_str()),
+    ];
+    // To one of themselves, or to nobody: at the field.
+    for target in [ann.to_string(), "999999".to_owned(), String::new()] {
+        let mut fields = base.to_vec();
+        fields.push(("move_to", &target));
+        let response = app.post_form("/bulk/handlers/", &fields).await;
+        assert_eq!(response.status().as_u16(), 422, "to {target:?}");
+    }
+    let cy_id = cy.to_string();
+    let mut fields = base.to_vec();
+    fields.push(("move_to", &cy_id));
+    let response = app.post_form("/bulk/handlers/", &fields).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    for pet in [rex, tom, kept] {
+        let pet = app
+            .db
+            .get::<roster_core::domain::Pet>(pet)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(pet.handler_id, cy);
+    }
+    app.assert_counters_agree().await;
+    let (_, page) = app.get_html(&format!("/bulk/{batch}/")).await;
+    assert!(
+        page.contains(">Rex</a>") && page.contains(">Tom</a>"),
+        "the pets moved"
+    );
+    // Now the handlers have none, and go in one action.
+    let version = mark(&app, "/handlers/").await;
+    let response = app
+        .post_form(
+            "/bulk/handlers/",
+            &[
+                ("action", "delete"),
+                ("scope", "selected"),
+                ("ids", &ids),
+                ("count", "2"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.counted("handlers").await, 1);
+    // The move is undone as a whole: each pet back with its handler...
+    // once its handler is back.
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(
+        response.status().as_u16(),
+        409,
+        "their handlers are in the trash"
+    );
+}

@@ -272,6 +272,18 @@ impl Db {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
+    /// The ids of the rows of `child` that depend on one of `ids`.
+    pub async fn dependant_ids(&self, child: &Children, ids: &[i64]) -> Result<Vec<i64>, DbError> {
+        let sql = format!(
+            "SELECT id FROM {} WHERE {} IN ({{in}}) ORDER BY id",
+            child.table, child.column
+        );
+        let rows: Vec<(i64,)> = self
+            .chunked(&sql, ids.iter().map(|id| Arg::Int(*id)).collect())
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// For each dependant `T` declares, how many rows each of `ids` has
     /// (records with none left out).
     pub async fn dependants_of<T: Table>(

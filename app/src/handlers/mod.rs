@@ -125,6 +125,16 @@ impl ListView for HandlerList {
     type Row = Handler;
     const BULK: Option<roster_core::domain::urls::Pattern> =
         Some(roster_core::domain::urls::BULK_HANDLERS);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[crate::bulk::BulkSet {
+        field: "move_to",
+        label: "Move all their pets to another handler",
+        fields: crate::bulk::bulk_fields!(FieldSpec::new(
+            "move_to",
+            "Move their pets to",
+            Widget::Group(handler_picker)
+        )),
+        on: Some(roster_core::domain::Kind::Pet),
+    }];
     const COLUMNS: &'static [Column<HandlerSort>] = &[
         Column::plain("#", "id"),
         Column::sorted("Name", "name", HandlerSort::NameAsc, HandlerSort::NameDesc),

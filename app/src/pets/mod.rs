@@ -170,11 +170,13 @@ impl ListView for PetList {
             field: "category",
             label: "Set the category",
             fields: crate::bulk::bulk_fields!(FIELDS[1]),
+            on: None,
         },
         crate::bulk::BulkSet {
             field: "handler_id",
             label: "Move to another handler",
             fields: crate::bulk::bulk_fields!(FIELDS[2]),
+            on: None,
         },
     ];
     const COLUMNS: &'static [Column<PetSort>] = &[
