@@ -989,13 +989,7 @@ mod server {
                 let mut edits = Vec::with_capacity(records.len());
                 let titles: Vec<String> = records.iter().map(Record::title).collect();
                 for record in &records {
-                    let mut fields = to_fields(&record.to_input());
-                    match fields.iter_mut().find(|(k, _)| k == set.field) {
-                        Some((_, old)) => *old = value.clone(),
-                        None => fields.push((set.field.to_owned(), value.clone())),
-                    }
-                    let new: R::Input = from_fields(fields);
-                    match new.parse() {
+                    match with_value(record, set.field, &value).parse() {
                         Ok(valid) => edits.push((record.id(), record.version(), valid)),
                         Err(errors) => return Err(invalid::<R>(set.field, record, errors)),
                     }
@@ -1027,6 +1021,20 @@ mod server {
             }
             Err(other) => Err(undo_refused(other)),
         }
+    }
+
+    /// `record`'s form as it is stored, with `field` set to `value`.
+    fn with_value<R: roster_core::domain::Record>(
+        record: &R,
+        field: &str,
+        value: &str,
+    ) -> R::Input {
+        let mut fields = to_fields(&record.to_input());
+        match fields.iter_mut().find(|(k, _)| k == field) {
+            Some((_, old)) => value.clone_into(old),
+            None => fields.push((field.to_owned(), value.to_owned())),
+        }
+        from_fields(fields)
     }
 
     /// Sets, on every record of `set.on` that depends on one of `chosen`
@@ -1069,13 +1077,7 @@ mod server {
         let mut edits = Vec::with_capacity(records.len());
         let titles: Vec<String> = records.iter().map(Record::title).collect();
         for record in &records {
-            let mut fields = to_fields(&record.to_input());
-            match fields.iter_mut().find(|(k, _)| k == child.column) {
-                Some((_, old)) => *old = value.to_owned(),
-                None => fields.push((child.column.to_owned(), value.to_owned())),
-            }
-            let new: C::Input = from_fields(fields);
-            match new.parse() {
+            match with_value(record, child.column, value).parse() {
                 Ok(valid) => edits.push((record.id(), record.version(), valid)),
                 Err(errors) => {
                     // The value chosen, at the confirmation's own field.
