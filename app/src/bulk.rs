@@ -75,7 +75,10 @@ pub fn form_id(kind: Kind) -> String {
 
 /// What the confirmation page is asked: from its URL (the list's bulk
 /// form), or from a refused Apply shown again.
+// Every field may be missing: a server function's arguments leave out an
+// empty list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BulkRequest {
     pub action: String,
     pub scope: String,

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import { expect, test } from "./fixtures";
 import { createStudent, jsOn, open, uniqueEmail } from "./helpers";
 
@@ -73,4 +75,32 @@ test("a bulk action on every record that matches sets a field through the record
   await expect(page.getByText("Done: Set the category: 2 pets.")).toBeVisible();
   await open(page, info, `/pets/?category=${tag}x`);
   await expect(page.getByText("2 pets")).toBeVisible();
+});
+
+test("the rows ticked download as the list's own file", async ({ page }, info) => {
+  const tag = `Bexp${Math.floor(Math.random() * 1e9).toString(36)}`;
+  await createStudent(page, info, { firstname: "Kept", lastname: tag, email: uniqueEmail("bexp-a") });
+  await createStudent(page, info, { firstname: "Left", lastname: tag, email: uniqueEmail("bexp-b") });
+  await open(page, info, `/?q=${tag}`);
+  await page.getByRole("checkbox", { name: `Select Kept ${tag}` }).check();
+  await page.getByLabel("Do").selectOption("export:csv");
+  let download;
+  if (jsOn(info)) {
+    // The file comes at once, the list stays.
+    [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Continue…" }).click(),
+    ]);
+  } else {
+    await page.getByRole("button", { name: "Continue…" }).click();
+    await expect(page.getByRole("heading", { name: "Download 1 student" })).toBeVisible();
+    [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download 1 student" }).click(),
+    ]);
+  }
+  const file = readFileSync(await download.path(), "utf8");
+  expect(file).toContain(`Kept`);
+  expect(file).not.toContain(`Left`);
+  expect(file.trim().split("\n")).toHaveLength(2);
 });

@@ -635,3 +635,30 @@ async fn handlers_chosen_hand_all_their_pets_to_another_then_can_be_deleted() {
         "their handlers are in the trash"
     );
 }
+
+/// What the browser's router asks with the wasm loaded: the confirmation
+/// through its server function, for "all that match" (no ids at all).
+#[tokio::test]
+async fn the_confirmations_server_function_takes_a_request_without_ids() {
+    let app = spawn_app().await;
+    let ann = app.create_handler("Ann").await;
+    app.create_pet("Rex", "Dog", ann).await;
+    app.create_pet("Max", "Cat", ann).await;
+    let response = app
+        .client
+        .post(app.url("/api/bulk/preview"))
+        .form(&[
+            ("kind", "Pet"),
+            ("request[action]", "set:category"),
+            ("request[scope]", "all"),
+            ("request[query]", "category=Dog"),
+            ("request[version]", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let preview: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(preview["count"], 1, "{preview}");
+    assert_eq!(preview["heading"], "Set the category: 1 pet");
+}
