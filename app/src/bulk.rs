@@ -276,7 +276,6 @@ impl FormAction for UndoBatch {
 pub fn select_all_cell(kind: Kind) -> AnyView {
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
-    let form = form_id(kind);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(ticked) = ev
             .target()
@@ -285,19 +284,8 @@ pub fn select_all_cell(kind: Kind) -> AnyView {
         else {
             return;
         };
-        let Some(document) = window().document() else {
-            return;
-        };
-        let selector = format!("input[type=checkbox][name=id][form={form}]");
-        if let Ok(boxes) = document.query_selector_all(&selector) {
-            for i in 0..boxes.length() {
-                if let Some(input) = boxes
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-                {
-                    input.set_checked(ticked);
-                }
-            }
+        for input in row_boxes(kind, false) {
+            input.set_checked(ticked);
         }
     };
     view! {
@@ -416,6 +404,14 @@ pub fn export_href<L: ListView>(
 
 /// The ids of the rows on the page, ticked (`ticked`) or all.
 fn page_ids(kind: Kind, ticked: bool) -> Vec<String> {
+    row_boxes(kind, ticked)
+        .iter()
+        .map(|input| input.value())
+        .collect()
+}
+
+/// The rows' checkboxes of list `kind` on the page, ticked (`ticked`) or all.
+fn row_boxes(kind: Kind, ticked: bool) -> Vec<web_sys::HtmlInputElement> {
     let Some(document) = window().document() else {
         return Vec::new();
     };
@@ -424,18 +420,12 @@ fn page_ids(kind: Kind, ticked: bool) -> Vec<String> {
         "input[type=checkbox][name=id][form={}]{checked}",
         form_id(kind)
     );
-    let mut ids = Vec::new();
-    if let Ok(boxes) = document.query_selector_all(&selector) {
-        for i in 0..boxes.length() {
-            if let Some(input) = boxes
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-            {
-                ids.push(input.value());
-            }
-        }
-    }
-    ids
+    let Ok(boxes) = document.query_selector_all(&selector) else {
+        return Vec::new();
+    };
+    (0..boxes.length())
+        .filter_map(|i| boxes.item(i)?.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .collect()
 }
 
 /// What the page's URL asks (see [`BulkRequest`]).
