@@ -41,6 +41,10 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Sqlx(sqlx::Error),
+    /// A read the database answered with an error of the query's own (a
+    /// fault in Roster, not an outage).
+    #[error("read failed: {0}")]
+    Read(String),
 }
 
 /// What a violated constraint means, for messages outside forms (the

@@ -71,8 +71,29 @@ impl std::fmt::Debug for ReadPool {
     }
 }
 
+/// The database away, locked or its file unreadable is an outage (try
+/// again); any other error is the query's own (a fault).
 fn failure(error: rusqlite::Error) -> DbError {
-    DbError::Unavailable(format!("SQLite read failed: {error}"))
+    use rusqlite::ErrorCode::*;
+    match &error {
+        rusqlite::Error::SqliteFailure(e, _)
+            if matches!(
+                e.code,
+                DatabaseBusy
+                    | DatabaseLocked
+                    | CannotOpen
+                    | SystemIoFailure
+                    | DatabaseCorrupt
+                    | NotADatabase
+                    | OutOfMemory
+                    | FileLockingProtocolFailed
+                    | PermissionDenied
+            ) =>
+        {
+            DbError::Unavailable(format!("SQLite read failed: {error}"))
+        }
+        _ => DbError::Read(error.to_string()),
+    }
 }
 
 fn open(path: &str, read_only: bool) -> Result<Connection, DbError> {
@@ -133,7 +154,7 @@ fn each(
 
 fn decode<T: DeserializeOwned>(row: &rusqlite::Row<'_>, names: &[String]) -> Result<T, DbError> {
     T::deserialize(super::row_de::RowDe { row, names })
-        .map_err(|e| DbError::Unavailable(format!("a row did not decode: {e}")))
+        .map_err(|e| DbError::Read(format!("a row did not decode: {e}")))
 }
 
 impl ReadPool {
@@ -352,6 +373,18 @@ impl ReadConn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_querys_own_error_is_a_fault_and_a_locked_database_an_outage() {
+        let conn = Connection::open_in_memory().unwrap();
+        let error = conn.prepare("SELECT id FROM nowhere").unwrap_err();
+        assert!(matches!(failure(error), DbError::Read(_)));
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert!(matches!(failure(busy), DbError::Unavailable(_)));
+    }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]
     struct Thing {
