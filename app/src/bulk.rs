@@ -62,10 +62,43 @@ pub struct BulkSet {
     /// The confirmation's fields: [`bulk_fields!`] and the record form's
     /// own field.
     pub fields: &'static [FieldSpec],
-    /// Set on the records of this kind that depend on each one chosen (a
-    /// handler's pets), rather than on the records chosen: the field is
-    /// then the dependants' key to them (`Children::column`).
-    pub on: Option<Kind>,
+    /// What the value is set on.
+    pub on: SetOn,
+}
+
+impl BulkSet {
+    /// An action of the list's own that needs no value (mark read).
+    pub const fn plain(field: &'static str, label: &'static str) -> Self {
+        BulkSet {
+            field,
+            label,
+            fields: DELETE_FIELDS,
+            on: SetOn::Records,
+        }
+    }
+}
+
+/// What a [`BulkSet`]'s value is set on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SetOn {
+    /// The records chosen: their form's field.
+    Records,
+    /// The records of this kind that depend on each one chosen (a
+    /// handler's pets): the field is the dependants' key to them
+    /// (`Children::column`).
+    Dependants(Kind),
+    /// A link from each record chosen to the one record of this kind
+    /// chosen (a student's enrolment in a course): the field names it.
+    Links(Kind),
+}
+
+impl SetOn {
+    pub fn dependants(self) -> Option<Kind> {
+        match self {
+            SetOn::Dependants(kind) => Some(kind),
+            _ => None,
+        }
+    }
 }
 
 /// The id of list `kind`'s bulk form, which its rows' checkboxes name.
@@ -170,6 +203,13 @@ pub async fn batch_view(id: i64) -> Result<Option<BatchView>, AppError> {
         let Some(batch) = ctx.db.batch(id).await? else {
             return Ok(None);
         };
+        // The inbox's and the accounts' are administrators' to see.
+        if batch
+            .kind()
+            .is_some_and(|kind| matches!(kind, Kind::Message | Kind::Account))
+        {
+            ctx.actor.require_admin()?;
+        }
         let entries = ctx.db.batch_entries(id, BATCH_LISTED).await?;
         let more = (batch.count - entries.len() as i64).max(0);
         let rows = server::entry_rows(&entries);
@@ -250,6 +290,20 @@ impl FormAction for UndoBatch {
             return Err(AppError::NotFound(Kind::Change));
         };
         let kind = batch.kind().ok_or(AppError::NotFound(Kind::Change))?;
+        if roster_core::db::ROW_KINDS.contains(&kind) {
+            // Comments: their own bulk delete is anyone's to undo; the
+            // rest, administrators'.
+            if kind != Kind::Comment || batch.account_id != Some(user) {
+                ctx.actor.require_admin()?;
+            }
+            return match ctx.db.undo_row_batch(&ctx.by(), &batch).await {
+                Ok(()) => {
+                    tracing::info!(batch = id, user, "bulk action undone");
+                    Ok(id)
+                }
+                Err(e) => Err(server::undo_refused(e)),
+            };
+        }
         macro_rules! by_kind {
             ($($record:ty => $list:ty),* $(,)?) => {
                 $(
@@ -307,7 +361,7 @@ pub fn bulk_bar<L: ListView>(
     capped: bool,
 ) -> AnyView {
     let navigate = crate::components::nav::navigator();
-    let action = confirm.fill(&[]);
+    let action = L::bulk_href(&query.filter).unwrap_or_else(|| confirm.fill(&[]));
     let to = action.clone();
     let list = query.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -372,7 +426,9 @@ pub fn bulk_bar<L: ListView>(
             <label>
                 <span>"Do"</span>
                 <select name="action">
-                    <option value=BulkAction::Delete.param()>"Delete…"</option>
+                    {L::BULK_DELETE.map(|label| view! {
+                        <option value=BulkAction::Delete.param()>{label}</option>
+                    })}
                     {sets}
                     {L::DOWNLOAD.map(|_| view! {
                         <option value=BulkAction::Export(FileFormat::Csv).param()>"Download as CSV"</option>
@@ -464,10 +520,10 @@ fn request_from_url() -> Memo<BulkRequest> {
     })
 }
 
-/// The confirmation page of a bulk action on records of `R`.
-pub fn bulk_page<R: RecordView>() -> impl IntoView {
+/// What a confirmation page is asked: a refused Apply's input shown again
+/// (without JavaScript), else its URL's.
+pub(crate) fn asked() -> impl Fn() -> BulkRequest + Send + Sync + Clone + 'static {
     let from_url = request_from_url();
-    // A refused Apply without JavaScript: the page again, for what it sent.
     let sent = submitted_form::<BulkInput>().map(|state| BulkRequest {
         action: state.input.action.clone(),
         scope: state.input.scope.clone(),
@@ -475,16 +531,18 @@ pub fn bulk_page<R: RecordView>() -> impl IntoView {
         query: state.input.query.clone(),
         version: state.input.version.clone(),
     });
-    let preview = Resource::new(
-        move || {
-            sent.clone()
-                .unwrap_or_else(|| from_url.try_get().unwrap_or_default())
-        },
-        |request| async move {
-            let version = request.version.clone();
-            bulk_preview(R::KIND, request).await.map(|p| (p, version))
-        },
-    );
+    move || {
+        sent.clone()
+            .unwrap_or_else(|| from_url.try_get().unwrap_or_default())
+    }
+}
+
+/// The confirmation page of a bulk action on records of `R`.
+pub fn bulk_page<R: RecordView>() -> impl IntoView {
+    let preview = Resource::new(asked(), |request| async move {
+        let version = request.version.clone();
+        bulk_preview(R::KIND, request).await.map(|p| (p, version))
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -498,14 +556,31 @@ pub fn bulk_page<R: RecordView>() -> impl IntoView {
 }
 
 fn confirmation<R: RecordView>(preview: BulkPreview, version: String) -> AnyView {
-    let set = BulkAction::parse(&preview.action).and_then(|action| match action {
+    let fields = fields_for(&preview.action, sets_of::<R>());
+    confirmation_form::<BulkApply<R>>(preview, version, fields, ())
+}
+
+/// The confirmation's fields for `action`, among `sets`.
+pub(crate) fn fields_for(action: &str, sets: &'static [BulkSet]) -> &'static [FieldSpec] {
+    let set = BulkAction::parse(action).and_then(|action| match action {
         BulkAction::Set(field) => Some(field),
         _ => None,
     });
-    let fields = set
-        .as_deref()
-        .and_then(|field| sets_of::<R>().iter().find(|s| s.field == field))
-        .map_or(DELETE_FIELDS, |s| s.fields);
+    set.as_deref()
+        .and_then(|field| sets.iter().find(|s| s.field == field))
+        .map_or(DELETE_FIELDS, |s| s.fields)
+}
+
+/// The confirmation page's contents, its Apply sent by action `A`.
+pub(crate) fn confirmation_form<A>(
+    preview: BulkPreview,
+    version: String,
+    fields: &'static [FieldSpec],
+    ids: A::Ids,
+) -> AnyView
+where
+    A: FormAction<Input = BulkInput, Output = i64>,
+{
     let initial = BulkInput {
         action: preview.action.clone(),
         scope: preview.scope.clone(),
@@ -520,8 +595,8 @@ fn confirmation<R: RecordView>(preview: BulkPreview, version: String) -> AnyView
         .clone()
         .filter(|_| preview.blocked.is_none());
     let form = (preview.blocked.is_none() && download.is_none()).then(|| {
-        action_form::<BulkApply<R>>(FormConfig {
-            ids: (),
+        action_form::<A>(FormConfig {
+            ids,
             initial,
             fields,
             submit: preview.submit.clone(),
@@ -648,7 +723,7 @@ fn batch_body(BatchView { batch, rows, more }: BatchView, done: bool, undone: bo
 
 /// The server side: the records a request chooses, the preview, the apply.
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use roster_core::db::{describe_change, BulkError, ChangedSince, DbError, Listed};
     use roster_core::domain::bulk::{too_many, Bulk, BulkAction, Target};
     use roster_core::domain::{
@@ -658,7 +733,7 @@ mod server {
 
     use roster_core::domain::bulk::BULK_MAX;
 
-    use super::{thousands, BulkInput, BulkPreview, BulkRequest, BulkSet, Scope};
+    use super::{thousands, BulkInput, BulkPreview, BulkRequest, BulkSet, Scope, SetOn};
     use crate::error::AppError;
     use crate::html::Html;
     use crate::record::list::ListView;
@@ -666,7 +741,7 @@ mod server {
     use crate::service::Ctx;
 
     /// The list query a query string states.
-    fn list_query<L: ListView>(query: &str) -> QueryOf<L> {
+    pub(crate) fn list_query<L: ListView>(query: &str) -> QueryOf<L> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect();
@@ -727,15 +802,7 @@ mod server {
         let query = list_query::<L>(&request.query);
         let back = query.href(&L::base(&query.filter), query.page);
         let ids = chosen::<R, L>(ctx, scope, request.ids, &query).await?;
-        let mut blocked = None;
-        if ids.len() > BULK_MAX {
-            blocked = Some(too_many());
-        } else if ids.is_empty() {
-            blocked = Some(format!(
-                "No {} were chosen: tick some rows, or choose “all that match”.",
-                kind.plural()
-            ));
-        }
+        let mut blocked = unfit(kind, ids.len());
         let ids = &ids[..ids.len().min(BULK_MAX)];
         let records = ctx.db.records_of::<R>(ids).await?;
         let count = records.len();
@@ -796,13 +863,15 @@ mod server {
                     format!("Delete {}", kind.count(count as i64)),
                 )
             }
-            (Some(set), _) if set.on.is_some() => {
+            (Some(set), _) if set.on.dependants().is_some() => {
                 let dependants = ctx.db.dependants_of::<R>(ids).await?;
-                let child = R::CHILDREN.iter().position(|c| Some(c.kind) == set.on);
+                let child = R::CHILDREN
+                    .iter()
+                    .position(|c| Some(c.kind) == set.on.dependants());
                 let counts = child.map(|i| &dependants[i]);
                 let of = |id: i64| counts.and_then(|c| c.get(&id)).copied().unwrap_or(0);
                 let moving: i64 = records.iter().map(|r| of(r.id())).sum();
-                let noun = set.on.unwrap_or(kind);
+                let noun = set.on.dependants().unwrap_or(kind);
                 for record in &records {
                     record_row::<R>(&mut rows, record, &noun.count(of(record.id())));
                 }
@@ -817,6 +886,20 @@ mod server {
                 (
                     format!("{}: {}", set.label, kind.count(count as i64)),
                     format!("Move {}", noun.count(moving)),
+                )
+            }
+            (Some(set), _) if matches!(set.on, SetOn::Links(_)) => {
+                for record in &records {
+                    record_row::<R>(&mut rows, record, "");
+                }
+                totals = Some(
+                    "Those enrolled in it already are left as they are; if it has fewer seats \
+                     left than students, nothing is applied and the page says who did not fit."
+                        .into(),
+                );
+                (
+                    format!("{}: {}", set.label, kind.count(count as i64)),
+                    format!("Enrol {}", kind.count(count as i64)),
                 )
             }
             (Some(set), _) => {
@@ -854,7 +937,21 @@ mod server {
         })
     }
 
-    fn shown_value(value: &str) -> String {
+    /// Why `n` records of `kind` chosen cannot be acted on, if they cannot.
+    pub(crate) fn unfit(kind: Kind, n: usize) -> Option<String> {
+        if n > BULK_MAX {
+            Some(too_many())
+        } else if n == 0 {
+            Some(format!(
+                "No {} were chosen: tick some rows, or choose “all that match”.",
+                kind.plural()
+            ))
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn shown_value(value: &str) -> String {
         if value.is_empty() {
             "now: (empty)".to_owned()
         } else {
@@ -862,7 +959,7 @@ mod server {
         }
     }
 
-    fn join(ids: impl Iterator<Item = i64>) -> String {
+    pub(crate) fn join(ids: impl Iterator<Item = i64>) -> String {
         ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
     }
 
@@ -880,7 +977,7 @@ mod server {
     }
 
     /// The entries of a bulk action's page.
-    pub(super) fn entry_rows(entries: &[HistoryEntry]) -> String {
+    pub(crate) fn entry_rows(entries: &[HistoryEntry]) -> String {
         let mut out = Html::with_capacity(entries.len() * 120);
         for e in entries {
             let kind = Kind::parse(&e.kind);
@@ -896,7 +993,9 @@ mod server {
                 .filter(|c| c.field != "version")
                 .map(|c| match (c.was.is_empty(), c.now.is_empty()) {
                     (false, false) => format!("{}: {} → {}", c.field, c.was, c.now),
-                    _ => c.field,
+                    (true, false) => format!("{}: {}", c.field, c.now),
+                    (false, true) => format!("{}: {} (removed)", c.field, c.was),
+                    (true, true) => c.field,
                 })
                 .collect();
             out.raw(" <span class=\"muted\">").text(action);
@@ -920,13 +1019,7 @@ mod server {
             target,
             count,
             mark,
-        } = input.parse().map_err(|errors| {
-            let all: Vec<String> = ["action", "ids", "count", "version"]
-                .iter()
-                .filter_map(|f| errors.get(f).map(str::to_owned))
-                .collect();
-            AppError::Refused(all.join(" "))
-        })?;
+        } = parsed(&input)?;
         let set = offered::<L>(&action)
             .ok_or_else(|| AppError::Refused(format!("{} have no such action.", kind.title())))?;
         if let BulkAction::Export(_) = action {
@@ -961,7 +1054,7 @@ mod server {
                 let label = format!("Deleted {}", kind.count(count as i64));
                 ctx.db.bulk_delete::<R>(&by, &label, &chosen, mark).await
             }
-            Some(set) if set.on.is_some() => {
+            Some(set) if set.on.dependants().is_some() => {
                 let value = input.values.get(set.field).cloned().unwrap_or_default();
                 let chosen: Vec<i64> = records.iter().map(Record::id).collect();
                 let changed = ctx.db.changed_since(kind, &chosen, mark).await?;
@@ -976,6 +1069,15 @@ mod server {
                 }
                 let label = format!("{}: {}", set.label, kind.count(count as i64));
                 move_dependants::<R>(ctx, set, &chosen, &value, &label).await
+            }
+            Some(set) if matches!(set.on, SetOn::Links(_)) => {
+                let value = input.values.get(set.field).cloned().unwrap_or_default();
+                let course = roster_core::domain::list::id_param(Some(value)).ok_or_else(|| {
+                    AppError::Invalid(FieldErrors::single(set.field, "Choose a course."))
+                })?;
+                let chosen: Vec<(i64, String)> =
+                    records.iter().map(|r| (r.id(), r.title())).collect();
+                ctx.db.bulk_enrol(&by, course, &chosen, mark).await
             }
             Some(set) => {
                 let value = input.values.get(set.field).cloned().unwrap_or_default();
@@ -1003,17 +1105,48 @@ mod server {
             }
             Err(BulkError::At { title, error, .. }) => match (set, AppError::from(error)) {
                 // A dependant refused the value: it is the one asked for.
-                (Some(set), AppError::Invalid(errors)) if set.on.is_some() => {
+                (Some(set), AppError::Invalid(errors)) if set.on.dependants().is_some() => {
                     let message = errors.messages().join(" ");
                     Err(AppError::Invalid(FieldErrors::single(set.field, message)))
                 }
                 (_, error) => Err(at_record(&title, error, set)),
             },
-            Err(BulkError::Invalid { errors, .. }) if set.is_some_and(|s| s.on.is_some()) => {
+            Err(BulkError::Invalid { errors, .. })
+                if set.is_some_and(|s| s.on.dependants().is_some()) =>
+            {
                 Err(AppError::Invalid(errors))
+            }
+            // The course chosen: full, or not there.
+            Err(BulkError::Full { course, free, left }) => {
+                Err(AppError::Invalid(FieldErrors::single(
+                    set.map_or("", |s| s.field),
+                    not_fitting(&course, free, &left),
+                )))
+            }
+            Err(BulkError::Db(DbError::Constraint(name))) if set.is_some() => {
+                let message = match AppError::from(DbError::Constraint(name)) {
+                    AppError::Invalid(errors) => errors.messages().join(" "),
+                    other => other.to_string(),
+                };
+                Err(AppError::Invalid(FieldErrors::single(
+                    set.map_or("", |s| s.field),
+                    message,
+                )))
             }
             Err(other) => Err(undo_refused(other)),
         }
+    }
+
+    /// The Apply's input, or why it cannot be (its hidden fields tampered
+    /// with: said as a refusal, not at fields the page does not show).
+    pub(crate) fn parsed(input: &BulkInput) -> Result<Bulk, AppError> {
+        input.parse().map_err(|errors| {
+            let all: Vec<String> = ["action", "ids", "count", "version"]
+                .iter()
+                .filter_map(|f| errors.get(f).map(str::to_owned))
+                .collect();
+            AppError::Refused(all.join(" "))
+        })
     }
 
     /// `record`'s form as it is stored, with `field` set to `value`.
@@ -1030,7 +1163,7 @@ mod server {
         from_fields(fields)
     }
 
-    /// Sets, on every record of `set.on` that depends on one of `chosen`
+    /// Sets, on every record of `set.on`'s kind that depends on one of `chosen`
     /// (of `R`), its key to them to `value`, as one batch of edits of
     /// those records.
     async fn move_dependants<R: RecordView>(
@@ -1040,7 +1173,10 @@ mod server {
         value: &str,
         label: &str,
     ) -> Result<i64, BulkError> {
-        let Some(child) = R::CHILDREN.iter().find(|c| Some(c.kind) == set.on) else {
+        let Some(child) = R::CHILDREN
+            .iter()
+            .find(|c| Some(c.kind) == set.on.dependants())
+        else {
             return Err(BulkError::Db(DbError::NotFound(R::KIND)));
         };
         macro_rules! by_kind {
@@ -1136,6 +1272,27 @@ mod server {
         changed: Vec<ChangedSince>,
         target: &Target,
     ) -> AppError {
+        let ids = match target {
+            Target::Ids(_) => join(records.iter().map(Record::id)),
+            Target::Matching { .. } => String::new(),
+        };
+        // "All that match" is found again by its query on the next Apply.
+        let count = match target {
+            Target::Ids(_) => records.len(),
+            Target::Matching { .. } => records.len().max(1),
+        };
+        changed_conflict(ctx, R::KIND, ids, count, changed).await
+    }
+
+    /// [`changed_since`] for records of `kind`: `ids` (comma-separated)
+    /// and `count` as the form should send them again.
+    pub(crate) async fn changed_conflict(
+        ctx: &Ctx,
+        kind: Kind,
+        ids: String,
+        count: usize,
+        changed: Vec<ChangedSince>,
+    ) -> AppError {
         let mark = match ctx.db.history_mark().await {
             Ok(mark) => mark,
             Err(e) => return e.into(),
@@ -1158,22 +1315,10 @@ mod server {
                 diff: None,
             });
         }
-        let ids = match target {
-            Target::Ids(_) => join(records.iter().map(Record::id)),
-            Target::Matching { .. } => String::new(),
-        };
-        let count = match target {
-            Target::Ids(_) => records.len(),
-            // The list is found again by its query on the next Apply.
-            Target::Matching { query } => {
-                let _ = query;
-                records.len().max(1)
-            }
-        };
-        let noun = R::KIND.plural();
+        let noun = kind.plural();
         let n = seen.len().max(1);
         AppError::Conflict(Conflict {
-            kind: R::KIND,
+            kind,
             version: mark,
             theirs: vec![("ids".into(), ids), ("count".into(), count.to_string())],
             deleting: false,
@@ -1216,6 +1361,10 @@ mod server {
                 errors.messages().join(" ")
             )),
             BulkError::AlreadyUndone => AppError::Refused("It was undone already.".into()),
+            BulkError::Full { course, free, left } => {
+                AppError::Refused(not_fitting(&course, free, &left))
+            }
+            BulkError::Refused(why) => AppError::Refused(why),
             BulkError::NotInTrash(n) => AppError::Refused(format!(
                 "It cannot be undone as a whole: {} no longer in the trash (restored one by \
                  one, or emptied since).",
@@ -1226,6 +1375,32 @@ mod server {
             )),
             BulkError::Db(e) => e.into(),
         }
+    }
+
+    /// "CS101 Intro has 3 seats left: 2 did not fit (Ada, Alan)".
+    fn not_fitting(course: &str, free: usize, left: &[String]) -> String {
+        const NAMED: usize = 20;
+        let mut names = left
+            .iter()
+            .take(NAMED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if left.len() > NAMED {
+            names.push_str(&format!(
+                " and {} more",
+                thousands((left.len() - NAMED) as i64)
+            ));
+        }
+        let seats = match free {
+            0 => "no seats left".to_owned(),
+            1 => "1 seat left".to_owned(),
+            n => format!("{} seats left", thousands(n as i64)),
+        };
+        format!(
+            "{course} has {seats}: {} did not fit ({names}). Nothing was applied.",
+            Kind::Student.count(left.len() as i64)
+        )
     }
 
     fn count_records(n: usize) -> String {

@@ -25,6 +25,7 @@ pub mod messages;
 mod pages;
 pub mod pets;
 pub mod record;
+pub mod row_bulk;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod students;
@@ -182,6 +183,7 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::IMPORT_RUN) view=ImportRunPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::COURSE_GRADES) view=enrolments::GradeSheetPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::COURSE_STUDENTS_BULK) view=enrolments::ClassBulkPage ssr=SsrMode::Async/>
                             $(
                                 <Route path={RoutePath(<$record as RecordView>::URLS.bulk)} view={bulk::bulk_page::<$record>} ssr=SsrMode::Async/>
                                 <Route path={RoutePath(<$record as RecordView>::LIST)} view={list_page::<$list>} ssr=SsrMode::Async/>
@@ -193,6 +195,9 @@ pub fn App() -> impl IntoView {
                             )*
                             // After the bulk confirmations (`/bulk/pets/`), which its id
                             // would otherwise take.
+                            <Route path=RoutePath(urls::BULK_MESSAGES) view=row_bulk::messages_bulk_page ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::BULK_ACCOUNTS) view=row_bulk::accounts_bulk_page ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::PET_COMMENTS_BULK) view=row_bulk::comments_bulk_page ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::BATCH) view=bulk::BatchPage ssr=SsrMode::Async/>
                         </Routes>
                     </main>

@@ -5,31 +5,12 @@
 
 mod common;
 
-use common::{location, spawn_app, TestApp};
+use common::{batch_of, bulk_mark, location, spawn_app, TestApp};
 use roster_core::domain::{Action, Kind};
-
-/// The history mark the list at `path` hands its bulk form.
-async fn mark(app: &TestApp, path: &str) -> String {
-    let (status, html) = app.get_html(path).await;
-    assert_eq!(status, 200, "{path}");
-    let form = &html[html.find("<form id=\"bulk-").expect("a bulk form")..];
-    let marker = "name=\"version\" value=\"";
-    let at = form.find(marker).expect("the form's mark");
-    let rest = &form[at + marker.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
 
 /// Applies a bulk action on the pets; the response.
 async fn apply(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
     app.post_form("/bulk/pets/", fields).await
-}
-
-fn batch_of(location: &str) -> i64 {
-    location
-        .strip_prefix("/bulk/")
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("not a batch's page: {location}"))
 }
 
 async fn pet_count(app: &TestApp) -> i64 {
@@ -57,7 +38,7 @@ async fn deleting_the_rows_ticked_confirms_trashes_logs_once_and_undoes_as_a_who
         list.contains("aria-label=\"Select Tom &lt;cat&gt;\""),
         "escaped"
     );
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
 
     // The confirmation lists every record and what goes with it.
     let (status, page) = app
@@ -129,7 +110,7 @@ async fn a_record_changed_since_the_list_was_read_refuses_it_all_and_says_how() 
     let handler = app.create_handler("Ann").await;
     let rex = app.create_pet("Rex", "Dog", handler).await;
     let tom = app.create_pet("Tom", "Cat", handler).await;
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
     // Someone renames Rex meanwhile.
     let handler_id = handler.to_string();
     let response = app
@@ -193,7 +174,7 @@ async fn setting_a_field_on_all_that_match_keeps_the_forms_rules_and_undoes() {
         dogs.push(app.create_pet(&format!("Dog {i}"), "Dog", ann).await);
     }
     let cat = app.create_pet("Tom", "Cat", ann).await;
-    let version = mark(&app, "/pets/?category=Dog").await;
+    let version = bulk_mark(&app, "/pets/?category=Dog").await;
     let (status, page) = app
         .get_html(&format!(
             "/bulk/pets/?category=Dog&action=set:handler_id&scope=all&version={version}"
@@ -264,7 +245,7 @@ async fn setting_a_field_on_all_that_match_keeps_the_forms_rules_and_undoes() {
     app.assert_counters_agree().await;
 
     // The same again, then a change by hand: the undo is refused whole.
-    let version = mark(&app, "/pets/?category=Dog").await;
+    let version = bulk_mark(&app, "/pets/?category=Dog").await;
     let mut to_bob = to_bob.clone();
     to_bob[4] = ("version", version.as_str());
     let response = apply(&app, &to_bob).await;
@@ -302,7 +283,7 @@ async fn all_that_match_refuses_when_more_match_than_were_confirmed() {
     let ann = app.create_handler("Ann").await;
     app.create_pet("Rex", "Dog", ann).await;
     app.create_pet("Max", "Dog", ann).await;
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
     // A third dog arrives after the confirmation was read.
     let late = app.create_pet("Late", "Dog", ann).await;
     let response = apply(
@@ -335,7 +316,7 @@ async fn handlers_with_pets_cannot_be_deleted_in_bulk_and_bad_requests_are_refus
     let ann = app.create_handler("Ann").await;
     let bob = app.create_handler("Bob").await;
     app.create_pet("Rex", "Dog", ann).await;
-    let version = mark(&app, "/handlers/").await;
+    let version = bulk_mark(&app, "/handlers/").await;
     let (status, page) = app
         .get_html(&format!(
             "/bulk/handlers/?action=delete&scope=selected&id={ann}&id={bob}&version={version}"
@@ -416,7 +397,7 @@ async fn the_rows_ticked_download_as_the_lists_own_file() {
     let rex = app.create_pet("Rex", "Dog", ann).await;
     app.create_pet("Max", "Dog", ann).await;
     let tom = app.create_pet("Tom", "Cat", ann).await;
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
     // Without JavaScript the confirmation offers the file.
     let (status, page) = app
         .get_html(&format!(
@@ -482,7 +463,7 @@ async fn hundreds_of_records_are_written_a_chunk_at_a_time_each_with_its_history
         .await;
     assert_eq!(response.status().as_u16(), 303);
 
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
     let bob_id = bob.to_string();
     let response = apply(
         &app,
@@ -513,7 +494,7 @@ async fn hundreds_of_records_are_written_a_chunk_at_a_time_each_with_its_history
     assert_eq!((pet.handler_id, pet.version), (bob, 2));
     app.assert_counters_agree().await;
 
-    let version = mark(&app, "/pets/").await;
+    let version = bulk_mark(&app, "/pets/").await;
     let response = apply(
         &app,
         &[
@@ -562,7 +543,7 @@ async fn handlers_chosen_hand_all_their_pets_to_another_then_can_be_deleted() {
     let rex = app.create_pet("Rex", "Dog", ann).await;
     let tom = app.create_pet("Tom", "Cat", bob).await;
     let kept = app.create_pet("Kept", "Dog", cy).await;
-    let version = mark(&app, "/handlers/").await;
+    let version = bulk_mark(&app, "/handlers/").await;
     let (status, page) = app
         .get_html(&format!(
             "/bulk/handlers/?action=set:move_to&scope=selected&id={ann}&id={bob}&version={version}"
@@ -611,7 +592,7 @@ async fn handlers_chosen_hand_all_their_pets_to_another_then_can_be_deleted() {
         "the pets moved"
     );
     // Now the handlers have none, and go in one action.
-    let version = mark(&app, "/handlers/").await;
+    let version = bulk_mark(&app, "/handlers/").await;
     let response = app
         .post_form(
             "/bulk/handlers/",
@@ -661,4 +642,360 @@ async fn the_confirmations_server_function_takes_a_request_without_ids() {
     let preview: serde_json::Value = response.json().await.unwrap();
     assert_eq!(preview["count"], 1, "{preview}");
     assert_eq!(preview["heading"], "Set the category: 1 pet");
+}
+
+async fn course(app: &TestApp, code: &str, capacity: &str) -> i64 {
+    let fields = [
+        ("code", code),
+        ("title", "Marine biology"),
+        ("capacity", capacity),
+    ];
+    let response = app.post_form("/courses/create/", &fields).await;
+    assert_eq!(response.status().as_u16(), 303, "creating course {code}");
+    common::id_in(&location(&response))
+}
+
+async fn student(app: &TestApp, n: usize) -> i64 {
+    let email = format!("s{n}@example.com");
+    let last = format!("Dent{n}");
+    let response = app
+        .post_form("/create/", &common::student_form("Stu", &last, &email))
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    location(&response)
+        .split("created=")
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn students_ticked_are_enrolled_in_a_course_as_far_as_its_seats_go_and_undone() {
+    let app = spawn_app().await;
+    let small = course(&app, "BIO101", "3").await;
+    let large = course(&app, "BIO102", "10").await;
+    let mut students = Vec::new();
+    for n in 1..=4 {
+        students.push(student(&app, n).await);
+    }
+    for course in [small, large] {
+        let response = app
+            .post_form(
+                &format!("/courses/{course}/enrol/"),
+                &[("student_id", &students[0].to_string())],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+    let version = bulk_mark(&app, "/").await;
+    let query: String = students.iter().map(|id| format!("&id={id}")).collect();
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/students/?action=set:course_id&scope=selected{query}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Enrol in a course: 4 students"), "{page}");
+    assert!(page.contains("name=\"course_q\""), "a course to find");
+
+    let ids = students
+        .iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let base = [
+        ("action", "set:course_id"),
+        ("scope", "selected"),
+        ("ids", ids.as_str()),
+        ("count", "4"),
+        ("version", version.as_str()),
+    ];
+    let with_course = |course: String| {
+        let mut fields: Vec<(&str, String)> =
+            base.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        fields.push(("course_id", course));
+        fields
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form("/bulk/students/", &fields).await
+        }
+    };
+
+    // Without JavaScript the picker's Find shows the matches, the
+    // selection kept.
+    let mut find = with_course(String::new());
+    find.push(("course_q", "BIO102".into()));
+    find.push(("_find", "course_id".into()));
+    let response = post(find).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!("name=\"course_id\" id=\"course_id-{large}\"")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("name=\"ids\" value=\"{ids}\"")));
+
+    // No course, or one that is not there: at the field.
+    for course in [String::new(), "999999".to_owned()] {
+        let response = post(with_course(course.clone())).await;
+        assert_eq!(response.status().as_u16(), 422, "course {course:?}");
+    }
+    // Two seats left for three newcomers: the last did not fit, nothing
+    // applied.
+    let response = post(with_course(small.to_string())).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    let error = common::field_error(&html, "bulk-course_id");
+    assert!(
+        error.contains("BIO101 Marine biology has 2 seats left"),
+        "{error}"
+    );
+    assert!(
+        error.contains("1 student did not fit (Stu Dent4)"),
+        "{error}"
+    );
+    assert_eq!(app.counted("enrolments").await, 2, "nothing applied");
+
+    // Room enough: the three who were not enrolled are, in one action.
+    let response = post(with_course(large.to_string())).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    assert_eq!(app.counted("enrolments").await, 5);
+    app.assert_counters_agree().await;
+    let (_, page) = app.get_html(&format!("/bulk/{batch}/")).await;
+    assert!(
+        page.contains("Enrolled 3 students in BIO102 Marine biology (1 already were)"),
+        "{page}"
+    );
+    assert!(page.contains("Stu Dent4") && page.contains("course: BIO102 Marine biology"));
+    let (_, activity) = app.get_html("/activity/").await;
+    assert!(activity.contains(&format!("href=\"/bulk/{batch}/\">Enrolled 3 students")));
+    let entries = app
+        .db
+        .history(Kind::Student, students[3], 10, 0)
+        .await
+        .unwrap()
+        .rows;
+    assert_eq!(entries[0].action(), Some(Action::Enrolled));
+    assert_eq!(entries[0].batch_id, Some(batch));
+
+    // Undone as a whole: the three leave, the one enrolled before stays.
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(app.counted("enrolments").await, 2);
+    app.assert_counters_agree().await;
+
+    // Enrolled again, then one of them graded: the undo is refused whole.
+    let version = bulk_mark(&app, "/").await;
+    let mut fields = with_course(large.to_string());
+    fields.retain(|(k, _)| *k != "version");
+    fields.push(("version", version));
+    let response = post(fields).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let batch = batch_of(&location(&response));
+    let enrolment = app
+        .db
+        .list::<roster_core::domain::CourseStudents>(&roster_core::domain::QueryOf::<
+            roster_core::domain::CourseStudents,
+        > {
+            filter: roster_core::domain::EnrolmentsOf {
+                course: Some(large),
+                student: None,
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|e| e.student_id == students[2])
+        .unwrap();
+    app.db
+        .set_grade(
+            &Default::default(),
+            enrolment.id,
+            enrolment.version,
+            Some(80),
+        )
+        .await
+        .unwrap();
+    let response = app.post_form(&format!("/bulk/{batch}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert!(response.text().await.unwrap().contains("changed since"));
+    assert_eq!(app.counted("enrolments").await, 5, "nothing undone");
+}
+
+/// The enrolments of `course`, by student.
+async fn class(app: &TestApp, course: i64) -> Vec<roster_core::domain::Enrolment> {
+    use roster_core::domain::{CourseStudents, EnrolmentsOf, QueryOf};
+    let query = QueryOf::<CourseStudents> {
+        filter: EnrolmentsOf {
+            course: Some(course),
+            student: None,
+        },
+        ..Default::default()
+    };
+    app.db.list::<CourseStudents>(&query).await.unwrap().rows
+}
+
+#[tokio::test]
+async fn a_courses_students_ticked_are_graded_or_unenrolled_in_one_action_and_undone() {
+    let app = spawn_app().await;
+    let bio = course(&app, "BIO201", "").await;
+    let mut students = Vec::new();
+    for n in 1..=3 {
+        let id = student(&app, n).await;
+        let response = app
+            .post_form(
+                &format!("/courses/{bio}/enrol/"),
+                &[("student_id", &id.to_string())],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        students.push(id);
+    }
+    let page = format!("/courses/{bio}/");
+    let (_, html) = app.get_html(&page).await;
+    let enrolments = class(&app, bio).await;
+    let first = &enrolments[0];
+    assert!(
+        html.contains(&format!(
+            "name=\"id\" value=\"{}\" form=\"bulk-enrolments\"",
+            first.id
+        )),
+        "a checkbox per row"
+    );
+    assert!(html.contains(&format!("action=\"/courses/{bio}/students/bulk/\"")));
+    assert!(html.contains(">Unenrol…</option>") && html.contains("value=\"set:grade\""));
+    let version = bulk_mark(&app, &page).await;
+    let two = format!("{},{}", enrolments[0].id, enrolments[1].id);
+    let (status, confirm) = app
+        .get_html(&format!(
+            "/courses/{bio}/students/bulk/?action=set:grade&scope=selected&id={}&id={}&version={version}",
+            enrolments[0].id, enrolments[1].id
+        ))
+        .await;
+    assert_eq!(status, 200, "{confirm}");
+    assert!(
+        confirm.contains("Set the grade: 2 students in BIO201"),
+        "{confirm}"
+    );
+    let url = format!("/courses/{bio}/students/bulk/");
+    let fields = |action: &'static str, grade: &'static str, version: String| {
+        vec![
+            ("action", action.to_owned()),
+            ("scope", "selected".to_owned()),
+            ("ids", two.clone()),
+            ("count", "2".to_owned()),
+            ("version", version),
+            ("grade", grade.to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let (app, url) = (&app, &url);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(url, &fields).await
+        }
+    };
+    // The grade form's own rules, at the field.
+    let response = send(fields("set:grade", "101", version.clone())).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(common::field_error(&html, "bulk-grade").contains("from 0 to 100"));
+
+    let response = send(fields("set:grade", "85", version.clone())).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let graded = batch_of(&location(&response));
+    let now = class(&app, bio).await;
+    assert_eq!(
+        now.iter().map(|e| e.grade).collect::<Vec<_>>(),
+        vec![Some(85), Some(85), None]
+    );
+    let (_, batch_page) = app.get_html(&format!("/bulk/{graded}/")).await;
+    assert!(
+        batch_page.contains("Graded 2 students 85 in BIO201"),
+        "{batch_page}"
+    );
+
+    // The same list, read before that: refused whole, saying what changed.
+    let response = send(fields("delete", "", version.clone())).await;
+    assert_eq!(response.status().as_u16(), 409);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("2 of these students changed since you chose them"),
+        "{html}"
+    );
+    assert!(html.contains("grade in BIO201"));
+    assert_eq!(class(&app, bio).await.len(), 3, "nothing applied");
+
+    // Read again: both leave, with their grades; undone as a whole.
+    let version = bulk_mark(&app, &page).await;
+    let response = send(fields("delete", "", version)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let left = batch_of(&location(&response));
+    let now = class(&app, bio).await;
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].student_id, students[2]);
+    app.assert_counters_agree().await;
+    let response = app.post_form(&format!("/bulk/{left}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let back = class(&app, bio).await;
+    assert_eq!(back.len(), 3);
+    let again = back
+        .iter()
+        .find(|e| e.id == enrolments[0].id)
+        .expect("its own id back");
+    assert_eq!(
+        (again.grade, again.enrolled_on),
+        (Some(85), enrolments[0].enrolled_on)
+    );
+    app.assert_counters_agree().await;
+    // The grades' undo now: those enrolments left and came back since.
+    let response = app.post_form(&format!("/bulk/{graded}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert!(response.text().await.unwrap().contains("changed since"));
+    assert_eq!(class(&app, bio).await[0].grade, Some(85), "nothing undone");
+
+    // Someone else's course's enrolment, crafted in: refused whole.
+    let other = course(&app, "BIO202", "").await;
+    let response = app
+        .post_form(
+            &format!("/courses/{other}/enrol/"),
+            &[("student_id", &students[0].to_string())],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let foreign = class(&app, other).await[0].id;
+    let version = bulk_mark(&app, &page).await;
+    let crafted = format!("{},{foreign}", enrolments[1].id);
+    let response = app
+        .post_form(
+            &url,
+            &[
+                ("action", "delete"),
+                ("scope", "selected"),
+                ("ids", &crafted),
+                ("count", "2"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(class(&app, bio).await.len(), 3);
+    assert_eq!(class(&app, other).await.len(), 1);
+
+    // Grades cleared, then put back by the Undo.
+    let response = send(fields("set:grade", "", bulk_mark(&app, &page).await)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let cleared = batch_of(&location(&response));
+    assert!(class(&app, bio).await.iter().all(|e| e.grade.is_none()));
+    let response = app.post_form(&format!("/bulk/{cleared}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let grades: Vec<_> = class(&app, bio).await.iter().map(|e| e.grade).collect();
+    assert_eq!(grades.iter().filter(|g| **g == Some(85)).count(), 2);
 }

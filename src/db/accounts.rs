@@ -239,6 +239,7 @@ impl Db {
 
 impl Listed for AccountList {
     const ADDED: Option<super::Added> = Some(super::Added::Time("u.created_at"));
+    const KEY: &'static str = "u.id";
     type Row = Account;
     const SELECT: &'static str = "u.id, u.username, u.email, d.display_name, d.job_title, \
          d.phone, u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";

@@ -27,7 +27,7 @@ use crate::domain::{field_changes, from_fields, to_fields, Action, Change, Field
 use crate::domain::{FormInput, HistoryEntry, Kind, QueryOf, Record};
 
 /// Ids bound per statement when a statement takes many.
-const CHUNK: usize = 500;
+pub(super) const CHUNK: usize = 500;
 
 /// One history entry of a record chosen, written after it was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct ChangedSince {
 
 impl ChangedSince {
     /// From a row of [`changed_sql`].
-    fn from_row((id, title, action, changes): (i64, String, String, String)) -> Self {
+    pub(super) fn from_row((id, title, action, changes): (i64, String, String, String)) -> Self {
         ChangedSince {
             id,
             title,
@@ -52,7 +52,7 @@ impl ChangedSince {
 
 /// The entries of records `$3…` (`n` of them) of kind `$1` from entry `$2`
 /// on (the bulk lines aside: their record id is a batch's).
-fn changed_sql(n: usize) -> String {
+pub(super) fn changed_sql(n: usize) -> String {
     let marks: Vec<String> = (3..3 + n).map(|i| format!("${i}")).collect();
     format!(
         "SELECT record_id, title, action, changes FROM history \
@@ -81,6 +81,14 @@ pub enum BulkError {
     },
     /// An undo: the action was undone already.
     AlreadyUndone,
+    /// A course has `free` seats left, too few: `left` did not fit.
+    Full {
+        course: String,
+        free: usize,
+        left: Vec<String>,
+    },
+    /// It cannot go ahead, for the reason given.
+    Refused(String),
     /// An undo of a delete: this many of its records are no longer in the
     /// trash (restored one by one, or purged).
     NotInTrash(usize),
@@ -96,14 +104,14 @@ impl From<DbError> for BulkError {
 /// What a refusal inside a transaction noted (the closure may run again),
 /// read with the transaction's outcome.
 #[derive(Default)]
-struct Noted(Mutex<Option<BulkError>>);
+pub(super) struct Noted(Mutex<Option<BulkError>>);
 
 impl Noted {
-    fn note(&self, error: BulkError) {
+    pub(super) fn note(&self, error: BulkError) {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
     }
 
-    fn name<T>(&self, done: Result<T, DbError>) -> Result<T, BulkError> {
+    pub(super) fn name<T>(&self, done: Result<T, DbError>) -> Result<T, BulkError> {
         done.map_err(|error| {
             self.0
                 .lock()
@@ -137,6 +145,7 @@ macro_rules! changed_since {
         .await
     }};
 }
+pub(super) use changed_since;
 
 /// In transaction `$tx`: refuses the batch (noting why in `$noted`) when
 /// one of `$ids` changed from history entry `$mark` on; else adds its row.
@@ -162,6 +171,7 @@ macro_rules! open_batch {
         }
     }};
 }
+pub(super) use open_batch;
 
 /// Writes batch `$by.batch`'s line in the activity log (its last entry),
 /// in transaction `$tx`; answers the batch's id.
@@ -175,9 +185,26 @@ macro_rules! close_batch {
         batch
     }};
 }
+pub(super) use close_batch;
+
+/// Notes batch `$batch`'s label, its count and what it wrote (`$written`,
+/// a slice, for its undo), in `$tx`.
+macro_rules! note_written {
+    ($tx:ident, $batch:expr, $label:expr, $written:expr) => {{
+        let written = $written;
+        sqlx::query("UPDATE batches SET label = $1, count = $2, written = $3 WHERE id = $4")
+            .bind($label)
+            .bind(written.len() as i64)
+            .bind(serde_json::to_string(written).unwrap_or_else(|_| "[]".into()))
+            .bind($batch)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(super) use note_written;
 
 /// The batch's row, answering its id.
-const NEW_BATCH: &str = "INSERT INTO batches (account_id, kind, action, label, count) \
+pub(super) const NEW_BATCH: &str = "INSERT INTO batches (account_id, kind, action, label, count) \
      VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
 /// Notes the batch `$batch` undone, if it was not already: answers whether
@@ -200,6 +227,7 @@ macro_rules! mark_undone {
             == 1
     }};
 }
+pub(super) use mark_undone;
 
 const BATCH_SELECT: &str = "SELECT b.id, b.at, b.account_id, \
      COALESCE(d.display_name, u.username) AS who, b.kind, b.action, b.label, b.count, b.status \
@@ -269,6 +297,27 @@ impl Db {
             .await?;
         let mut by_id: std::collections::HashMap<i64, T> =
             found.into_iter().map(|r| (r.id(), r)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// The rows of list `L` among `ids` (`id_of` says a row's), in the
+    /// order of `ids` (those gone left out).
+    pub async fn rows_of<L: Listed>(
+        &self,
+        ids: &[i64],
+        id_of: fn(&L::Row) -> i64,
+    ) -> Result<Vec<L::Row>, DbError> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} IN ({{in}})",
+            L::SELECT,
+            L::FROM,
+            L::KEY
+        );
+        let found: Vec<L::Row> = self
+            .chunked(&sql, ids.iter().map(|id| Arg::Int(*id)).collect())
+            .await?;
+        let mut by_id: std::collections::HashMap<i64, L::Row> =
+            found.into_iter().map(|r| (id_of(&r), r)).collect();
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
@@ -380,7 +429,8 @@ impl Db {
     }
 
     /// The history entries bulk action `batch` wrote for its records, in
-    /// order: at most `limit`.
+    /// order: at most `limit`. Those of the kind it wrote first: an
+    /// enrolment's entry in its course's history repeats its student's.
     pub async fn batch_entries(
         &self,
         batch: i64,
@@ -388,7 +438,8 @@ impl Db {
     ) -> Result<Vec<HistoryEntry>, DbError> {
         let sql = format!(
             "SELECT {} FROM {} WHERE h.batch_id = $1 AND h.action <> 'bulk' \
-             ORDER BY h.id LIMIT {limit}",
+             AND h.kind = (SELECT f.kind FROM history f WHERE f.batch_id = $1 \
+             ORDER BY f.id LIMIT 1) ORDER BY h.id LIMIT {limit}",
             history::SELECT,
             history::FROM
         );
@@ -404,6 +455,9 @@ impl Db {
             return Err(BulkError::AlreadyUndone);
         }
         match batch.action.as_str() {
+            action if super::class_bulk::ENROLMENT_ACTIONS.contains(&action) => {
+                self.undo_enrolment_batch(by, batch).await
+            }
             "delete" => self.undo_delete::<T>(by, batch).await,
             _ => self.undo_save::<T>(by, batch).await,
         }

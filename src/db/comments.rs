@@ -10,6 +10,7 @@ use crate::domain::{Action, Comment, CommentList, CommentSort, CommentText, Comm
 
 impl Listed for CommentList {
     const ADDED: Option<super::Added> = Some(super::Added::Time("c.created_at"));
+    const KEY: &'static str = "c.id";
     type Row = Comment;
     /// With the author's display name: one join, never a query per row.
     const SELECT: &'static str = "c.id, c.pet_id, c.author_id, \

@@ -20,11 +20,11 @@ use crate::domain::{
     EnrolmentsOf, Kind, NewEnrolment, StudentCourses,
 };
 
-const ENROLMENT_SELECT: &str =
+pub(super) const ENROLMENT_SELECT: &str =
     "e.id, e.course_id, c.code AS course_code, c.title AS course_title, \
      e.student_id, s.firstname || ' ' || s.lastname AS student_name, s.email AS student_email, \
      e.enrolled_on, e.grade, e.version";
-const ENROLMENT_FROM: &str =
+pub(super) const ENROLMENT_FROM: &str =
     "enrolments e JOIN courses c ON c.id = e.course_id JOIN students s ON s.id = e.student_id";
 
 impl Table for Course {
@@ -157,13 +157,14 @@ fn enrolment_order(backend: Backend, sort: EnrolmentSort, by_course: bool) -> &'
 }
 
 /// A day as each database stores it (SQLite: `YYYY-MM-DD` text).
-fn naive(date: Date) -> NaiveDate {
+pub(super) fn naive(date: Date) -> NaiveDate {
     NaiveDate::from_ymd_opt(date.year(), date.month(), date.day()).unwrap_or_default()
 }
 
 /// A course's students (on the course's page).
 impl Listed for CourseStudents {
     const ADDED: Option<super::Added> = Some(super::Added::Day("e.enrolled_on"));
+    const KEY: &'static str = "e.id";
     type Row = Enrolment;
     const SELECT: &'static str = ENROLMENT_SELECT;
     const FROM: &'static str = ENROLMENT_FROM;
@@ -201,6 +202,7 @@ impl Exported for CourseStudents {
 /// A student's courses (on the student's page).
 impl Listed for StudentCourses {
     const ADDED: Option<super::Added> = Some(super::Added::Day("e.enrolled_on"));
+    const KEY: &'static str = "e.id";
     type Row = Enrolment;
     const SELECT: &'static str = ENROLMENT_SELECT;
     const FROM: &'static str = ENROLMENT_FROM;
@@ -258,19 +260,26 @@ pub enum Did {
     Graded {
         was: Option<i64>,
     },
+    /// It ended; it was this (put back with its id, day and grade).
+    Unenrolled {
+        course: i64,
+        student: i64,
+        on: Date,
+        grade: Option<i64>,
+    },
 }
 
 /// The statements of an enrolment's writes, for a backend.
-struct EnrolSql {
+pub(super) struct EnrolSql {
     /// The course's seats, its row locked.
-    lock: &'static str,
-    insert: String,
-    insert_with_id: String,
-    read: String,
+    pub(super) lock: &'static str,
+    pub(super) insert: String,
+    pub(super) insert_with_id: String,
+    pub(super) read: String,
 }
 
 impl EnrolSql {
-    fn new(backend: Backend) -> Self {
+    pub(super) fn new(backend: Backend) -> Self {
         let (lock, today) = match backend {
             Backend::Sqlite => (
                 "SELECT capacity, enrolled FROM courses WHERE id = $1",
@@ -365,6 +374,8 @@ macro_rules! enrol_in {
     }};
 }
 
+pub(super) use enrol_in;
+
 /// Sets grade `$grade` in transaction `$tx` on enrolment `$id` still at
 /// `$version`, with its history entries (none when it is the grade it
 /// has). Answers the grade it had.
@@ -406,6 +417,73 @@ macro_rules! grade_in {
         .await
     }};
 }
+
+pub(super) use grade_in;
+
+/// Undoes `$written` (what writes of enrolments did, in order) in
+/// transaction `$tx`, last first, each with its history entries: an
+/// enrolment made is ended, a grade put back, an ended one made again as
+/// it was. Anything changed since refuses it (`Stale`; a course filled
+/// since, `Full`).
+macro_rules! undo_enrolments {
+    ($tx:ident, $sql:expr, $by:expr, $written:expr) => {{
+        let (sql, written): (&EnrolSql, &[EnrolmentWritten]) = (&$sql, $written);
+        async {
+            for w in written.iter().rev() {
+                match w.did {
+                    Did::Enrolled => {
+                        let found = sqlx::query_as::<_, Enrolment>(&sql.read)
+                            .bind(w.id)
+                            .fetch_optional(&mut *$tx)
+                            .await?;
+                        let done =
+                            sqlx::query("DELETE FROM enrolments WHERE id = $1 AND version = $2")
+                                .bind(w.id)
+                                .bind(w.version)
+                                .execute(&mut *$tx)
+                                .await?
+                                .rows_affected();
+                        let (1, Some(e)) = (done, found) else {
+                            return Err(DbError::Stale);
+                        };
+                        for entry in history::enrolment($by, Action::Unenrolled, &e, None) {
+                            bind_args!(sqlx::query(history::INSERT), &entry)
+                                .execute(&mut *$tx)
+                                .await?;
+                        }
+                    }
+                    Did::Graded { was } => {
+                        grade_in!($tx, sql, $by, w.id, w.version, was)?;
+                    }
+                    Did::Unenrolled {
+                        course,
+                        student,
+                        on,
+                        grade,
+                    } => {
+                        let write = EnrolWrite {
+                            new: NewEnrolment {
+                                course_id: course,
+                                student_id: student,
+                                enrolled_on: Some(on),
+                            },
+                            grade,
+                            id: Some(w.id),
+                        };
+                        match enrol_in!($tx, sql, $by, write) {
+                            Err(DbError::Constraint(_)) => return Err(DbError::Stale),
+                            other => other?,
+                        };
+                    }
+                }
+            }
+            Ok::<(), DbError>(())
+        }
+        .await
+    }};
+}
+
+pub(super) use undo_enrolments;
 
 impl Db {
     pub async fn get_enrolment(&self, id: i64) -> Result<Option<Enrolment>, DbError> {
@@ -569,31 +647,7 @@ impl Db {
     ) -> Result<(), DbError> {
         let sql = EnrolSql::new(self.backend());
         write_tx!(self, tx => {
-            for w in written.iter().rev() {
-                match w.did {
-                    Did::Enrolled => {
-                        let found = sqlx::query_as::<_, Enrolment>(&sql.read)
-                            .bind(w.id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        let done = sqlx::query("DELETE FROM enrolments WHERE id = $1 AND version = $2")
-                            .bind(w.id)
-                            .bind(w.version)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                        let (1, Some(e)) = (done, found) else {
-                            return Err(DbError::Stale);
-                        };
-                        for entry in history::enrolment(by, Action::Unenrolled, &e, None) {
-                            bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
-                        }
-                    }
-                    Did::Graded { was } => {
-                        grade_in!(tx, sql, by, w.id, w.version, was)?;
-                    }
-                }
-            }
+            undo_enrolments!(tx, sql, by, written)?;
             super::import::mark_undone!(tx, import);
         })
     }

@@ -136,6 +136,8 @@ urls! {
     PET_DELETE = [Lit("pets"), Id("id"), Lit("delete")] => fn pet_delete(id);
     PET_HISTORY = [Lit("pets"), Id("id"), Lit("history")] => fn pet_history(id);
     COMMENT_CREATE = [Lit("pets"), Id("pet"), Lit("comments")] => fn comment_create(pet);
+    PET_COMMENTS_BULK = [Lit("pets"), Id("id"), Lit("comments"), Lit("bulk")]
+        => fn pet_comments_bulk(id);
     COMMENT_DELETE = [Lit("pets"), Id("pet"), Lit("comments"), Id("id"), Lit("delete")]
         => fn comment_delete(pet, id);
 
@@ -151,6 +153,8 @@ urls! {
     COURSE_HISTORY = [Lit("courses"), Id("id"), Lit("history")] => fn course_history(id);
     COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
     COURSE_GRADES = [Lit("courses"), Id("id"), Lit("grades")] => fn course_grades(id);
+    COURSE_STUDENTS_BULK = [Lit("courses"), Id("id"), Lit("students"), Lit("bulk")]
+        => fn course_students_bulk(id);
     COURSE_GRADE = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("grade")]
         => fn course_grade(course, id);
     COURSE_UNENROL = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("delete")]
@@ -186,6 +190,8 @@ urls! {
     BULK_HANDLERS = [Lit("bulk"), Lit("handlers")] => fn bulk_handlers();
     BULK_PETS = [Lit("bulk"), Lit("pets")] => fn bulk_pets();
     BULK_COURSES = [Lit("bulk"), Lit("courses")] => fn bulk_courses();
+    BULK_MESSAGES = [Lit("bulk"), Lit("messages")] => fn bulk_messages();
+    BULK_ACCOUNTS = [Lit("bulk"), Lit("accounts")] => fn bulk_accounts();
     BATCH = [Lit("bulk"), Id("id")] => fn batch(id);
     BATCH_UNDO = [Lit("bulk"), Id("id"), Lit("undo")] => fn batch_undo(id);
     ABOUT = [Lit("about")] => fn about();

@@ -377,6 +377,13 @@ impl ListView for AccountList {
     const DOWNLOAD: Option<&'static str> = Some("accounts");
     type Row = Account;
     const READERS: Readers = Readers::Admins;
+    const BULK: Option<urls::Pattern> = Some(<Self as crate::row_bulk::RowBulk>::ROUTE);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[
+        crate::bulk::BulkSet::plain("disable", "Disable"),
+        crate::bulk::BulkSet::plain("enable", "Enable"),
+    ];
+    // An account is never deleted: disabled, it keeps its history.
+    const BULK_DELETE: Option<&'static str> = None;
     const COLUMNS: &'static [Column<AccountSort>] = &[
         Column::sorted(
             "Username",
@@ -397,6 +404,11 @@ impl ListView for AccountList {
         query: QueryOf<Self>,
     ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
         list_accounts(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(a: &Account) -> Option<(i64, String)> {
+        Some((a.id, a.username.clone()))
     }
 
     /// An account, with a button for each change an administrator makes.
@@ -460,5 +472,41 @@ impl ListView for AccountList {
                 .raw("</button></form>");
         }
         out.raw("</td></tr>");
+    }
+}
+
+impl crate::row_bulk::RowBulk for AccountList {
+    const ROUTE: urls::Pattern = urls::BULK_ACCOUNTS;
+    type Path = ();
+
+    fn scoped(_: &mut <Self as roster_core::domain::Listing>::Filter, _: &()) {}
+
+    #[cfg(feature = "ssr")]
+    fn href(a: &Account) -> String {
+        roster_core::domain::list::with_query(&urls::users(), &[("q", a.username.clone())])
+    }
+
+    #[cfg(feature = "ssr")]
+    fn note(a: &Account) -> String {
+        let role = if a.is_admin { "administrator" } else { "user" };
+        let status = if a.disabled { "disabled" } else { "active" };
+        format!("{role} · {status}")
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn apply(
+        ctx: &crate::service::Ctx,
+        action: &roster_core::domain::bulk::BulkAction,
+        ids: &[i64],
+        mark: i64,
+    ) -> Result<i64, roster_core::db::BulkError> {
+        use roster_core::db::BulkError;
+        use roster_core::domain::bulk::BulkAction;
+        let disabled = match action {
+            BulkAction::Set(field) if field == "disable" => true,
+            BulkAction::Set(field) if field == "enable" => false,
+            _ => return Err(BulkError::Refused("Accounts have no such action.".into())),
+        };
+        ctx.db.bulk_accounts(&ctx.by(), ids, disabled, mark).await
     }
 }

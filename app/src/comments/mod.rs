@@ -179,6 +179,16 @@ impl ListView for CommentList {
     const COLUMNS: &'static [Column<CommentSort>] = &[];
     const SEARCH_HINT: &'static str = "";
     const LAYOUT: Layout = Layout::Feed;
+    const BULK: Option<urls::Pattern> = Some(urls::PET_COMMENTS_BULK);
+
+    fn bulk_href(filter: &CommentsOf) -> Option<String> {
+        Some(urls::pet_comments_bulk(filter.pet))
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(c: &Comment) -> Option<(i64, String)> {
+        Some((c.id, format!("the comment “{}”", excerpt(&c.body))))
+    }
 
     fn fetch(
         query: QueryOf<Self>,
@@ -209,5 +219,75 @@ impl ListView for CommentList {
             }
         }
         out.raw("</p></li>");
+    }
+}
+
+/// A comment's start, for a checkbox's label and a confirmation.
+#[cfg(feature = "ssr")]
+fn excerpt(body: &str) -> String {
+    const SHOWN: usize = 60;
+    match body.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &body[..at]),
+        None => body.to_owned(),
+    }
+}
+
+impl crate::row_bulk::RowBulk for CommentList {
+    const ROUTE: urls::Pattern = urls::PET_COMMENTS_BULK;
+    type Path = i64;
+
+    fn scoped(filter: &mut CommentsOf, pet: &i64) {
+        filter.pet = *pet;
+    }
+
+    #[cfg(feature = "ssr")]
+    fn within(c: &Comment, pet: &i64) -> bool {
+        c.pet_id == *pet
+    }
+
+    #[cfg(feature = "ssr")]
+    fn href(c: &Comment) -> String {
+        format!("{}#comment-{}", urls::pet(c.pet_id), c.id)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn note(c: &Comment) -> String {
+        format!("by {}", c.author)
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn apply(
+        ctx: &crate::service::Ctx,
+        action: &roster_core::domain::bulk::BulkAction,
+        ids: &[i64],
+        mark: i64,
+    ) -> Result<i64, roster_core::db::BulkError> {
+        use roster_core::db::BulkError;
+        use roster_core::domain::bulk::BulkAction;
+        if *action != BulkAction::Delete {
+            return Err(BulkError::Refused("Comments have no such action.".into()));
+        }
+        let user = ctx
+            .actor
+            .require_user()
+            .map_err(|e| BulkError::Refused(e.to_string()))?;
+        // Checked where the write happens: each comment its author's, or
+        // an administrator's to delete.
+        let author = (!user.is_admin).then_some(user.id);
+        let Some(first) = ids.first() else {
+            return Err(BulkError::Refused("No comments were chosen.".into()));
+        };
+        let pet = match ctx.db.get_comment(*first).await {
+            Ok(Some(c)) => c.pet_id,
+            Ok(None) => {
+                return Err(BulkError::Db(roster_core::db::DbError::NotFound(
+                    roster_core::domain::Kind::Comment,
+                )))
+            }
+            Err(e) => return Err(BulkError::Db(e)),
+        };
+        ctx.db
+            .bulk_delete_comments(&ctx.by(), pet, ids, author, mark)
+            .await
     }
 }

@@ -10,10 +10,12 @@ use roster_core::domain::{
 use crate::error::AppError;
 
 mod actions;
+mod bulk;
 mod sheet;
 mod views;
 
 pub use actions::{Enrol, Leave, SetGrade};
+pub use bulk::{ClassBulkApply, ClassBulkPage};
 pub use sheet::{GradeSheetPage, SaveGrades};
 pub use views::{course_students, student_courses};
 

@@ -190,6 +190,9 @@ impl ListView for CourseStudents {
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Enrolments);
     type Row = Enrolment;
+    const BULK: Option<urls::Pattern> = Some(urls::COURSE_STUDENTS_BULK);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = super::bulk::CLASS_SETS;
+    const BULK_DELETE: Option<&'static str> = Some("Unenrol…");
     const COLUMNS: &'static [Column<EnrolmentSort>] = &[
         Column::sorted(
             "Student",
@@ -213,6 +216,15 @@ impl ListView for CourseStudents {
         Column::actions(),
     ];
     const SEARCH_HINT: &'static str = "Student's name or email";
+
+    fn bulk_href(filter: &EnrolmentsOf) -> Option<String> {
+        Some(urls::course_students_bulk(filter.course.unwrap_or(0)))
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(e: &Enrolment) -> Option<(i64, String)> {
+        Some((e.id, e.student_name.clone()))
+    }
 
     fn fetch(
         query: QueryOf<Self>,

@@ -133,7 +133,7 @@ impl ListView for HandlerList {
             "Move their pets to",
             Widget::Group(handler_picker)
         )),
-        on: Some(roster_core::domain::Kind::Pet),
+        on: crate::bulk::SetOn::Dependants(roster_core::domain::Kind::Pet),
     }];
     const COLUMNS: &'static [Column<HandlerSort>] = &[
         Column::plain("#", "id"),

@@ -226,6 +226,11 @@ impl ListView for MessageList {
     const DOWNLOAD: Option<&'static str> = Some("messages");
     type Row = Message;
     const READERS: Readers = Readers::Admins;
+    const BULK: Option<urls::Pattern> = Some(<Self as crate::row_bulk::RowBulk>::ROUTE);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[
+        crate::bulk::BulkSet::plain("read", "Mark read"),
+        crate::bulk::BulkSet::plain("unread", "Mark unread"),
+    ];
     const COLUMNS: &'static [Column<MessageSort>] = &[
         Column::plain("From", "name"),
         Column::plain("Subject", "subject"),
@@ -238,6 +243,11 @@ impl ListView for MessageList {
         query: QueryOf<Self>,
     ) -> impl std::future::Future<Output = Result<ListChunk, AppError>> + Send + 'static {
         list_messages(query)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn ticked(m: &Message) -> Option<(i64, String)> {
+        Some((m.id, m.subject.clone()))
     }
 
     /// A message: who from, its subject (a link), when; unread ones stand out.
@@ -355,4 +365,41 @@ fn message_view(m: Message) -> AnyView {
         </article>
     }
     .into_any()
+}
+
+impl crate::row_bulk::RowBulk for MessageList {
+    const ROUTE: urls::Pattern = urls::BULK_MESSAGES;
+    type Path = ();
+
+    fn scoped(_: &mut <Self as roster_core::domain::Listing>::Filter, _: &()) {}
+
+    #[cfg(feature = "ssr")]
+    fn href(m: &Message) -> String {
+        urls::message(m.id)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn note(m: &Message) -> String {
+        let state = if m.read { "read" } else { "unread" };
+        format!("from {} · {state}", m.name)
+    }
+
+    #[cfg(feature = "ssr")]
+    async fn apply(
+        ctx: &crate::service::Ctx,
+        action: &roster_core::domain::bulk::BulkAction,
+        ids: &[i64],
+        mark: i64,
+    ) -> Result<i64, roster_core::db::BulkError> {
+        use roster_core::db::{BulkError, MessageOp};
+        use roster_core::domain::bulk::BulkAction;
+        let op = match action {
+            BulkAction::Delete => MessageOp::Delete,
+            BulkAction::Set(field) if field == "read" => MessageOp::Read,
+            BulkAction::Set(field) if field == "unread" => MessageOp::Unread,
+            _ => return Err(BulkError::Refused("Messages have no such action.".into())),
+        };
+        let now = crate::service::accounts::now();
+        ctx.db.bulk_messages(&ctx.by(), ids, op, mark, now).await
+    }
 }

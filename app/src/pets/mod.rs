@@ -170,13 +170,13 @@ impl ListView for PetList {
             field: "category",
             label: "Set the category",
             fields: crate::bulk::bulk_fields!(FIELDS[1]),
-            on: None,
+            on: crate::bulk::SetOn::Records,
         },
         crate::bulk::BulkSet {
             field: "handler_id",
             label: "Move to another handler",
             fields: crate::bulk::bulk_fields!(FIELDS[2]),
-            on: None,
+            on: crate::bulk::SetOn::Records,
         },
     ];
     const COLUMNS: &'static [Column<PetSort>] = &[

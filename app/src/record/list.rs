@@ -162,6 +162,15 @@ pub trait ListView: Listing {
     const BULK: Option<roster_core::domain::urls::Pattern> = None;
     /// The bulk actions of its own (beyond delete): a field set on each.
     const BULK_SETS: &'static [crate::bulk::BulkSet] = &[];
+    /// Its bulk delete, in the action menu (`None`: it has none).
+    const BULK_DELETE: Option<&'static str> = Some("Delete…");
+
+    /// The address of its bulk confirmation for the list `filter` shows
+    /// (`None`: [`ListView::BULK`] as it is).
+    fn bulk_href(filter: &<Self as Listing>::Filter) -> Option<String> {
+        let _ = filter;
+        None
+    }
 
     fn fetch(
         query: QueryOf<Self>,
@@ -237,20 +246,34 @@ pub fn chunk<L: ListView>(
     let mut html = crate::html::Html::with_capacity(page.rows.len() * 400);
     for row in &page.rows {
         match L::ticked(row) {
-            // Every row starts `<tr>`: its checkbox cell goes first.
+            // Every row starts `<tr…>` (a feed's `<li…>`): its checkbox goes first.
             Some((id, title)) => {
                 let mut one = crate::html::Html::with_capacity(400);
                 L::row(row, actor, &mut one);
                 let one = one.into_string();
-                let rest = one.strip_prefix("<tr>").unwrap_or(&one);
-                debug_assert!(one.starts_with("<tr>"), "{}", L::KIND.noun());
-                html.raw("<tr><td class=\"select\"><input type=\"checkbox\" name=\"id\" value=\"")
+                debug_assert!(
+                    one.starts_with("<tr") || one.starts_with("<li"),
+                    "{}",
+                    L::KIND.noun()
+                );
+                let (tr, rest) = one.split_at(one.find('>').map_or(0, |at| at + 1));
+                html.push_markup(tr);
+                // A feed's item holds its checkbox in a span.
+                let cell = match L::LAYOUT {
+                    Layout::Table => "td",
+                    Layout::Feed => "span",
+                };
+                html.raw("<")
+                    .raw(cell)
+                    .raw(" class=\"select\"><input type=\"checkbox\" name=\"id\" value=\"")
                     .number(id)
                     .raw("\" form=\"")
                     .text(&crate::bulk::form_id(L::KIND))
                     .raw("\" aria-label=\"Select ")
                     .text(&title)
-                    .raw("\"></td>");
+                    .raw("\"></")
+                    .raw(cell)
+                    .raw(">");
                 html.push_markup(rest);
             }
             None => L::row(row, actor, &mut html),

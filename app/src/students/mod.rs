@@ -105,6 +105,16 @@ impl ListView for StudentList {
     type Row = Student;
     const BULK: Option<roster_core::domain::urls::Pattern> =
         Some(roster_core::domain::urls::BULK_STUDENTS);
+    const BULK_SETS: &'static [crate::bulk::BulkSet] = &[crate::bulk::BulkSet {
+        field: "course_id",
+        label: "Enrol in a course",
+        fields: crate::bulk::bulk_fields!(FieldSpec::new(
+            "course_id",
+            "Course",
+            Widget::Group(crate::courses::course_picker)
+        )),
+        on: crate::bulk::SetOn::Links(roster_core::domain::Kind::Course),
+    }];
     const COLUMNS: &'static [Column<StudentSort>] = &[
         Column::plain("#", "id"),
         Column::sorted("Name", "name", StudentSort::NameAsc, StudentSort::NameDesc),

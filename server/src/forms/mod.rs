@@ -50,6 +50,13 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = action::<roster_app::trash::Undelete>(router);
     let router = action::<roster_app::trash::PurgeTrash>(router);
     let router = action::<roster_app::bulk::UndoBatch>(router);
+    let router = action::<roster_app::enrolments::ClassBulkApply>(router);
+    let router =
+        action::<roster_app::row_bulk::RowBulkApply<roster_core::domain::MessageList>>(router);
+    let router =
+        action::<roster_app::row_bulk::RowBulkApply<roster_core::domain::AccountList>>(router);
+    let router =
+        action::<roster_app::row_bulk::RowBulkApply<roster_core::domain::CommentList>>(router);
     accounts::routes(router)
 }
 

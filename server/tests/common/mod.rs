@@ -616,3 +616,24 @@ pub fn visible_text(html: &str) -> String {
 pub fn list_payloads(html: &str) -> usize {
     html.matches("\\\"chips\\\":").count()
 }
+
+/// The history mark the list at `path` hands its bulk form (see
+/// `Db::history_mark`).
+pub async fn bulk_mark(app: &TestApp, path: &str) -> String {
+    let (status, html) = app.get_html(path).await;
+    assert_eq!(status, 200, "{path}");
+    let form = &html[html.find("<form id=\"bulk-").expect("a bulk form")..];
+    let marker = "name=\"version\" value=\"";
+    let at = form.find(marker).expect("the form's mark");
+    let rest = &form[at + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// The bulk action a `Location` (`/bulk/{id}/?done=1`) leads to.
+pub fn batch_of(location: &str) -> i64 {
+    location
+        .strip_prefix("/bulk/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a batch's page: {location}"))
+}
