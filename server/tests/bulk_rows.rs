@@ -70,6 +70,27 @@ async fn messages_ticked_are_marked_read_unread_or_deleted_in_one_action_and_und
         "href=\"/bulk/{read}/\">Marked 2 messages read</a>"
     )));
 
+    // Downloaded: the confirmation links the list's own file, which holds
+    // only the rows ticked.
+    let (status, page) = app
+        .get_html(&format!(
+            "/bulk/messages/?action=export:csv&scope=selected&id={b}&version={version}"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!("href=\"/messages/?format=csv&amp;ids={b}\"")),
+        "{page}"
+    );
+    let csv = app
+        .get(&format!("/messages/?format=csv&ids={b}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("Second") && !csv.contains("Kept"));
+
     // Read again: nothing to do, said so.
     let version = bulk_mark(&app, "/messages/").await;
     let response = app
