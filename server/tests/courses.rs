@@ -461,6 +461,13 @@ async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_si
     );
     assert!(text.contains("Nothing was saved."), "{text}");
     assert!(html.contains(&format!("name=\"grade-{jd}\" value=\"101\"")));
+    // The refused row's input names its message, for screen readers.
+    assert!(html.contains(&format!(
+        "name=\"grade-{jd}\" value=\"101\" aria-describedby=\"grade-{jd}-message\" aria-invalid=\"true\""
+    )));
+    assert!(html.contains(&format!(
+        "id=\"grade-{jd}-message\"><span class=\"field-error\">"
+    )));
     assert!(html.contains(&format!("name=\"grade-{sammy}\" value=\"70\"")));
     assert!(html.contains(&format!("name=\"was-{sammy}\" value=\"\"")));
     assert!(html.contains(&format!(

@@ -272,15 +272,26 @@ fn kept_rows(input: &GradeSheetInput, errors: &FieldErrors) -> HashMap<i64, Kept
 /// `record::list`). Text from records is escaped.
 fn rows_html(rows: &[Line], state: SheetState) -> String {
     use crate::html::escape_into;
-    let mut out = String::with_capacity(rows.len() * 520);
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows.len() * 480);
+    // Each row's numbers as text, in buffers used again row after row.
+    let (mut id, mut grade, mut version) = (String::new(), String::new(), String::new());
     state.errors.with(|errors| {
         state.kept.with(|kept| {
             state.saved.with(|saved| {
-                for (row, name, email, grade, version) in rows {
-                    let id = row.to_string();
-                    let grade = grade.map(|g| g.to_string()).unwrap_or_default();
-                    let version = version.to_string();
-                    let error = errors.get(&format!("grade-{id}"));
+                for (row, name, email, shown, at) in rows {
+                    id.clear();
+                    grade.clear();
+                    version.clear();
+                    let _ = write!(id, "{row}");
+                    if let Some(g) = shown {
+                        let _ = write!(grade, "{g}");
+                    }
+                    let _ = write!(version, "{at}");
+                    let error = match errors.is_empty() {
+                        true => None,
+                        false => errors.get(&format!("grade-{id}")),
+                    };
                     let (value, was, version) = match kept.get(row) {
                         Some(k) if k.fresh => (k.typed.as_str(), grade.as_str(), version.as_str()),
                         Some(k) => (k.typed.as_str(), k.was.as_str(), k.version.as_str()),
@@ -298,15 +309,23 @@ fn rows_html(rows: &[Line], state: SheetState) -> String {
                     escape_into(&mut out, name);
                     out.push_str("</label></th><td class=\"email\">");
                     escape_into(&mut out, email);
-                    out.push_str("</td><td class=\"grade\"><input type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" id=\"grade-");
+                    out.push_str(
+                        "</td><td class=\"grade\"><input inputmode=\"numeric\" id=\"grade-",
+                    );
                     out.push_str(&id);
                     out.push_str("\" name=\"grade-");
                     out.push_str(&id);
                     out.push_str("\" value=\"");
                     escape_into(&mut out, value);
-                    out.push_str("\" aria-describedby=\"grade-");
-                    out.push_str(&id);
-                    out.push_str("-message\"");
+                    // Only a row with something to say names its message
+                    // (most rows have none: a thousand ids saved).
+                    let said = error.is_some() || done;
+                    out.push('"');
+                    if said {
+                        out.push_str(" aria-describedby=\"grade-");
+                        out.push_str(&id);
+                        out.push_str("-message\"");
+                    }
                     if error.is_some() {
                         out.push_str(" aria-invalid=\"true\"");
                     }
@@ -318,9 +337,13 @@ fn rows_html(rows: &[Line], state: SheetState) -> String {
                     out.push_str(&id);
                     out.push_str("\" value=\"");
                     escape_into(&mut out, version);
-                    out.push_str("\"></td><td class=\"row-status\" id=\"grade-");
-                    out.push_str(&id);
-                    out.push_str("-message\">");
+                    out.push_str("\"></td><td class=\"row-status\"");
+                    if said {
+                        out.push_str(" id=\"grade-");
+                        out.push_str(&id);
+                        out.push_str("-message\"");
+                    }
+                    out.push('>');
                     match error {
                         Some(message) => {
                             out.push_str("<span class=\"field-error\">");
@@ -409,7 +432,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|input| input.closest("tr").ok().flatten())
             .and_then(|row| row.next_element_sibling())
-            .and_then(|row| row.query_selector("input[type=text]").ok().flatten())
+            .and_then(|row| row.query_selector("input[inputmode]").ok().flatten())
             .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(next) = next {
             ev.prevent_default();
@@ -437,7 +460,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
             view! {
                 <p class="hint">"A grade from 0 to 100; blank is no grade. Enter moves down the column; \
                     only the grades you change are saved."</p>
-                <form method="post" action=urls::course_grades(course) class="grade-sheet" on:submit=on_submit>
+                <form method="post" action=urls::course_grades(course) class="grade-sheet" autocomplete="off" on:submit=on_submit>
                     <crate::auth::CsrfField/>
                     <div class="table-wrap">
                         <table class="records grades">
