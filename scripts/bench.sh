@@ -18,7 +18,9 @@
 #
 # `--only bulk` runs the bulk actions' figures alone: 10,000 pets (every
 # one the list matches) moved to another category in one action, undone,
-# deleted into the trash in one action, undone; each one POST, timed.
+# deleted into the trash in one action, undone; 10,000 students enrolled in
+# a course in one action, undone, enrolled again, their grades set from the
+# course's page, undone, unenrolled, undone; each one POST, timed.
 # `--only sheet` runs the grade sheet's figures alone: a course with 1,000
 # students (enrolled by a class list import), its sheet opened under load
 # and saved with every grade changed.
@@ -186,14 +188,21 @@ grade_sheet() {
 
 # One bulk action on every pet ($1: the action, $2: its extra fields),
 # timed; sets `batch`.
-bulk_pets() {
+# One bulk action on every record the list at $1 shows, posted to $2 with
+# action $3 and more fields $4 ("&category=Cat"); $5 records, labelled $6.
+# The history mark is the list's bulk form's own (rows may hold forms with
+# versions of their own before it); awk reads to the end, so that nothing
+# upstream dies of a closed pipe.
+bulk_on() {
   local version out
-  version="$(curl -s -H "Cookie: $cookie" "$url/pets/" | grep -o 'name="version" value="[0-9]*"' | head -1 | grep -o '[0-9]*')"
+  version="$(curl -s -H "Cookie: $cookie" "$url$1" | tr '<' '\n' |
+    awk '/^form id="bulk-/ {f = 1} f && !done && /name="version"/ {print; done = 1}' | grep -o '[0-9]*' | tail -1)"
   out="$(curl -s -o /dev/null -w '%{http_code} %{time_total} %{redirect_url}' -H "Cookie: $cookie" -H "Origin: $url" \
-    --data "action=$1&scope=all&query=&count=$3&version=$version$2" "$url/bulk/pets/")"
-  batch="$(grep -o '/bulk/[0-9]*/' <<<"$out" | grep -o '[0-9]*')"
-  echo "$4: $(cut -d' ' -f2 <<<"$out") s (HTTP $(cut -d' ' -f1 <<<"$out"))"
+    --data "action=$3&scope=all&query=&count=$5&version=$version$4" "$url$2")"
+  batch="$(grep -o '/bulk/[0-9]*/' <<<"$out" | grep -o '[0-9]*' || true)"
+  echo "$6: $(cut -d' ' -f2 <<<"$out") s (HTTP $(cut -d' ' -f1 <<<"$out"))"
 }
+bulk_pets() { bulk_on /pets/ /bulk/pets/ "$@"; }
 undo_batch() {
   local out
   out="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $cookie" -H "Origin: $url" \
@@ -203,7 +212,7 @@ undo_batch() {
 
 if [ "$only" = bulk ]; then
   db_bulk="$work/bulk.db"
-  prepare "$db_bulk" --count 10 --handlers 100 --pets 10000
+  prepare "$db_bulk" --count 10000 --handlers 100 --pets 10000
   start_server "$db_bulk"
   sign_in
   echo
@@ -211,6 +220,20 @@ if [ "$only" = bulk ]; then
   undo_batch "  undone"
   bulk_pets "delete" "" 10000 "10,000 pets deleted into the trash (one action)"
   undo_batch "  undone (all back from the trash)"
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "code=BULK-1&title=Everyone&capacity=" "$url/courses/create/"
+  course="$(DATABASE_URL="sqlite://$db_bulk" RUST_LOG=warn "$bin" export courses --query q=BULK-1 |
+    tail -n +2 | cut -d, -f1)"
+  bulk_on / /bulk/students/ "set:course_id" "&course_id=$course" 10000 \
+    "10,000 students enrolled in a course (one action)"
+  undo_batch "  undone"
+  bulk_on / /bulk/students/ "set:course_id" "&course_id=$course" 10000 "  enrolled again"
+  class="/courses/$course/students/bulk/"
+  bulk_on "/courses/$course/" "$class" "set:grade" "&grade=75" 10000 \
+    "10,000 grades set from the course's page (one action)"
+  undo_batch "  undone"
+  bulk_on "/courses/$course/" "$class" "delete" "" 10000 "10,000 students unenrolled (one action)"
+  undo_batch "  undone (each back with its id, day and grade)"
   exit 0
 fi
 

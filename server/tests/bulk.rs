@@ -999,3 +999,130 @@ async fn a_courses_students_ticked_are_graded_or_unenrolled_in_one_action_and_un
     let grades: Vec<_> = class(&app, bio).await.iter().map(|e| e.grade).collect();
     assert_eq!(grades.iter().filter(|g| **g == Some(85)).count(), 2);
 }
+
+#[tokio::test]
+async fn a_thousand_enrolments_are_written_a_chunk_at_a_time_graded_ended_and_undone_whole() {
+    let app = spawn_app().await;
+    let n: usize = 1_200;
+    app.db
+        .seed_fake(
+            roster_core::db::SeedCounts {
+                students: n as u64,
+                ..Default::default()
+            },
+            7,
+        )
+        .await
+        .unwrap();
+    let bio = course(&app, "BIO301", "").await;
+    let small = course(&app, "BIO302", "1199").await;
+    let sheet = |course: i64| {
+        let app = &app;
+        async move { app.db.grade_sheet(course).await.unwrap() }
+    };
+    let all = |version: String, count: usize, more: &[(&'static str, String)]| {
+        let mut fields = vec![
+            ("scope", "all".to_owned()),
+            ("query", String::new()),
+            ("count", count.to_string()),
+            ("version", version),
+        ];
+        fields.extend(more.iter().cloned());
+        fields
+    };
+    let post = |url: String, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&url, &fields).await
+        }
+    };
+    let enrol = |course: i64| {
+        vec![
+            ("action", "set:course_id".to_owned()),
+            ("course_id", course.to_string()),
+        ]
+    };
+
+    // One seat short, over several chunks: no one is enrolled.
+    let version = bulk_mark(&app, "/").await;
+    let response = post("/bulk/students/".into(), all(version, n, &enrol(small))).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        common::field_error(&html, "bulk-course_id").contains("1 student did not fit"),
+        "{html}"
+    );
+    assert_eq!(app.counted("enrolments").await, 0, "nothing applied");
+
+    // Every one of them, in one action: each with its history entries.
+    let version = bulk_mark(&app, "/").await;
+    let response = post("/bulk/students/".into(), all(version, n, &enrol(bio))).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let enrolled = batch_of(&location(&response));
+    let rows = sheet(bio).await;
+    assert_eq!(rows.len(), n);
+    app.assert_counters_agree().await;
+    let entries = app.db.batch_entries(enrolled, 5_000).await.unwrap();
+    assert_eq!(entries.len(), n, "one entry per student");
+    assert!(entries
+        .iter()
+        .all(|e| e.action() == Some(Action::Enrolled) && e.changes()[0].now.contains("BIO301")));
+    let course_side = app.db.history(Kind::Course, bio, 10, 0).await.unwrap();
+    assert_eq!(
+        course_side.total,
+        n as i64 + 1,
+        "and the course's, after its creation"
+    );
+
+    // Graded all that match on the course's page, then undone.
+    let class = format!("/courses/{bio}/students/bulk/");
+    let version = bulk_mark(&app, &format!("/courses/{bio}/")).await;
+    let grade = [
+        ("action", "set:grade".to_owned()),
+        ("grade", "64".to_owned()),
+    ];
+    let response = post(class.clone(), all(version, n, &grade)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let graded = batch_of(&location(&response));
+    let rows = sheet(bio).await;
+    assert!(rows.iter().all(|r| r.grade == Some(64) && r.version == 2));
+    let response = app.post_form(&format!("/bulk/{graded}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert!(sheet(bio)
+        .await
+        .iter()
+        .all(|r| r.grade.is_none() && r.version == 3));
+
+    // One graded by hand, then everyone unenrolled and brought back: the
+    // same enrolments, with that grade.
+    let kept = &rows[777];
+    app.db
+        .set_grade(&roster_core::db::By::default(), kept.id, 3, Some(91))
+        .await
+        .unwrap();
+    let version = bulk_mark(&app, &format!("/courses/{bio}/")).await;
+    let unenrol = [("action", "delete".to_owned())];
+    let response = post(class.clone(), all(version, n, &unenrol)).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let ended = batch_of(&location(&response));
+    assert_eq!(app.counted("enrolments").await, 0);
+    app.assert_counters_agree().await;
+    let response = app.post_form(&format!("/bulk/{ended}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let back = sheet(bio).await;
+    assert_eq!(back.len(), n);
+    let mut ids: Vec<i64> = back.iter().map(|r| r.id).collect();
+    let mut before: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    before.sort_unstable();
+    assert_eq!(ids, before, "each with its own id");
+    let again = back.iter().find(|r| r.id == kept.id).unwrap();
+    assert_eq!(again.grade, Some(91));
+    app.assert_counters_agree().await;
+
+    // The first enrolment's undo now: they left and came back since.
+    let response = app.post_form(&format!("/bulk/{enrolled}/undo/"), &[]).await;
+    assert_eq!(response.status().as_u16(), 409);
+    assert_eq!(app.counted("enrolments").await, n as i64, "nothing undone");
+}

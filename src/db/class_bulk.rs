@@ -1,19 +1,19 @@
 //! Bulk actions on enrolments: students enrolled in a course, a class's
 //! students unenrolled or given one grade. Each is one batch (one line of
-//! the activity log, with its page) written through the very writes one
-//! enrolment's form runs (`enrol_in!`, `grade_in!`: the course's seats
-//! under its row lock, the version, the history entries); what it did is
+//! the activity log, with its page) written with the rules, version
+//! guards and history entries of one enrolment's form, a chunk of
+//! enrolments at a time (`enrol_many!`, `grade_many!`, `end_many!`); what it did is
 //! kept on the batch (`written`), as an import of a class list keeps it,
 //! for one Undo of the whole.
 
 use super::bulk::{changed_since, changed_sql, close_batch, mark_undone, note_written, open_batch};
 use super::bulk::{BulkError, ChangedSince, Noted, CHUNK, NEW_BATCH};
-use super::courses::{
-    enrol_in, grade_in, naive, undo_enrolments, Did, EnrolSql, EnrolWrite, EnrolmentWritten,
-};
+use super::courses::{undo_enrolments, EnrolSql, EnrolWrite, EnrolmentWritten};
+use super::enrol_many::{end_many, enrol_many, grade_many};
 use super::history::{self, By};
 use super::list::bind_args;
-use super::{stale_or_missing, write_tx, Backend, Db, DbError};
+use super::write::FailedAt;
+use super::{write_tx, Backend, Db, DbError};
 use crate::domain::bulk::Batch;
 use crate::domain::{Action, Enrolment, Kind, NewEnrolment};
 
@@ -37,32 +37,6 @@ macro_rules! enrolled_among {
             found.extend(query.fetch_all(&mut *$tx).await?);
         }
         found
-    }};
-}
-
-/// Ends enrolment `$e` (still at its version) in `$tx`, with its history
-/// entries.
-macro_rules! unenrol_in {
-    ($tx:ident, $by:expr, $e:expr) => {{
-        let e: &Enrolment = $e;
-        async {
-            let done = sqlx::query("DELETE FROM enrolments WHERE id = $1 AND version = $2")
-                .bind(e.id)
-                .bind(e.version)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected();
-            if done != 1 {
-                return Err(DbError::Stale);
-            }
-            for entry in history::enrolment($by, Action::Unenrolled, e, None) {
-                bind_args!(sqlx::query(history::INSERT), &entry)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
-            Ok::<(), DbError>(())
-        }
-        .await
     }};
 }
 
@@ -116,21 +90,24 @@ impl Db {
                     return Err(DbError::Stale);
                 }
             }
-            let mut written = Vec::with_capacity(joining.len());
-            for (student, name) in &joining {
-                let write = EnrolWrite {
+            let writes: Vec<EnrolWrite> = joining
+                .iter()
+                .map(|(student, _)| EnrolWrite {
                     new: NewEnrolment { course_id: course, student_id: *student, enrolled_on: None },
                     grade: None,
                     id: None,
-                };
-                match enrol_in!(tx, sql, &by, write) {
-                    Ok(e) => written.push(EnrolmentWritten { id: e.id, version: e.version, did: Did::Enrolled }),
-                    Err(error) => {
-                        noted.note(BulkError::At { id: *student, title: name.clone(), error });
-                        return Err(DbError::Stale);
-                    }
+                })
+                .collect();
+            let failed = FailedAt::default();
+            let written = match enrol_many!(tx, sql, &by, &writes, &[], failed) {
+                Ok(written) => written,
+                Err(error) => {
+                    let (at, error) = failed.at(error);
+                    let (id, name) = joining.get(at).map(|(id, name)| (*id, name.clone())).unwrap_or_default();
+                    noted.note(BulkError::At { id, title: name, error });
+                    return Err(DbError::Stale);
                 }
-            }
+            };
             let mut label = format!("Enrolled {} in {course_name}", Kind::Student.count(written.len() as i64));
             if !already.is_empty() {
                 label.push_str(&format!(" ({} already were)", already.len()));
@@ -153,7 +130,6 @@ impl Db {
         grade: Option<Option<i64>>,
         mark: i64,
     ) -> Result<i64, BulkError> {
-        let sql = EnrolSql::new(self.backend());
         let found: Vec<Enrolment> = self.enrolments_of(course, enrolments).await?;
         if found.len() != enrolments.len() {
             return Err(BulkError::Db(DbError::Stale));
@@ -176,31 +152,27 @@ impl Db {
         let done = write_tx!(self, tx => {
             // Grades and enrolments are in their students' histories.
             let by = open_batch!(tx, noted, by, Kind::Student, &students, mark, action, &label);
-            let mut written = Vec::with_capacity(found.len());
-            for e in &found {
-                let did = match grade {
-                    Some(grade) => grade_in!(tx, sql, &by, e.id, e.version, grade).map(|was| {
-                        EnrolmentWritten { id: e.id, version: e.version + 1, did: Did::Graded { was } }
-                    }),
-                    None => unenrol_in!(tx, &by, e).map(|()| EnrolmentWritten {
-                        id: e.id,
-                        version: e.version,
-                        did: Did::Unenrolled {
-                            course: e.course_id,
-                            student: e.student_id,
-                            on: e.enrolled_on,
-                            grade: e.grade,
-                        },
-                    }),
-                };
-                match did {
-                    Ok(did) => written.push(did),
-                    Err(error) => {
-                        noted.note(BulkError::At { id: e.id, title: e.student_name.clone(), error });
-                        return Err(DbError::Stale);
-                    }
+            let failed = FailedAt::default();
+            let did = match grade {
+                Some(grade) => {
+                    let rows: Vec<(i64, i64, Option<i64>)> =
+                        found.iter().map(|e| (e.id, e.version, grade)).collect();
+                    grade_many!(tx, &by, &rows, failed)
                 }
-            }
+                None => {
+                    let at: Vec<(i64, i64)> = found.iter().map(|e| (e.id, e.version)).collect();
+                    end_many!(tx, &by, &at, failed)
+                }
+            };
+            let written = match did {
+                Ok(written) => written,
+                Err(error) => {
+                    let (at, error) = failed.at(error);
+                    let (id, title) = found.get(at).map(|e| (e.id, e.student_name.clone())).unwrap_or_default();
+                    noted.note(BulkError::At { id, title, error });
+                    return Err(DbError::Stale);
+                }
+            };
             note_written!(tx, by.batch, &label, &written);
             close_batch!(tx, by, Kind::Student, &label)
         });

@@ -273,6 +273,8 @@ pub enum Did {
 pub(super) struct EnrolSql {
     /// The course's seats, its row locked.
     pub(super) lock: &'static str,
+    /// Today's date, in SQL.
+    pub(super) today: &'static str,
     pub(super) insert: String,
     pub(super) insert_with_id: String,
     pub(super) read: String,
@@ -294,6 +296,7 @@ impl EnrolSql {
         let values = format!("$1, $2, COALESCE($3, {today}), $4");
         EnrolSql {
             lock,
+            today,
             insert: format!("INSERT INTO enrolments ({columns}) VALUES ({values}) RETURNING id"),
             insert_with_id: format!(
                 "INSERT INTO enrolments ({columns}, id) VALUES ({values}, $5) RETURNING id"
@@ -374,8 +377,6 @@ macro_rules! enrol_in {
     }};
 }
 
-pub(super) use enrol_in;
-
 /// Sets grade `$grade` in transaction `$tx` on enrolment `$id` still at
 /// `$version`, with its history entries (none when it is the grade it
 /// has). Answers the grade it had.
@@ -418,62 +419,29 @@ macro_rules! grade_in {
     }};
 }
 
-pub(super) use grade_in;
-
 /// Undoes `$written` (what writes of enrolments did, in order) in
 /// transaction `$tx`, last first, each with its history entries: an
 /// enrolment made is ended, a grade put back, an ended one made again as
-/// it was. Anything changed since refuses it (`Stale`; a course filled
-/// since, `Full`).
+/// it was, a run of alike writes at a time. Anything changed since
+/// refuses it (`Stale` or `NotFound`; a course filled since, `Full`).
 macro_rules! undo_enrolments {
     ($tx:ident, $sql:expr, $by:expr, $written:expr) => {{
         let (sql, written): (&EnrolSql, &[EnrolmentWritten]) = (&$sql, $written);
         async {
-            for w in written.iter().rev() {
-                match w.did {
-                    Did::Enrolled => {
-                        let found = sqlx::query_as::<_, Enrolment>(&sql.read)
-                            .bind(w.id)
-                            .fetch_optional(&mut *$tx)
-                            .await?;
-                        let done =
-                            sqlx::query("DELETE FROM enrolments WHERE id = $1 AND version = $2")
-                                .bind(w.id)
-                                .bind(w.version)
-                                .execute(&mut *$tx)
-                                .await?
-                                .rows_affected();
-                        let (1, Some(e)) = (done, found) else {
-                            return Err(DbError::Stale);
-                        };
-                        for entry in history::enrolment($by, Action::Unenrolled, &e, None) {
-                            bind_args!(sqlx::query(history::INSERT), &entry)
-                                .execute(&mut *$tx)
-                                .await?;
-                        }
-                    }
-                    Did::Graded { was } => {
-                        grade_in!($tx, sql, $by, w.id, w.version, was)?;
-                    }
-                    Did::Unenrolled {
-                        course,
-                        student,
-                        on,
-                        grade,
-                    } => {
-                        let write = EnrolWrite {
-                            new: NewEnrolment {
-                                course_id: course,
-                                student_id: student,
-                                enrolled_on: Some(on),
-                            },
-                            grade,
-                            id: Some(w.id),
-                        };
-                        match enrol_in!($tx, sql, $by, write) {
+            use super::enrol_many::{end_many, enrol_many, grade_many, Run};
+            let failed = super::write::FailedAt::default();
+            for run in super::enrol_many::undo_runs(written) {
+                match run {
+                    Run::End(at) => match end_many!($tx, $by, &at, failed) {
+                        Err(DbError::NotFound(_)) => return Err(DbError::Stale),
+                        other => other.map(drop)?,
+                    },
+                    Run::Grade(rows) => grade_many!($tx, $by, &rows, failed).map(drop)?,
+                    Run::Enrol(writes, ended) => {
+                        match enrol_many!($tx, sql, $by, &writes, &ended, failed) {
                             Err(DbError::Constraint(_)) => return Err(DbError::Stale),
-                            other => other?,
-                        };
+                            other => other.map(drop)?,
+                        }
                     }
                 }
             }

@@ -13,6 +13,7 @@ mod class_list;
 mod comments;
 mod courses;
 mod decode;
+mod enrol_many;
 mod error;
 pub mod export;
 mod facets;

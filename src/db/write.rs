@@ -165,6 +165,16 @@ impl FailedAt {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(i);
     }
 
+    /// Refusal `error`, with the write it came from.
+    pub(crate) fn at(&self, error: DbError) -> (usize, DbError) {
+        let at = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or(0);
+        (at, error)
+    }
+
     /// `done`, a refusal naming the write it came from.
     pub(crate) fn name<T>(&self, done: Result<T, DbError>) -> Result<T, (usize, DbError)> {
         done.map_err(|error| {
