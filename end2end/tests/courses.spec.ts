@@ -39,6 +39,12 @@ test("course → enrol a student from its page → grade → seen on the student
     await saved;
     await expect(page.getByRole("button", { name: "Save" })).toBeEnabled();
   }
+  // The course's figures and chart follow (with JavaScript, without a reload).
+  await expect(page.locator("dd.graded")).toHaveText("1 of 1");
+  await expect(page.locator("dd.mean")).toHaveText("88");
+  await expect(page.getByRole("img", { name: /How the grades fall/ })).toBeVisible();
+  await page.getByText("The grades as a table").click();
+  await expect(page.getByRole("row", { name: "80–89 1" })).toBeVisible();
   await open(page, info, `/${studentId}/`);
   const course = page.locator("tbody tr", { hasText: code });
   await expect(course).toContainText("Marine biology");

@@ -568,3 +568,88 @@ async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_si
         Some(92)
     );
 }
+
+#[tokio::test]
+async fn a_course_page_sums_up_its_grades_with_a_chart_and_its_table() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "STA101", "").await;
+    let empty = create_course(&app, "STA102", "").await;
+    let client = app.client.clone();
+    for (n, grade) in [(1, Some(50)), (2, Some(71)), (3, Some(100)), (4, None)] {
+        let student = create_student(&app, n).await;
+        assert_eq!(enrol(&app, &client, course, student).await, 303);
+        if let Some(grade) = grade {
+            let (id, version, _) = enrolment_of(&app, &format!("s{n}@example.com"), "STA101").await;
+            let response = app
+                .post_form(
+                    &format!("/courses/{course}/enrolments/{id}/grade/"),
+                    &[
+                        ("grade", &grade.to_string()),
+                        ("version", &version.to_string()),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status().as_u16(), 303);
+        }
+    }
+    let (status, html) = app.get_html(&format!("/courses/{course}/")).await;
+    assert_eq!(status, 200);
+    let html = html.replace("<!>", "");
+    let figure = |class: &str| {
+        html.split(&format!("<dd class=\"{class}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</dd>").next())
+            .unwrap_or_else(|| panic!("no {class} in {html}"))
+            .to_owned()
+    };
+    // 50, 71 and 100: mean 73.67, population deviation 20.50.
+    assert_eq!(figure("graded"), "3 of 4");
+    assert_eq!(figure("mean"), "73.7");
+    assert_eq!(figure("median"), "71");
+    assert_eq!(
+        (figure("lowest"), figure("highest")),
+        ("50".into(), "100".into())
+    );
+    assert_eq!(figure("std-dev"), "20.5");
+    assert!(html.contains("role=\"img\""), "{html}");
+    assert!(html
+        .contains("<title id=\"grades-chart-title\">How the grades fall, in bands of ten</title>"));
+    assert!(
+        html.contains("3 grades. 50–59: 1, 70–79: 1, 90–100: 1."),
+        "{html}"
+    );
+    assert!(html.contains("<title>90–100: 1 grade</title>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\">90–100</th><td class=\"num\">1</td>"),
+        "the data table"
+    );
+    assert_eq!(html.matches("<rect ").count(), 10, "a bar per band");
+
+    // The same figures from the server function; none for a course without
+    // grades, and a 404 for no course.
+    let stats: serde_json::Value = client
+        .post(app.url("/api/courses/stats"))
+        .form(&[("course", course.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["graded"], 3, "{stats}");
+    assert_eq!(stats["bands"][9], 1, "{stats}");
+    let (_, html) = app.get_html(&format!("/courses/{empty}/")).await;
+    let html = html.replace("<!>", "");
+    assert!(html.contains("<dd class=\"graded\">0 of 0</dd>"), "{html}");
+    assert!(
+        !html.contains("<svg class=\"bars\""),
+        "no chart without grades"
+    );
+    let response = client
+        .post(app.url("/api/courses/stats"))
+        .form(&[("course", "999999")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+}

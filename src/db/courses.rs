@@ -496,6 +496,44 @@ impl Db {
         self.all_as(sql.into(), vec![Arg::Int(course)]).await
     }
 
+    /// What course `course`'s grades say (none: no such course): how many
+    /// students have each grade, counted on the (course, grade) index.
+    pub async fn grade_stats(
+        &self,
+        course: i64,
+    ) -> Result<Option<crate::domain::GradeStats>, DbError> {
+        #[derive(sqlx::FromRow, serde::Deserialize)]
+        struct Counted {
+            grade: i64,
+            n: i64,
+        }
+        #[derive(sqlx::FromRow, serde::Deserialize)]
+        struct Enrolled {
+            enrolled: i64,
+        }
+        let enrolled: Option<Enrolled> = self
+            .first_as(
+                "SELECT enrolled FROM courses WHERE id = $1".into(),
+                vec![Arg::Int(course)],
+            )
+            .await?;
+        let Some(Enrolled { enrolled }) = enrolled else {
+            return Ok(None);
+        };
+        let counts: Vec<Counted> = self
+            .all_as(
+                "SELECT grade, COUNT(*) AS n FROM enrolments \
+                 WHERE course_id = $1 AND grade IS NOT NULL GROUP BY grade"
+                    .into(),
+                vec![Arg::Int(course)],
+            )
+            .await?;
+        let counts: Vec<(i64, i64)> = counts.into_iter().map(|c| (c.grade, c.n)).collect();
+        Ok(Some(crate::domain::GradeStats::from_counts(
+            enrolled, &counts,
+        )))
+    }
+
     /// Sets the grades of a course's grade sheet, in one transaction: each
     /// as [`Db::set_grade`] would, on its enrolment still at its version.
     /// Rows changed since the sheet was opened are left as they are; the

@@ -8,6 +8,7 @@ pub mod constraints;
 mod course;
 mod errors;
 pub mod export;
+pub mod grades;
 mod handler;
 mod history;
 pub mod import;
@@ -39,6 +40,7 @@ pub use course::{
     GRADE_MAX, SHEET_MAX,
 };
 pub use errors::{FieldError, FieldErrors};
+pub use grades::GradeStats;
 pub use handler::{
     Handler, HandlerInput, HandlerList, HandlerName, HandlerSort, NewHandler, HANDLER_NAME_MAX,
 };

@@ -12,6 +12,7 @@ use crate::error::AppError;
 mod actions;
 mod bulk;
 mod sheet;
+mod stats;
 mod views;
 
 pub use actions::{Enrol, Leave, SetGrade};
@@ -123,6 +124,18 @@ impl Side for StudentSide {
     fn owns(e: &Enrolment, student: i64) -> bool {
         e.student_id == student
     }
+}
+
+/// What course `course`'s grades say (its page's figures and chart).
+#[leptos::server(prefix = "/api", endpoint = "courses/stats")]
+pub async fn course_stats(course: i64) -> Result<roster_core::domain::GradeStats, AppError> {
+    crate::service::read(|ctx| async move {
+        ctx.db
+            .grade_stats(course)
+            .await?
+            .ok_or(AppError::NotFound(roster_core::domain::Kind::Course))
+    })
+    .await
 }
 
 /// The grade server function's arguments (named apart from the action).

@@ -67,6 +67,16 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
             id: row,
         });
     });
+    // Read with the list, and again whenever it changes.
+    let stats = Resource::new(
+        move || (course.try_get().flatten(), refresh.try_get().unwrap_or(0)),
+        |(course, _)| async move {
+            match course {
+                Some(course) => super::course_stats(course).await.ok(),
+                None => None,
+            }
+        },
+    );
     let list = prepare_list::<CourseStudents>(
         query,
         ListConfig {
@@ -80,6 +90,9 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
     std::sync::Arc::new(move |c: &Course| {
         let form = enrol_form::<CourseSide>(c.id, COURSE_SIDE_FIELDS, enrolled);
         view! {
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move { stats.await.map(super::stats::grade_stats_view) })}
+            </Transition>
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Students"</h2>
                 <p class="section-links"><a href=urls::course_grades(c.id)>"Grade sheet"</a>" (every grade on one page)"</p>
