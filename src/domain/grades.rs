@@ -94,6 +94,41 @@ pub fn band(grade: i64) -> usize {
     (grade.clamp(0, 100) as usize / 10).min(BANDS - 1)
 }
 
+/// Each grade's rank among `grades` (the ungraded have none): one more
+/// than how many are higher, so equal grades share a rank and the next
+/// one skips ("1, 2, 2, 4"); `true` when the rank is shared.
+pub fn ranks(grades: &[Option<i64>]) -> Vec<Option<(usize, bool)>> {
+    let mut counts = [0usize; 101];
+    for g in grades.iter().flatten() {
+        counts[(*g).clamp(0, 100) as usize] += 1;
+    }
+    // above[g]: how many grades are higher than g.
+    let mut above = [0usize; 101];
+    let mut higher = 0;
+    for g in (0..=100).rev() {
+        above[g] = higher;
+        higher += counts[g];
+    }
+    grades
+        .iter()
+        .map(|g| {
+            g.map(|g| {
+                let g = g.clamp(0, 100) as usize;
+                (above[g] + 1, counts[g] > 1)
+            })
+        })
+        .collect()
+}
+
+/// A rank as the grade sheet shows it: "2", or "2=" when shared.
+pub fn rank_label((rank, shared): (usize, bool)) -> String {
+    if shared {
+        format!("{rank}=")
+    } else {
+        rank.to_string()
+    }
+}
+
 /// A figure as the course page shows it: at most one decimal, none when
 /// it is whole.
 pub fn shown(value: f64) -> String {
@@ -160,6 +195,38 @@ mod tests {
                 prop_assert_eq!(n, expected as i64, "band {}", b);
             }
         }
+    }
+
+    proptest! {
+        #[test]
+        fn a_rank_is_one_more_than_the_grades_above_it(
+            grades in proptest::collection::vec(proptest::option::of(0i64..=100), 0..200),
+        ) {
+            let ranks = ranks(&grades);
+            prop_assert_eq!(ranks.len(), grades.len());
+            for (g, r) in grades.iter().zip(&ranks) {
+                match (g, r) {
+                    (None, None) => {}
+                    (Some(g), Some((rank, shared))) => {
+                        let higher = grades.iter().flatten().filter(|o| *o > g).count();
+                        let same = grades.iter().flatten().filter(|o| *o == g).count();
+                        prop_assert_eq!(*rank, higher + 1);
+                        prop_assert_eq!(*shared, same > 1);
+                    }
+                    _ => prop_assert!(false, "{:?} ranked {:?}", g, r),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equal_grades_share_a_rank_and_the_next_skips() {
+        let shown: Vec<Option<String>> = ranks(&[Some(70), None, Some(90), Some(70), Some(50)])
+            .into_iter()
+            .map(|r| r.map(rank_label))
+            .collect();
+        let want = [Some("2="), None, Some("1"), Some("2="), Some("4")];
+        assert_eq!(shown, want.map(|s| s.map(String::from)));
     }
 
     #[test]

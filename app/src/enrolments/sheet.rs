@@ -276,10 +276,14 @@ fn rows_html(rows: &[Line], state: SheetState) -> String {
     let mut out = String::with_capacity(rows.len() * 480);
     // Each row's numbers as text, in buffers used again row after row.
     let (mut id, mut grade, mut version) = (String::new(), String::new(), String::new());
+    // Ranked by the grades saved, not by what is being typed.
+    let ranks = roster_core::domain::grades::ranks(
+        &rows.iter().map(|(_, _, _, g, _)| *g).collect::<Vec<_>>(),
+    );
     state.errors.with(|errors| {
         state.kept.with(|kept| {
             state.saved.with(|saved| {
-                for (row, name, email, shown, at) in rows {
+                for ((row, name, email, shown, at), rank) in rows.iter().zip(ranks) {
                     id.clear();
                     grade.clear();
                     version.clear();
@@ -337,7 +341,11 @@ fn rows_html(rows: &[Line], state: SheetState) -> String {
                     out.push_str(&id);
                     out.push_str("\" value=\"");
                     escape_into(&mut out, version);
-                    out.push_str("\"></td><td class=\"row-status\"");
+                    out.push_str("\"></td><td class=\"rank\">");
+                    if let Some(rank) = rank {
+                        out.push_str(&roster_core::domain::grades::rank_label(rank));
+                    }
+                    out.push_str("</td><td class=\"row-status\"");
                     if said {
                         out.push_str(" id=\"grade-");
                         out.push_str(&id);
@@ -459,7 +467,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
         } else {
             view! {
                 <p class="hint">"A grade from 0 to 100; blank is no grade. Enter moves down the column; \
-                    only the grades you change are saved."</p>
+                    only the grades you change are saved. The rank is by the grades saved (2= is shared)."</p>
                 <form method="post" action=urls::course_grades(course) class="grade-sheet" autocomplete="off" on:submit=on_submit>
                     <crate::auth::CsrfField/>
                     <div class="table-wrap">
@@ -468,6 +476,7 @@ fn sheet_view(sheet: GradeSheet, state: SheetState, reload: RwSignal<u32>) -> An
                                 <th scope="col">"Student"</th>
                                 <th scope="col">"Email"</th>
                                 <th scope="col">"Grade"</th>
+                                <th scope="col">"Rank"</th>
                                 <th scope="col"><span class="visually-hidden">"Status"</span></th>
                             </tr></thead>
                             <tbody on:keydown=on_key inner_html=move || rows.with_value(|rows| rows_html(rows, state))></tbody>
