@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod comments;
 mod components;
 pub mod courses;
+pub mod dashboard;
 pub mod enrolments;
 pub mod error;
 pub mod form_state;
@@ -29,6 +30,7 @@ pub mod row_bulk;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod students;
+pub mod transcripts;
 pub mod trash;
 pub mod urls;
 
@@ -162,6 +164,7 @@ pub fn App() -> impl IntoView {
                     <main id="main">
                         <RefusedNotice/>
                         <Routes fallback=NotFound>
+                            <Route path=RoutePath(urls::DASHBOARD) view=dashboard::DashboardPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::ACCOUNT) view=AccountPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::ACTIVITY) view=ActivityPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::USERS) view=UsersPage ssr=SsrMode::Async/>
@@ -183,6 +186,8 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::IMPORT_RUN) view=ImportRunPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH_ENTRY) view=TrashEntryPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::COURSE_GRADES) view=enrolments::GradeSheetPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::COURSE_TRANSCRIPTS) view=transcripts::CourseTranscriptsPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::STUDENT_TRANSCRIPT) view=transcripts::StudentTranscriptPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::COURSE_STUDENTS_BULK) view=enrolments::ClassBulkPage ssr=SsrMode::Async/>
                             $(
                                 <Route path={RoutePath(<$record as RecordView>::URLS.bulk)} view={bulk::bulk_page::<$record>} ssr=SsrMode::Async/>

@@ -741,3 +741,45 @@ async fn oversized_sign_in_forms_get_413() {
     .await;
     assert_eq!(response.status().as_u16(), 413);
 }
+
+#[tokio::test]
+async fn the_school_name_is_set_on_the_settings_page_and_a_long_one_is_refused_at_its_field() {
+    let mut app = spawn_app_with(|c| c.auth.forced_open_registration = Some(true)).await;
+    let response = app
+        .register(ADMIN, "admin@example.com", ADMIN_PASSWORD)
+        .await;
+    app.client = app.client_with_cookie(&session_cookie(&response).unwrap());
+    // With registration decided by the operator, the name is still the
+    // administrators' to set.
+    let (_, html) = app.get_html("/settings/").await;
+    assert!(html.contains("name=\"school_name\""), "{html}");
+    assert!(!html.contains("name=\"open_registration\""), "{html}");
+    let long = "S".repeat(121);
+    let response = app
+        .post_form("/settings/", &[("school_name", long.as_str())])
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        common::field_error(&html, "school_name"),
+        "Use at most 120 characters."
+    );
+    assert!(html.contains(&long), "what was typed is kept");
+    assert_eq!(app.db.school_name().await.unwrap(), None);
+
+    let saved = app
+        .post_form("/settings/", &[("school_name", "  Hill School ")])
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    assert_eq!(
+        app.db.school_name().await.unwrap().as_deref(),
+        Some("Hill School")
+    );
+    let (_, html) = app.get_html("/settings/").await;
+    assert!(html.contains("value=\"Hill School\""), "{html}");
+    assert!(app.db.registration_open().await.unwrap());
+    // Emptied: no name (transcripts print "Roster").
+    let saved = app.post_form("/settings/", &[("school_name", "")]).await;
+    assert_eq!(saved.status().as_u16(), 303);
+    assert_eq!(app.db.school_name().await.unwrap(), None);
+}

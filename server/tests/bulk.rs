@@ -657,17 +657,7 @@ async fn course(app: &TestApp, code: &str, capacity: &str) -> i64 {
 
 async fn student(app: &TestApp, n: usize) -> i64 {
     let email = format!("s{n}@example.com");
-    let last = format!("Dent{n}");
-    let response = app
-        .post_form("/create/", &common::student_form("Stu", &last, &email))
-        .await;
-    assert_eq!(response.status().as_u16(), 303);
-    location(&response)
-        .split("created=")
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap()
+    app.create_student("Stu", &format!("Dent{n}"), &email).await
 }
 
 #[tokio::test]

@@ -3,38 +3,15 @@
 
 mod common;
 
-use common::{field_error, location, spawn_app, student_form, LostUpdate, TestApp};
+use common::{field_error, location, spawn_app, LostUpdate, TestApp};
 
 async fn create_course(app: &TestApp, code: &str, capacity: &str) -> i64 {
-    let response = app
-        .post_form(
-            "/courses/create/",
-            &[
-                ("code", code),
-                ("title", "Marine biology"),
-                ("capacity", capacity),
-            ],
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303, "creating course {code}");
-    common::id_in(&location(&response))
+    app.create_course(code, "Marine biology", capacity).await
 }
 
 async fn create_student(app: &TestApp, n: usize) -> i64 {
     let email = format!("s{n}@example.com");
-    let response = app
-        .post_form(
-            "/create/",
-            &student_form("Stu", &format!("Dent{n}"), &email),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303);
-    location(&response)
-        .split("created=")
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap()
+    app.create_student("Stu", &format!("Dent{n}"), &email).await
 }
 
 async fn enrol(app: &TestApp, client: &reqwest::Client, course: i64, student: i64) -> u16 {
@@ -579,17 +556,7 @@ async fn a_course_page_sums_up_its_grades_with_a_chart_and_its_table() {
         let student = create_student(&app, n).await;
         assert_eq!(enrol(&app, &client, course, student).await, 303);
         if let Some(grade) = grade {
-            let (id, version, _) = enrolment_of(&app, &format!("s{n}@example.com"), "STA101").await;
-            let response = app
-                .post_form(
-                    &format!("/courses/{course}/enrolments/{id}/grade/"),
-                    &[
-                        ("grade", &grade.to_string()),
-                        ("version", &version.to_string()),
-                    ],
-                )
-                .await;
-            assert_eq!(response.status().as_u16(), 303);
+            set_grade(&app, course, n, "STA101", grade).await;
         }
     }
     let (status, html) = app.get_html(&format!("/courses/{course}/")).await;
@@ -652,4 +619,92 @@ async fn a_course_page_sums_up_its_grades_with_a_chart_and_its_table() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);
+}
+
+async fn set_grade(app: &TestApp, course: i64, n: usize, code: &str, grade: i64) {
+    let (id, version, _) = enrolment_of(app, &format!("s{n}@example.com"), code).await;
+    let response = app
+        .post_form(
+            &format!("/courses/{course}/enrolments/{id}/grade/"),
+            &[
+                ("grade", &grade.to_string()),
+                ("version", &version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+}
+
+#[tokio::test]
+async fn a_transcript_lists_a_students_courses_and_average_and_a_course_prints_one_per_student() {
+    let app = spawn_app().await;
+    let saved = app
+        .post_form("/settings/", &[("school_name", "Hill <School>")])
+        .await;
+    assert_eq!(saved.status().as_u16(), 303);
+    let first = create_course(&app, "STA101", "").await;
+    let second = create_course(&app, "STA102", "").await;
+    let client = app.client.clone();
+    let s1 = create_student(&app, 1).await;
+    let s2 = create_student(&app, 2).await;
+    let s3 = create_student(&app, 3).await;
+    for (course, student) in [(first, s1), (second, s1), (first, s2), (second, s3)] {
+        assert_eq!(enrol(&app, &client, course, student).await, 303);
+    }
+    set_grade(&app, first, 1, "STA101", 80).await;
+    set_grade(&app, second, 1, "STA102", 91).await;
+    set_grade(&app, second, 3, "STA102", 91).await;
+
+    let (status, html) = app.get_html(&format!("/{s1}/transcript/")).await;
+    assert_eq!(status, 200);
+    let html = html.replace("<!>", "");
+    assert_eq!(html.matches("class=\"transcript\"").count(), 1, "{html}");
+    assert!(html.contains("<h1 id=\"transcript-"), "{html}");
+    assert!(html.contains("Transcript: Stu Dent1"), "{html}");
+    assert!(
+        html.contains("<p class=\"school\">Hill &lt;School&gt;</p>"),
+        "the settings' name, escaped: {html}"
+    );
+    assert!(html.contains(">STA101</a>") && html.contains(">STA102</a>"));
+    assert!(html.contains("Average of 2 graded of 2 courses"), "{html}");
+    assert!(
+        html.contains("<td class=\"num average\">85.5</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<dd class=\"issued\">"), "the day issued");
+
+    // A course's: everyone in it, by name, each with all of their courses;
+    // a student not in it is not there.
+    let (status, html) = app
+        .get_html(&format!("/courses/{first}/transcripts/"))
+        .await;
+    assert_eq!(status, 200);
+    let html = html.replace("<!>", "");
+    let pages: Vec<&str> = html.split("class=\"transcript\"").skip(1).collect();
+    assert_eq!(pages.len(), 2, "{html}");
+    assert!(pages[0].contains("Transcript: Stu Dent1") && pages[0].contains("STA102"));
+    assert!(pages[1].contains("Transcript: Stu Dent2"));
+    assert!(pages[1].contains("Average of 0 graded of 1 courses"));
+    assert!(!html.contains("Stu Dent3"), "not in the course");
+    assert!(html.contains("2 students, each on a page of their own when printed."));
+
+    // Linked from both pages.
+    let (_, html) = app.get_html(&format!("/{s1}/")).await;
+    assert!(html.contains(&format!("href=\"/{s1}/transcript/\"")));
+    let (_, html) = app.get_html(&format!("/courses/{first}/")).await;
+    assert!(html.contains(&format!("href=\"/courses/{first}/transcripts/\"")));
+
+    // None for what is not there.
+    let (status, _) = app.get_html("/999999/transcript/").await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get_html("/courses/999999/transcripts/").await;
+    assert_eq!(status, 404);
+
+    // The grade sheet ranks by the grades saved: two share first place.
+    let (_, html) = app.get_html(&format!("/courses/{second}/grades/")).await;
+    assert_eq!(
+        html.matches("<td class=\"rank\">1=</td>").count(),
+        2,
+        "{html}"
+    );
 }

@@ -31,6 +31,8 @@ pub struct NewUser<'a> {
 }
 
 pub const OPEN_REGISTRATION: &str = "open_registration";
+/// The school's name, printed on transcripts (none: not set).
+pub const SCHOOL_NAME: &str = "school_name";
 
 #[derive(sqlx::FromRow, serde::Deserialize)]
 struct UserRow {
@@ -202,14 +204,50 @@ impl Db {
 
     /// Whether the administrators left registration open (the default).
     pub async fn registration_open(&self) -> Result<bool, DbError> {
+        let value = self.setting(OPEN_REGISTRATION).await?;
+        Ok(setting_is_open(value.as_deref()))
+    }
+
+    /// A site setting's value, if it was ever set.
+    async fn setting(&self, key: &str) -> Result<Option<String>, DbError> {
         let value: Option<(String,)> = self
             .first_as(
                 "SELECT value FROM settings WHERE key = $1".into(),
-                vec![Arg::Text(OPEN_REGISTRATION.into())],
+                vec![Arg::Text(key.into())],
             )
             .await?;
-        let value = value.map(|(v,)| v);
-        Ok(setting_is_open(value.as_deref()))
+        Ok(value.map(|(v,)| v))
+    }
+
+    /// The school's name as the settings give it.
+    pub async fn school_name(&self) -> Result<Option<String>, DbError> {
+        Ok(self.setting(SCHOOL_NAME).await?.filter(|v| !v.is_empty()))
+    }
+
+    /// Names the school (`None`: no name), with a history entry when it
+    /// changes.
+    pub async fn set_school_name(&self, by: &By, name: Option<&str>) -> Result<(), DbError> {
+        let value = name.unwrap_or("");
+        write_tx!(self, tx => {
+            let was: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(SCHOOL_NAME)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let was = was.unwrap_or_default();
+            if was != value {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(SCHOOL_NAME)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+                let change = history::change("school", was, value);
+                let entry = history::entry(by, Action::Edited, Kind::Setting, 0, "School name", &[change]);
+                bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
+            }
+        })
     }
 
     pub async fn set_registration_open(&self, by: &By, open: bool) -> Result<(), DbError> {

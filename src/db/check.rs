@@ -156,11 +156,59 @@ pub async fn record_counts(db: &Db) -> Result<Vec<(String, i64, i64)>, DbError> 
 /// nothing drifted).
 pub async fn row_checks(db: &Db) -> Result<Vec<(&'static str, i64)>, DbError> {
     let mut out = Vec::new();
-    for (name, sql) in ROW_CHECKS {
-        let rows: i64 = with_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+    let counted = dashboard_checks(db.backend());
+    let all = ROW_CHECKS
+        .iter()
+        .map(|(name, sql)| (*name, (*sql).to_owned()))
+        .chain(counted);
+    for (name, sql) in all {
+        let rows: i64 = with_pool!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
         out.push((name, rows));
     }
     Ok(out)
+}
+
+/// The dashboard's counters (`record_days`, `grade_counts`) against a
+/// fresh count: each counts the days or grades whose kept figure is wrong
+/// or missing.
+fn dashboard_checks(backend: super::Backend) -> Vec<(&'static str, String)> {
+    let created = match backend {
+        super::Backend::Sqlite => "substr(created_at, 1, 10)",
+        super::Backend::Postgres => "(created_at AT TIME ZONE 'UTC')::date",
+    };
+    let days = |name: &'static str, table: &str, day: &str| {
+        (
+            name,
+            format!(
+                "SELECT COUNT(*) FROM ( \
+                 SELECT f.day FROM ({fresh}) f \
+                 LEFT JOIN record_days k ON k.name = '{table}' AND k.day = f.day \
+                 WHERE k.n IS NULL OR k.n <> f.n \
+                 UNION ALL SELECT k.day FROM record_days k LEFT JOIN ({fresh}) f ON f.day = k.day \
+                 WHERE k.name = '{table}' AND k.n <> COALESCE(f.n, 0)) wrong",
+                fresh = format!("SELECT {day} AS day, COUNT(*) AS n FROM {table} GROUP BY 1"),
+            ),
+        )
+    };
+    vec![
+        days("record_days.students", "students", created),
+        days("record_days.courses", "courses", created),
+        days("record_days.handlers", "handlers", created),
+        days("record_days.pets", "pets", created),
+        days("record_days.enrolments", "enrolments", "enrolled_on"),
+        (
+            "grade_counts",
+            format!(
+                "SELECT COUNT(*) FROM ( \
+                 SELECT f.grade FROM ({fresh}) f \
+                 LEFT JOIN grade_counts k ON k.grade = f.grade WHERE k.n IS NULL OR k.n <> f.n \
+                 UNION ALL SELECT k.grade FROM grade_counts k LEFT JOIN ({fresh}) f \
+                 ON f.grade = k.grade WHERE k.n <> COALESCE(f.n, 0)) wrong",
+                fresh = "SELECT grade, COUNT(*) AS n FROM enrolments \
+                         WHERE grade IS NOT NULL GROUP BY grade",
+            ),
+        ),
+    ]
 }
 
 impl Db {

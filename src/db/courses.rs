@@ -534,6 +534,56 @@ impl Db {
         )))
     }
 
+    /// Student `student`'s transcript: every course taken, in the order
+    /// taken (none: no such student).
+    pub async fn transcript(
+        &self,
+        student: i64,
+    ) -> Result<Option<crate::domain::Transcript>, DbError> {
+        let Some(found) = self.get::<crate::domain::Student>(student).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {ENROLMENT_SELECT} FROM {ENROLMENT_FROM} \
+             WHERE e.student_id = $1 ORDER BY e.enrolled_on, c.code, e.id"
+        );
+        let rows: Vec<Enrolment> = self.all_as(sql, vec![Arg::Int(student)]).await?;
+        let lines = crate::domain::Transcript::of_enrolments(rows)
+            .pop()
+            .map(|t| t.lines)
+            .unwrap_or_default();
+        Ok(Some(crate::domain::Transcript {
+            student,
+            name: format!("{} {}", found.firstname, found.lastname),
+            email: found.email,
+            lines,
+        }))
+    }
+
+    /// The transcripts of everyone enrolled in course `course`, by name,
+    /// each with all of the student's courses, read in one query (none: no
+    /// such course).
+    pub async fn course_transcripts(
+        &self,
+        course: i64,
+    ) -> Result<Option<(Course, Vec<crate::domain::Transcript>)>, DbError> {
+        let Some(found) = self.get::<Course>(course).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {ENROLMENT_SELECT} FROM enrolments x \
+             JOIN enrolments e ON e.student_id = x.student_id \
+             JOIN courses c ON c.id = e.course_id JOIN students s ON s.id = e.student_id \
+             WHERE x.course_id = $1 \
+             ORDER BY s.lastname, s.firstname, s.id, e.enrolled_on, c.code, e.id"
+        );
+        let rows: Vec<Enrolment> = self.all_as(sql, vec![Arg::Int(course)]).await?;
+        Ok(Some((
+            found,
+            crate::domain::Transcript::of_enrolments(rows),
+        )))
+    }
+
     /// Sets the grades of a course's grade sheet, in one transaction: each
     /// as [`Db::set_grade`] would, on its enrolment still at its version.
     /// Rows changed since the sheet was opened are left as they are; the

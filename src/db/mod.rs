@@ -12,6 +12,7 @@ mod class_bulk;
 mod class_list;
 mod comments;
 mod courses;
+mod dashboard;
 mod decode;
 mod enrol_many;
 mod error;

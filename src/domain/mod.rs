@@ -6,6 +6,7 @@ pub mod bulk;
 mod comment;
 pub mod constraints;
 mod course;
+pub mod dashboard;
 mod errors;
 pub mod export;
 pub mod grades;
@@ -20,6 +21,7 @@ mod record;
 mod student;
 mod text;
 mod time;
+mod transcript;
 mod trash;
 pub mod urls;
 
@@ -39,6 +41,7 @@ pub use course::{
     ALREADY_ENROLLED, CAPACITY_MAX, CODE_MAX, COURSE_FULL, COURSE_TITLE_MAX, DESCRIPTION_MAX,
     GRADE_MAX, SHEET_MAX,
 };
+pub use dashboard::{CourseFill, Dashboard, Total};
 pub use errors::{FieldError, FieldErrors};
 pub use grades::GradeStats;
 pub use handler::{
@@ -70,4 +73,5 @@ pub use student::{
 };
 pub use text::{Line, Phone, Text, PHONE_MAX};
 pub use time::{Date, Timestamp};
+pub use transcript::{Transcript, TranscriptLine, Transcripts};
 pub use trash::{Deleted, TrashEntry, TrashFilter, TrashList, TrashSort, TrashView, UndeleteInput};

@@ -121,6 +121,7 @@ urls! {
     STUDENT_EDIT = [Id("id"), Lit("edit")] => fn student_edit(id);
     STUDENT_DELETE = [Id("id"), Lit("delete")] => fn student_delete(id);
     STUDENT_HISTORY = [Id("id"), Lit("history")] => fn student_history(id);
+    STUDENT_TRANSCRIPT = [Id("id"), Lit("transcript")] => fn student_transcript(id);
 
     HANDLERS = [Lit("handlers")] => fn handlers();
     HANDLER_CREATE = [Lit("handlers"), Lit("create")] => fn handler_create();
@@ -153,6 +154,8 @@ urls! {
     COURSE_HISTORY = [Lit("courses"), Id("id"), Lit("history")] => fn course_history(id);
     COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
     COURSE_GRADES = [Lit("courses"), Id("id"), Lit("grades")] => fn course_grades(id);
+    COURSE_TRANSCRIPTS = [Lit("courses"), Id("id"), Lit("transcripts")]
+        => fn course_transcripts(id);
     COURSE_STUDENTS_BULK = [Lit("courses"), Id("id"), Lit("students"), Lit("bulk")]
         => fn course_students_bulk(id);
     COURSE_GRADE = [Lit("courses"), Id("course"), Lit("enrolments"), Id("id"), Lit("grade")]
@@ -175,6 +178,7 @@ urls! {
     MESSAGE_UNREAD = [Lit("messages"), Id("id"), Lit("unread")] => fn message_unread(id);
     MESSAGE_DELETE = [Lit("messages"), Id("id"), Lit("delete")] => fn message_delete(id);
 
+    DASHBOARD = [Lit("dashboard")] => fn dashboard();
     ACTIVITY = [Lit("activity")] => fn activity();
     TRASH = [Lit("trash")] => fn trash();
     TRASH_ENTRY = [Lit("trash"), Id("id")] => fn trash_entry(id);

@@ -51,6 +51,8 @@ pub struct SiteSettings {
     /// Set by `ROSTER_OPEN_REGISTRATION`, which the page cannot change.
     pub registration_forced: bool,
     pub users: i64,
+    /// Printed on transcripts.
+    pub school_name: Option<String>,
 }
 
 #[leptos::server(prefix = "/api", endpoint = "settings/get")]
@@ -62,6 +64,7 @@ pub async fn get_site_settings() -> Result<SiteSettings, AppError> {
                 .await?,
             registration_forced: ctx.auth.forced_open_registration.is_some(),
             users: ctx.db.count_users().await?,
+            school_name: ctx.db.school_name().await?,
         })
     })
     .await
@@ -198,23 +201,41 @@ impl FormAction for SignOut {
     }
 }
 
-/// The settings form: a checkbox, present ("on") when ticked.
+/// The longest school name.
+pub const SCHOOL_NAME_MAX: usize = 120;
+
+/// The settings form: a checkbox, present ("on") when ticked, and the
+/// school's name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SettingsInput {
     pub open_registration: String,
+    pub school_name: String,
+}
+
+/// What the settings form says: registration open, the school's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteChoice {
+    pub open: bool,
+    pub school: Option<roster_core::domain::Line<SCHOOL_NAME_MAX>>,
 }
 
 impl FormInput for SettingsInput {
-    type Valid = bool;
+    type Valid = SiteChoice;
 
-    fn parse(&self) -> Result<bool, FieldErrors> {
-        Ok(!self.open_registration.is_empty())
+    fn parse(&self) -> Result<SiteChoice, FieldErrors> {
+        let school = roster_core::domain::Line::parse_optional(&self.school_name)
+            .map_err(|e| FieldErrors::single("school_name", e))?;
+        Ok(SiteChoice {
+            open: !self.open_registration.is_empty(),
+            school,
+        })
     }
 }
 
-/// Opens or closes registration; administrators only, and only when the
-/// operator left it to them (no `ROSTER_OPEN_REGISTRATION`).
+/// Names the school and opens or closes registration; administrators
+/// only, and registration only when the operator left it to them (no
+/// `ROSTER_OPEN_REGISTRATION`: then the checkbox is not on the form).
 pub struct SaveSettings;
 
 impl FormAction for SaveSettings {
@@ -235,14 +256,13 @@ impl FormAction for SaveSettings {
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, _: (), input: SettingsInput) -> Result<(), AppError> {
         let admin = ctx.actor.require_admin()?;
-        if ctx.auth.forced_open_registration.is_some() {
-            return Err(AppError::Forbidden(
-                "ROSTER_OPEN_REGISTRATION decides this on this server.".into(),
-            ));
+        let choice = input.parse().map_err(AppError::Invalid)?;
+        let school = choice.school.as_ref().map(|s| s.as_str());
+        ctx.db.set_school_name(&ctx.by(), school).await?;
+        if ctx.auth.forced_open_registration.is_none() {
+            ctx.db.set_registration_open(&ctx.by(), choice.open).await?;
         }
-        let open = input.parse().map_err(AppError::Invalid)?;
-        ctx.db.set_registration_open(&ctx.by(), open).await?;
-        tracing::info!(admin = admin.id, open, "registration setting changed");
+        tracing::info!(admin = admin.id, open = choice.open, "settings saved");
         Ok(())
     }
 }

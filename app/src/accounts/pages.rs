@@ -144,11 +144,24 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-const SETTINGS_FIELDS: &[FieldSpec] = &[FieldSpec::new(
-    "open_registration",
-    "Anyone may register an account",
-    Widget::Checkbox,
-)];
+const SCHOOL_FIELD: FieldSpec = FieldSpec::text(
+    "school_name",
+    "School name (optional)",
+    super::SCHOOL_NAME_MAX,
+)
+.hint("Printed at the top of transcripts.");
+
+const SETTINGS_FIELDS: &[FieldSpec] = &[
+    SCHOOL_FIELD,
+    FieldSpec::new(
+        "open_registration",
+        "Anyone may register an account",
+        Widget::Checkbox,
+    ),
+];
+
+/// When `ROSTER_OPEN_REGISTRATION` decides registration.
+const SCHOOL_ONLY: &[FieldSpec] = &[SCHOOL_FIELD];
 
 /// Site settings, for administrators: whether anyone may register.
 #[component]
@@ -163,19 +176,15 @@ pub fn SettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(s) if s.registration_forced => view! {
-                        <p>{if s.registration_open { "Anyone may register an account." } else { "Registration is closed." }}</p>
-                        <p class="hint">"ROSTER_OPEN_REGISTRATION decides this on this server."</p>
-                        <p class="hint">{format!("{} account(s) so far.", s.users)}</p>
-                    }
-                    .into_any(),
                     Ok(s) => {
+                        let forced = s.registration_forced;
                         let form = action_form::<SaveSettings>(FormConfig {
                             ids: (),
                             initial: SettingsInput {
                                 open_registration: if s.registration_open { "on".into() } else { String::new() },
+                                school_name: s.school_name.clone().unwrap_or_default(),
                             },
-                            fields: SETTINGS_FIELDS,
+                            fields: if forced { SCHOOL_ONLY } else { SETTINGS_FIELDS },
                             submit: "Save".into(),
                             pending: "Saving…".into(),
                             cancel: None,
@@ -186,6 +195,10 @@ pub fn SettingsPage() -> impl IntoView {
                         });
                         view! {
                             {form}
+                            {forced.then(|| view! {
+                                <p>{if s.registration_open { "Anyone may register an account." } else { "Registration is closed." }}</p>
+                                <p class="hint">"ROSTER_OPEN_REGISTRATION decides this on this server."</p>
+                            })}
                             <p class="hint">{format!("{} account(s) so far.", s.users)}</p>
                         }
                         .into_any()

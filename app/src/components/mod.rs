@@ -1,3 +1,4 @@
+pub mod chart;
 pub mod nav;
 pub mod picker;
 pub mod status;

@@ -63,6 +63,7 @@ pub fn Nav() -> impl IntoView {
             <nav class="nav" aria-label="Main">
                 <a href="/" class="brand">"Roster"</a>
                 {move || signed_in().then(|| view! {
+                    {link(urls::dashboard(), "Dashboard")}
                     {link(urls::student_create(), "Create")}
                     {link(urls::handlers(), "Handlers")}
                     {link(urls::pets(), "Pets")}

@@ -12,7 +12,7 @@ use crate::error::AppError;
 mod actions;
 mod bulk;
 mod sheet;
-mod stats;
+pub mod stats;
 mod views;
 
 pub use actions::{Enrol, Leave, SetGrade};

@@ -95,7 +95,8 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
             </Transition>
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Students"</h2>
-                <p class="section-links"><a href=urls::course_grades(c.id)>"Grade sheet"</a>" (every grade on one page)"</p>
+                <p class="section-links"><a href=urls::course_grades(c.id)>"Grade sheet"</a>" (every grade on one page) · "
+                    <a href=urls::course_transcripts(c.id)>"Transcripts"</a>" (each student's, to print)"</p>
                 {crate::form_state::refused_notice::<GradeInput>()}
                 {form}
                 {move || grade.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
@@ -139,6 +140,7 @@ pub fn student_courses(student: Memo<Option<i64>>) -> Related<Student> {
         view! {
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Courses"</h2>
+                <p class="section-links"><a href=urls::student_transcript(s.id)>"Transcript"</a>" (courses, grades and average, to print)"</p>
                 {move || leave.value().get().and_then(Result::err).map(|e| view! { <Notice kind="error">{e.to_string()}</Notice> })}
                 {list.view()}
                 {form}

@@ -386,6 +386,31 @@ pub fn id_in(location: &str) -> i64 {
 }
 
 impl TestApp {
+    /// Adds a student through the no-JS form; its id.
+    pub async fn create_student(&self, first: &str, last: &str, email: &str) -> i64 {
+        let response = self
+            .post_form("/create/", &student_form(first, last, email))
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "creating student {email}");
+        location(&response)
+            .split("created=")
+            .nth(1)
+            .and_then(|id| id.parse().ok())
+            .expect("the new student's id")
+    }
+
+    /// Adds a course through the no-JS form; its id.
+    pub async fn create_course(&self, code: &str, title: &str, capacity: &str) -> i64 {
+        let response = self
+            .post_form(
+                "/courses/create/",
+                &[("code", code), ("title", title), ("capacity", capacity)],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "creating course {code}");
+        id_in(&location(&response))
+    }
+
     /// Adds a handler through the no-JS form; its id.
     pub async fn create_handler(&self, name: &str) -> i64 {
         let response = self.post_form("/handlers/create/", &[("name", name)]).await;
