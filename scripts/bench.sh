@@ -3,7 +3,7 @@
 # release server, drives it with wrk over loopback and prints what it saw.
 #
 #   scripts/bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build]
-#                    [--only export|sheet|bulk]
+#                    [--only export|sheet|bulk|reports]
 #
 # Part 1 compares lists on equal work with the Flask tutorial app
 # (../shared/peers/flask-students), which renders every row it has: 100
@@ -24,6 +24,10 @@
 # `--only sheet` runs the grade sheet's figures alone: a course with 1,000
 # students (enrolled by a class list import), its sheet opened under load
 # and saved with every grade changed.
+# `--only reports` runs the reports' figures alone on part 2's large
+# database: the dashboard, a course's page with its statistics and 1,000
+# enrolled (a class list import), a student's transcript, and the course's
+# 1,000 transcripts on one page.
 #
 # Figures, not pass/fail: compare them with the targets in the README.
 set -euo pipefail
@@ -42,7 +46,7 @@ while [ $# -gt 0 ]; do
     --no-peer) peer=false; shift ;;
     --no-build) build=false; shift ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export|sheet|bulk]" >&2; exit 2 ;;
+    *) echo "usage: bench.sh [--duration SECONDS] [--connections N] [--no-peer] [--no-build] [--only export|sheet|bulk|reports]" >&2; exit 2 ;;
   esac
 done
 
@@ -237,22 +241,59 @@ if [ "$only" = bulk ]; then
   exit 0
 fi
 
+# A course `$2` with the first 1,000 students of database `$1` in it,
+# enrolled by a class list import (with a grade each); sets `course_id`.
+class_of_1000() {
+  local class="$work/class-$2.csv"
+  echo "course_code,student_email,grade" > "$class"
+  DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" export students --query sort=joined |
+    tail -n +2 | head -n 1000 | cut -d, -f4 | awk -v c="$2" '{print c "," $0 "," (NR * 37) % 101}' >> "$class"
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
+    --data "code=$2&title=Everyone&capacity=" "$url/courses/create/"
+  DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" import enrolments "$class" >/dev/null
+  course_id="$(DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" export courses --query "q=$2" |
+    tail -n +2 | cut -d, -f1)"
+}
+
 if [ "$only" = sheet ]; then
   db_sheet="$work/sheet.db"
   prepare "$db_sheet" --count 1000 --courses 1
   start_server "$db_sheet"
   sign_in
-  class="$work/class.csv"
-  echo "course_code,student_email" > "$class"
-  DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" export students |
-    tail -n +2 | cut -d, -f4 | sed "s/^/SHEET-1,/" >> "$class"
-  curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
-    --data "code=SHEET-1&title=Everyone&capacity=" "$url/courses/create/"
-  DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" import enrolments "$class" >/dev/null
-  sheet_id="$(DATABASE_URL="sqlite://$db_sheet" RUST_LOG=warn "$bin" export courses --query q=SHEET-1 |
-    tail -n +2 | cut -d, -f1)"
+  class_of_1000 "$db_sheet" SHEET-1
   header
-  grade_sheet "$sheet_id" 1000
+  grade_sheet "$course_id" 1000
+  exit 0
+fi
+
+# The reports on the large database (see `--only reports`).
+reports() { # $1: the database
+  class_of_1000 "$1" REPORT-1
+  local student
+  student="$(DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" export students --query sort=joined |
+    sed -n 2p | cut -d, -f1)"
+  run "/dashboard/ (totals, months, fullest, grades, latest changes)" -H "Cookie: $cookie" "$url/dashboard/"
+  run "/courses/$course_id/ (statistics, 1,000 enrolled)" -H "Cookie: $cookie" "$url/courses/$course_id/"
+  run "/$student/transcript/" -H "Cookie: $cookie" "$url/$student/transcript/"
+  run "/courses/$course_id/transcripts/ (1,000 students)" -H "Cookie: $cookie" "$url/courses/$course_id/transcripts/"
+}
+seed_large() { # $1: the database
+  echo
+  echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments, 1,000 courses, 300,000 enrolments, 1,000,000 history entries"
+  local started
+  started=$(date +%s.%N)
+  prepare "$1" --count 100000 --handlers 10000 --pets 100000 --comments 200000 \
+    --courses 1000 --enrolments 300000 --history 1000000
+  printf 'seeded in %.1f s\n' "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')"
+}
+
+if [ "$only" = reports ]; then
+  db_large="$work/large.db"
+  seed_large "$db_large"
+  start_server "$db_large"
+  sign_in
+  header
+  reports "$db_large"
   exit 0
 fi
 
@@ -343,12 +384,7 @@ echo "==> first and repeat visits in Chromium (100 ms round trip, 12 Mbit/s; med
 
 # --- Part 2: large databases --------------------------------------------------
 db_large="$work/large.db"
-echo
-echo "==> seeding 100,000 students, 10,000 handlers, 100,000 pets, 200,000 comments, 1,000 courses, 300,000 enrolments, 1,000,000 history entries"
-started=$(date +%s.%N)
-prepare "$db_large" --count 100000 --handlers 10000 --pets 100000 --comments 200000 \
-  --courses 1000 --enrolments 300000 --history 1000000
-printf 'seeded in %.1f s\n' "$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')"
+seed_large "$db_large"
 start_server "$db_large"
 sign_in
 comment_on 777 50
@@ -379,6 +415,7 @@ done
 run "/courses/$big/ (1,000 enrolled, paged)" -H "Cookie: $cookie" "$url/courses/$big/"
 run "/courses/$big/?sort=name&page=40" -H "Cookie: $cookie" "$url/courses/$big/?sort=name&page=40"
 grade_sheet "$big" 1000
+reports "$db_large"
 
 echo
 echo "server peak RSS: $((page_rss_kb / 1024)) MB under the page and form load (part 1)," \

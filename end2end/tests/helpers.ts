@@ -58,6 +58,7 @@ export async function createStudent(page: Page, info: TestInfo, s: StudentFields
  */
 export const SIGNED_IN_PAGES = [
   "/",
+  "/dashboard/",
   "/?q=zzzz-nothing-matches",
   "/?page=999", // the pager, "Next" disabled
   "/1/",

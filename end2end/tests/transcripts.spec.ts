@@ -23,7 +23,7 @@ test("a course's transcripts print to PDF one student to a page, without the nav
     await page.getByRole("searchbox", { name: "Find: Student" }).fill(email);
     if (!jsOn(info)) await page.getByRole("button", { name: "Find" }).click();
     await page.getByRole("radio", { name: new RegExp(`${name} Print${tag}`) }).check();
-    await page.getByRole("button", { name: "Enrol" }).click();
+    await page.getByRole("button", { name: "Enrol", exact: true }).click();
     await expect(page.locator("tbody tr", { hasText: email })).toBeVisible();
   }
 
