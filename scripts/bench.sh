@@ -241,14 +241,17 @@ if [ "$only" = bulk ]; then
   exit 0
 fi
 
-# A course `$2` with the first 1,000 students of database `$1` in it,
-# enrolled by a class list import (with a grade each); sets `course_id`.
-# awk reads the export to its end: a reader that stops early breaks its pipe.
+# A course `$2` with 1,000 students of database `$1` in it, taken evenly
+# across the table as a real class's are (not the first 1,000, whose rows
+# sit side by side), enrolled by a class list import (with a grade each);
+# sets `course_id`. awk reads the export to its end: a reader that stops
+# early breaks its pipe.
 class_of_1000() {
   local class="$work/class-$2.csv"
   echo "course_code,student_email,grade" > "$class"
   DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" export students --query sort=joined |
-    awk -F, -v c="$2" 'NR > 1 && NR <= 1001 {print c "," $4 "," ((NR - 1) * 37) % 101}' >> "$class"
+    awk -F, -v c="$2" 'NR > 1 {email[NR - 1] = $4}
+      END {n = NR - 1; step = int(n / 1000); for (i = 1; i <= 1000; i++) print c "," email[(i - 1) * step + 1] "," (i * 37) % 101}' >> "$class"
   curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $url" \
     --data "code=$2&title=Everyone&capacity=" "$url/courses/create/"
   DATABASE_URL="sqlite://$1" RUST_LOG=warn "$bin" import enrolments "$class" >/dev/null

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{field_error, location, spawn_app, LostUpdate, TestApp};
+use roster_core::domain::{CourseStudents, EnrolmentSort, EnrolmentsOf, QueryOf};
 
 async fn create_course(app: &TestApp, code: &str, capacity: &str) -> i64 {
     app.create_course(code, "Marine biology", capacity).await
@@ -346,6 +347,81 @@ async fn course_and_student_pages_read_their_lists_once() {
     let (_, html) = app.get_html(&format!("/{student}/")).await;
     assert!(html.contains("BIO-1"), "{html}");
     assert_eq!(common::list_payloads(&html), 1, "{html}");
+}
+
+/// Where each of `names` first appears in `html` (in that order, or the
+/// test fails).
+fn in_order(html: &str, names: &[&str]) {
+    let at: Vec<usize> = names
+        .iter()
+        .map(|name| {
+            html.find(name)
+                .unwrap_or_else(|| panic!("{name} not in {html}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?} at {at:?}");
+}
+
+/// Course `course`'s students in the list's `sort` (its first page).
+async fn names_by(app: &TestApp, course: i64, sort: EnrolmentSort) -> Vec<String> {
+    let query = QueryOf::<CourseStudents> {
+        sort,
+        filter: EnrolmentsOf {
+            course: Some(course),
+            student: None,
+        },
+        ..Default::default()
+    };
+    let page = app.db.list::<CourseStudents>(&query).await.unwrap();
+    page.rows.into_iter().map(|e| e.student_name).collect()
+}
+
+#[tokio::test]
+async fn a_course_lists_its_students_by_their_names_now_after_a_rename() {
+    let app = spawn_app().await;
+    let course = create_course(&app, "BIO-1", "").await;
+    let ada = app.create_student("Ada", "Adams", "ada@example.com").await;
+    let bea = app.create_student("Bea", "Brown", "bea@example.com").await;
+    let cy = app.create_student("Cy", "Brown", "cy@example.com").await;
+    for student in [cy, ada, bea] {
+        assert_eq!(enrol(&app, &app.client, course, student).await, 303);
+    }
+    let page = format!("/courses/{course}/");
+    let sheet = format!("/courses/{course}/grades/");
+    let (_, html) = app.get_html(&page).await;
+    in_order(&html, &["Ada Adams", "Bea Brown", "Cy Brown"]);
+    assert_eq!(
+        names_by(&app, course, EnrolmentSort::NameDesc).await,
+        ["Cy Brown", "Bea Brown", "Ada Adams"]
+    );
+
+    // Ada marries into the Zetas, and Bea is renamed Dee: the course's list,
+    // both ways, and its grade sheet follow at once.
+    for (id, first, last, email) in [
+        (ada, "Ada", "Zeta", "ada@example.com"),
+        (bea, "Dee", "Brown", "bea@example.com"),
+    ] {
+        let edit = format!("/{id}/edit/");
+        let version = app.form_version(&edit).await.to_string();
+        let mut form = common::student_form(first, last, email);
+        form.push(("version", &version));
+        assert_eq!(app.post_form(&edit, &form).await.status(), 303, "{edit}");
+    }
+    let (_, html) = app.get_html(&page).await;
+    in_order(&html, &["Cy Brown", "Dee Brown", "Ada Zeta"]);
+    assert!(!html.contains("Ada Adams"), "{html}");
+    assert_eq!(
+        names_by(&app, course, EnrolmentSort::NameAsc).await,
+        ["Cy Brown", "Dee Brown", "Ada Zeta"]
+    );
+    assert_eq!(
+        names_by(&app, course, EnrolmentSort::NameDesc).await,
+        ["Ada Zeta", "Dee Brown", "Cy Brown"]
+    );
+    let (_, html) = app.get_html(&sheet).await;
+    in_order(&html, &["Cy Brown", "Dee Brown", "Ada Zeta"]);
+    // Every enrolment's copy of its student's name agrees (roster check).
+    app.assert_counters_agree().await;
 }
 
 /// Enrolment `email` in course `code`: (id, version, grade).

@@ -57,7 +57,7 @@ impl std::fmt::Display for CheckReport {
 }
 
 /// Rules on rows, each a query counting the rows that break it.
-const ROW_CHECKS: [(&str, &str); 6] = [
+const ROW_CHECKS: [(&str, &str); 7] = [
     (
         "handlers.pet_count",
         "SELECT COUNT(*) FROM handlers h WHERE pet_count <> \
@@ -82,6 +82,11 @@ const ROW_CHECKS: [(&str, &str); 6] = [
         "students.course_count",
         "SELECT COUNT(*) FROM students s WHERE course_count <> \
          (SELECT COUNT(*) FROM enrolments e WHERE e.student_id = s.id)",
+    ),
+    (
+        "enrolments.student_name",
+        "SELECT COUNT(*) FROM enrolments e JOIN students s ON s.id = e.student_id \
+         WHERE e.student_lastname <> s.lastname OR e.student_firstname <> s.firstname",
     ),
     (
         "courses over capacity",

@@ -141,10 +141,16 @@ impl Exported for CourseList {
 }
 
 fn enrolment_order(backend: Backend, sort: EnrolmentSort, by_course: bool) -> &'static str {
-    // Grades may be missing; those go last both ways.
+    // Grades may be missing; those go last both ways. A course's students
+    // by name are read from the (course, student's name) index: each
+    // enrolment carries its student's name (kept by triggers).
     match (sort, backend, by_course) {
-        (EnrolmentSort::NameAsc, _, true) => "s.lastname ASC, s.firstname ASC, e.id ASC",
-        (EnrolmentSort::NameDesc, _, true) => "s.lastname DESC, s.firstname DESC, e.id DESC",
+        (EnrolmentSort::NameAsc, _, true) => {
+            "e.student_lastname ASC, e.student_firstname ASC, e.id ASC"
+        }
+        (EnrolmentSort::NameDesc, _, true) => {
+            "e.student_lastname DESC, e.student_firstname DESC, e.id DESC"
+        }
         (EnrolmentSort::NameAsc, _, false) => "upper(c.code) ASC",
         (EnrolmentSort::NameDesc, _, false) => "upper(c.code) DESC",
         (EnrolmentSort::GradeDesc, Backend::Sqlite, _) => "(e.grade IS NULL), e.grade DESC, e.id",
@@ -492,7 +498,8 @@ impl Db {
         let sql = "SELECT e.id, s.firstname || ' ' || s.lastname AS student_name, \
                    s.email AS student_email, e.grade, e.version \
                    FROM enrolments e JOIN students s ON s.id = e.student_id \
-                   WHERE e.course_id = $1 ORDER BY s.lastname, s.firstname, e.id";
+                   WHERE e.course_id = $1 \
+                   ORDER BY e.student_lastname, e.student_firstname, e.id";
         self.all_as(sql.into(), vec![Arg::Int(course)]).await
     }
 
