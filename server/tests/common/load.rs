@@ -552,10 +552,11 @@ impl Client {
 }
 
 /// A few courses (two with few seats, so that some enrolments meet a full
-/// course) and handlers to start from, made through the forms.
+/// course: two seats fill even in a slow run, a few dozen enrolments in
+/// all) and handlers to start from, made through the forms.
 async fn prepare(target: &Target, shared: &Shared) {
     let http = client(target);
-    for (i, capacity) in ["5", "40", ""].iter().enumerate() {
+    for (i, capacity) in ["2", "40", ""].iter().enumerate() {
         let code = format!("L{}-{i}", &shared.tag[..6.min(shared.tag.len())]).to_uppercase();
         let response = http
             .post(format!("{}/courses/create/", target.address))
