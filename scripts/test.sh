@@ -70,7 +70,7 @@ TEST_DATABASE_URL="$(bash scripts/postgres.sh url)" cargo test \
   --test students --test accounts --test assets --test handlers --test pets --test comments \
   --test courses --test users --test messages --test outage --test fuzz --test stress \
   --test observe --test races --test records --test history --test trash --test export --test import \
-  --test bulk --test bulk_rows --test facets --test dashboard -- --include-ignored
+  --test bulk --test bulk_rows --test facets --test dashboard --test roles -- --include-ignored
 
 # The browser tests run against what users run: the release build exactly as
 # scripts/run.sh makes it (optimised wasm bundle, wasm-opt, precompressed

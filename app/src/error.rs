@@ -159,6 +159,9 @@ impl From<roster_core::db::DbError> for AppError {
                 AppError::Refused(format!("It still has {}.", children.count(count)))
             }
             DbError::RegistrationClosed => AppError::RegistrationClosed,
+            DbError::Forbidden(kind, op) => {
+                AppError::Forbidden(roster_core::domain::role::not_allowed(kind, op))
+            }
             DbError::Unavailable(reason) => {
                 tracing::warn!(%reason, "database unavailable");
                 AppError::Unavailable

@@ -225,15 +225,12 @@ pub(crate) mod server {
     use crate::bulk::server::{changed_conflict, join, list_query, parsed, undo_refused, unfit};
     use crate::error::AppError;
     use crate::html::Html;
-    use crate::record::list::{ListView, Readers};
+    use crate::record::list::ListView;
     use crate::service::Ctx;
 
     /// Who may: administrators for an administrators' list.
     fn allowed<L: ListView>(ctx: &Ctx) -> Result<(), AppError> {
-        match L::READERS {
-            Readers::Admins => ctx.actor.require_admin().map(drop),
-            Readers::SignedIn => ctx.actor.require_user().map(drop),
-        }
+        L::READERS.check(&ctx.actor)
     }
 
     /// Whether `L` offers `action`.

@@ -24,6 +24,10 @@ fn today() -> roster_core::domain::Date {
 #[leptos::server(prefix = "/api", endpoint = "students/transcript")]
 pub async fn student_transcript(student: i64) -> Result<Option<Transcripts>, AppError> {
     crate::service::read(|ctx| async move {
+        ctx.actor
+            .require(Kind::Student, roster_core::domain::Op::View)?;
+        ctx.actor
+            .require(Kind::Enrolment, roster_core::domain::Op::View)?;
         let Some(transcript) = ctx.db.transcript(student).await? else {
             return Ok(None);
         };
@@ -40,6 +44,10 @@ pub async fn student_transcript(student: i64) -> Result<Option<Transcripts>, App
 #[leptos::server(prefix = "/api", endpoint = "courses/transcripts")]
 pub async fn course_transcripts(course: i64) -> Result<Option<Transcripts>, AppError> {
     crate::service::read(|ctx| async move {
+        ctx.actor
+            .require(Kind::Course, roster_core::domain::Op::View)?;
+        ctx.actor
+            .require(Kind::Enrolment, roster_core::domain::Op::View)?;
         let Some((found, students)) = ctx.db.course_transcripts(course).await? else {
             return Ok(None);
         };

@@ -38,9 +38,13 @@ pub async fn purge_trash() -> Result<u64, AppError> {
 #[leptos::server(name = TrashEntryFn, prefix = "/api", endpoint = "trash/entry")]
 pub async fn trash_entry(id: i64) -> Result<Option<TrashView>, AppError> {
     crate::service::read(|ctx| async move {
+        crate::record::list::Readers::AnyOf(roster_core::domain::Op::Delete).check(&ctx.actor)?;
         let Some(entry) = ctx.db.trash_entry(id).await? else {
             return Ok(None);
         };
+        if let Some(kind) = entry.kind() {
+            ctx.actor.require(kind, roster_core::domain::Op::Delete)?;
+        }
         let needs_parent = match entry.kind() {
             Some(kind) => crate::record::parent_gone(&ctx.db, kind, id).await?,
             None => false,
@@ -56,7 +60,11 @@ pub async fn trash_entry(id: i64) -> Result<Option<TrashView>, AppError> {
 /// The trash entry of record `id` of `kind`, if it is there.
 #[leptos::server(name = TrashOfFn, prefix = "/api", endpoint = "trash/of")]
 pub async fn trash_of(kind: Kind, id: i64) -> Result<Option<i64>, AppError> {
-    crate::service::read(|ctx| async move { Ok(ctx.db.trash_of(kind, id).await?) }).await
+    crate::service::read(|ctx| async move {
+        ctx.actor.require(kind, roster_core::domain::Op::View)?;
+        Ok(ctx.db.trash_of(kind, id).await?)
+    })
+    .await
 }
 
 /// Brings a record back from the trash, with its id and what went with it
@@ -152,6 +160,8 @@ pub fn deleted_notice(title: String, trash: Option<i64>) -> AnyView {
 }
 
 impl ListView for TrashList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::AnyOf(roster_core::domain::Op::Delete);
     type Row = TrashEntry;
     const COLUMNS: &'static [Column<TrashSort>] = &[
         Column::sorted("Deleted", "date", TrashSort::Oldest, TrashSort::Newest),

@@ -160,11 +160,20 @@ impl Download<'_> {
                 "A list downloads as format=csv or format=xlsx.",
             ));
         };
-        if L::READERS == Readers::Admins && self.actor.require_admin().is_err() {
-            return Some(plain(
-                StatusCode::FORBIDDEN,
-                "Only administrators can download this list.",
-            ));
+        // Who may read the list, and (for a record type's list) whose role
+        // may export it.
+        let allowed = L::READERS
+            .check(self.actor)
+            .and_then(|()| match L::READERS {
+                Readers::Of(kind) => self
+                    .actor
+                    .require(kind, roster_core::domain::Op::Export)
+                    .map(drop),
+                _ => Ok(()),
+            });
+        if let Err(e) = allowed {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+            return Some(plain(status, &e.to_string()));
         }
         // The rows ticked for a bulk export, when it names them.
         let only = match self.params.iter().find(|(n, _)| n == "ids") {

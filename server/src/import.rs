@@ -426,7 +426,7 @@ pub async fn run_cli(
         let _ = writeln!(out, "Dry run: nothing was written.");
         return Ok(out);
     }
-    let by = By::default();
+    let by = By::operator();
     let id = db
         .import_keep(&by, kind, &name, &sheet.headers, &preview)
         .await
@@ -438,7 +438,7 @@ pub async fn run_cli(
         .ok_or("the import was not kept")?;
     let by = By {
         import: Some(id),
-        ..By::default()
+        ..By::operator()
     };
     let progress = Progress::default();
     match apply(db, &by, &kept, all, &progress)
@@ -652,8 +652,13 @@ pub mod routes {
     ) -> Response {
         let json = from_page(&headers);
         let session = session.map(|s| s.0);
+        // Before the file is read: a role that may not import learns nothing.
+        if let Some(message) = refused(&session, kind) {
+            return again(json, &state, uri, session, message, StatusCode::FORBIDDEN).await;
+        }
         let by = By {
             account: session.as_ref().map(|s| s.user.id),
+            grants: session.as_ref().map(|s| s.user.grants).unwrap_or_default(),
             ..By::default()
         };
         let file = match read_upload(multipart).await {
@@ -816,6 +821,9 @@ pub mod routes {
                 .await;
             }
         };
+        if let Some(message) = refused(&session, kept.kind) {
+            return again(json, &state, uri, session, message, StatusCode::FORBIDDEN).await;
+        }
         let page = urls::import_run(id);
         if kept.status == "applied" {
             return next(json, &page);
@@ -825,6 +833,7 @@ pub mod routes {
             request: None,
             import: Some(id),
             batch: None,
+            grants: session.as_ref().map(|s| s.user.grants).unwrap_or_default(),
         };
         let running = state.applying.start(id);
         let applied = apply(&state.db, &by, &kept, all, &running).await;
@@ -914,6 +923,14 @@ pub mod routes {
         .await
     }
 
+    /// Why the session's role may not import records of `kind`, if it
+    /// may not. The write helpers check again.
+    fn refused(session: &Option<Session>, kind: ImportKind) -> Option<String> {
+        use roster_core::domain::{role::not_allowed, Op};
+        let grants = session.as_ref().map(|s| s.user.grants).unwrap_or_default();
+        (!grants.may(kind.kind(), Op::Import)).then(|| not_allowed(kind.kind(), Op::Import))
+    }
+
     /// The import a path names, if there is one.
     async fn named(state: &AppState, id: &str) -> Option<roster_core::db::import::Kept> {
         let id = id.parse::<i64>().ok()?;
@@ -934,10 +951,14 @@ pub mod routes {
         let Some(kept) = named(&state, &id).await else {
             return render_page(&state, uri, session, || {}, StatusCode::NOT_FOUND).await;
         };
+        if let Some(message) = refused(&session, kept.kind) {
+            return again(json, &state, uri, session, message, StatusCode::FORBIDDEN).await;
+        }
         let page = urls::import_run(kept.id);
         let page_uri: axum::http::Uri = page.parse().unwrap_or(uri);
         let by = By {
             account: session.as_ref().map(|s| s.user.id),
+            grants: session.as_ref().map(|s| s.user.grants).unwrap_or_default(),
             ..By::default()
         };
         let (message, status) = match super::undo(&state.db, &by, kept.kind, kept.id).await {

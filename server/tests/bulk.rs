@@ -437,7 +437,7 @@ async fn hundreds_of_records_are_written_a_chunk_at_a_time_each_with_its_history
     let app = spawn_app().await;
     let ann = app.create_handler("Ann").await;
     let bob = app.create_handler("Bob").await;
-    let by = By::default();
+    let by = By::operator();
     let mut ids = Vec::new();
     for i in 0..450 {
         let input = PetInput {
@@ -806,7 +806,7 @@ async fn students_ticked_are_enrolled_in_a_course_as_far_as_its_seats_go_and_und
         .unwrap();
     app.db
         .set_grade(
-            &Default::default(),
+            &roster_core::db::By::operator(),
             enrolment.id,
             enrolment.version,
             Some(80),
@@ -1088,7 +1088,7 @@ async fn a_thousand_enrolments_are_written_a_chunk_at_a_time_graded_ended_and_un
     // same enrolments, with that grade.
     let kept = &rows[777];
     app.db
-        .set_grade(&roster_core::db::By::default(), kept.id, 3, Some(91))
+        .set_grade(&roster_core::db::By::operator(), kept.id, 3, Some(91))
         .await
         .unwrap();
     let version = bulk_mark(&app, &format!("/courses/{bio}/")).await;

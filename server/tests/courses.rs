@@ -474,7 +474,12 @@ async fn a_grade_sheet_saves_the_grades_changed_on_it_and_leaves_rows_changed_si
 
     // Someone else grades Sammy meanwhile.
     app.db
-        .set_grade(&Default::default(), sammy, sammy_version, Some(50))
+        .set_grade(
+            &roster_core::db::By::operator(),
+            sammy,
+            sammy_version,
+            Some(50),
+        )
         .await
         .unwrap();
     let (jd_v, sammy_v) = (jd_version.to_string(), sammy_version.to_string());

@@ -305,13 +305,17 @@ async fn administrators_lists_are_theirs_and_accounts_never_carry_a_password() {
             "job_title",
             "phone",
             "admin",
+            "role",
             "disabled",
             "created_at"
         ]
     );
     assert_eq!(rows.len() - 1, 2);
     let admin = rows.iter().find(|r| r[1] == "admin").unwrap();
-    assert_eq!((admin[6].as_str(), admin[7].as_str()), ("true", "false"));
+    assert_eq!(
+        (admin[6].as_str(), admin[7].as_str(), admin[8].as_str()),
+        ("true", "administrator", "false")
+    );
     assert!(!text.contains("$argon2"), "no password hash");
     assert!(!text.to_lowercase().contains("password"));
 

@@ -264,7 +264,9 @@ async fn account_changes_are_noted_and_a_password_only_as_a_fact() {
     assert!(response.status().is_redirection() || response.status().is_success());
     let bea = app.db.user_id("bea").await.unwrap().unwrap();
     let role = format!("/users/{bea}/role/");
-    let response = app.post_form(&role, &[("on", "1"), ("version", "1")]).await;
+    let response = app
+        .post_form(&role, &[("role", "1"), ("version", "1")])
+        .await;
     assert_eq!(response.status().as_u16(), 303);
     let found = entries(&app, Kind::Account, bea).await;
     assert_eq!(found.len(), 2);
@@ -277,7 +279,7 @@ async fn account_changes_are_noted_and_a_password_only_as_a_fact() {
     let made = &found[0].changes()[0];
     assert_eq!(
         (made.field.as_str(), made.was.as_str(), made.now.as_str()),
-        ("administrator", "no", "yes")
+        ("role", "clerk", "administrator")
     );
 
     let admin = app.db.user_id(common::ADMIN).await.unwrap().unwrap();

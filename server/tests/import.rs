@@ -718,7 +718,7 @@ async fn a_class_list_enrols_and_grades_row_by_row_within_capacity_and_undoes_as
     )
     .await[0];
     app.db
-        .set_grade(&Default::default(), enrolment, 1, Some(60))
+        .set_grade(&roster_core::db::By::operator(), enrolment, 1, Some(60))
         .await
         .unwrap();
     let undo = app.post_form(&format!("{page}undo/"), &[]).await;

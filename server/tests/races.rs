@@ -34,7 +34,7 @@ async fn two_administrators_removing_each_others_role_at_once_leave_one() {
         // Both administrators again.
         for id in [admin_id, bea_id] {
             app.db
-                .set_account_flags(&Default::default(), id, None, Some(true), None)
+                .set_account_flags(&roster_core::db::By::operator(), id, None, Some(1), None)
                 .await
                 .unwrap();
         }
@@ -53,11 +53,11 @@ async fn two_administrators_removing_each_others_role_at_once_leave_one() {
         let admin_removes_bea = app
             .client
             .post(app.url(&format!("/users/{bea_id}/role/")))
-            .form(&[("on", ""), ("version", bea_version.as_str())])
+            .form(&[("role", "2"), ("version", bea_version.as_str())])
             .send();
         let bea_removes_admin = bea
             .post(app.url(&format!("/users/{admin_id}/role/")))
-            .form(&[("on", ""), ("version", admin_version.as_str())])
+            .form(&[("role", "2"), ("version", admin_version.as_str())])
             .send();
         let (first, second) = tokio::join!(admin_removes_bea, bea_removes_admin);
         let statuses = [

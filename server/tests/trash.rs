@@ -457,7 +457,7 @@ async fn administrators_empty_the_trash_and_old_entries_go_by_themselves() {
         &format!("UPDATE trash SET at = {past} WHERE record_id = {ada}"),
     )
     .await;
-    let by = roster_core::db::By::default();
+    let by = roster_core::db::By::operator();
     assert_eq!(app.db.purge_trash(&by, Some(30)).await.unwrap(), 1);
     assert_eq!(app.db.trash_of(Kind::Student, ada).await.unwrap(), None);
     assert!(app.db.trash_of(Kind::Student, cy).await.unwrap().is_some());

@@ -190,11 +190,13 @@ async fn administrators_manage_accounts_and_one_active_administrator_always_rema
         .unwrap();
     let admin_id = 1;
     // The only administrator cannot step down or be disabled.
-    for (path, on) in [
-        (format!("/users/{admin_id}/role/"), ""),
-        (format!("/users/{admin_id}/status/"), "on"),
+    for (path, field, value) in [
+        (format!("/users/{admin_id}/role/"), "role", "2"),
+        (format!("/users/{admin_id}/status/"), "on", "on"),
     ] {
-        let response = app.post_form(&path, &[("on", on), ("version", "1")]).await;
+        let response = app
+            .post_form(&path, &[(field, value), ("version", "1")])
+            .await;
         assert_eq!(response.status().as_u16(), 409, "{path}");
         assert!(response
             .text()
@@ -206,7 +208,7 @@ async fn administrators_manage_accounts_and_one_active_administrator_always_rema
     let response = app
         .post_form(
             &format!("/users/{carol_id}/role/"),
-            &[("on", "on"), ("version", "1")],
+            &[("role", "1"), ("version", "1")],
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
@@ -228,7 +230,7 @@ async fn administrators_manage_accounts_and_one_active_administrator_always_rema
     let response = app
         .post_form(
             &format!("/users/{admin_id}/role/"),
-            &[("on", ""), ("version", "1")],
+            &[("role", "4"), ("version", "1")],
         )
         .await;
     assert_eq!(response.status().as_u16(), 409);

@@ -9,7 +9,10 @@ use super::export::{Cell, Column, Exported};
 use super::history::{self, By};
 use super::list::{bind_args, Arg};
 use super::{write_tx, Backend, Db, DbError, Listed, SerialiseRule};
-use crate::domain::{Account, AccountDetails, AccountList, AccountSort, Action, CurrentUser, Kind};
+use crate::domain::{
+    Account, AccountDetails, AccountList, AccountSort, Action, BuiltinRole, CurrentUser, Grants,
+    Kind,
+};
 
 /// How an account comes to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +52,8 @@ struct LoginRow {
     is_admin: bool,
     disabled: bool,
     password_hash: String,
+    role: String,
+    grants: String,
 }
 
 /// An account found for a sign-in: who it is, whether it may sign in, and
@@ -114,14 +119,18 @@ impl Db {
                 Some((false, _)) => return Err(DbError::Constraint("users_email_key".into())),
                 None => {}
             }
+            // Accounts that are not administrators are clerks (what every
+            // account could do before roles) until the settings choose.
+            let role = if admin { BuiltinRole::Administrator } else { BuiltinRole::Clerk };
             let row: UserRow = sqlx::query_as(
-                "INSERT INTO users (username, email, password_hash, is_admin) \
-                 VALUES ($1, $2, $3, $4) RETURNING id, username, is_admin",
+                "INSERT INTO users (username, email, password_hash, is_admin, role_id) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id, username, is_admin",
             )
             .bind(new.username)
             .bind(new.email)
             .bind(new.password_hash)
             .bind(admin)
+            .bind(role.id())
             .fetch_one(&mut *tx)
             .await?;
             // The one-to-one details row comes with every account.
@@ -133,7 +142,7 @@ impl Db {
             let changes = [
                 history::change("username", "", new.username),
                 history::change("email", "", new.email),
-                history::change("administrator", "", history::yes_no(admin)),
+                history::change("role", "", role.name()),
             ];
             // Who registers is the account they make.
             let by = match (by.account, origin) {
@@ -142,14 +151,17 @@ impl Db {
             };
             let entry = history::entry(&by, Action::Created, Kind::Account, row.id, &row.username, &changes);
             bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
-            row
+            (row, role)
         })?;
+        let (row, role) = row;
         Ok(CurrentUser {
             id: row.id,
             display_name: row.username.clone(),
             username: row.username,
             is_admin: row.is_admin,
             unread: 0,
+            role: role.name().to_owned(),
+            grants: role.grants(),
         })
     }
 
@@ -163,8 +175,9 @@ impl Db {
         }
         let row: Option<LoginRow> = self
             .first_as(
-                "SELECT u.id, u.username, d.display_name, u.is_admin, u.disabled, u.password_hash \
-                 FROM users u JOIN user_details d ON d.user_id = u.id \
+                "SELECT u.id, u.username, d.display_name, u.is_admin, u.disabled, u.password_hash, \
+                 r.name AS role, r.grants \
+                 FROM users u JOIN user_details d ON d.user_id = u.id JOIN roles r ON r.id = u.role_id \
                  WHERE lower(u.username) = lower($1) OR lower(u.email) = lower($1) \
                  ORDER BY u.id LIMIT 1"
                     .into(),
@@ -178,6 +191,8 @@ impl Db {
                 display_name: r.display_name,
                 is_admin: r.is_admin,
                 unread: 0,
+                role: r.role,
+                grants: Grants::from_text(&r.grants),
             },
             disabled: r.disabled,
             password_hash: r.password_hash,
@@ -227,6 +242,7 @@ impl Db {
     /// Names the school (`None`: no name), with a history entry when it
     /// changes.
     pub async fn set_school_name(&self, by: &By, name: Option<&str>) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Setting, crate::domain::Op::Change)?;
         let value = name.unwrap_or("");
         write_tx!(self, tx => {
             let was: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
@@ -251,6 +267,7 @@ impl Db {
     }
 
     pub async fn set_registration_open(&self, by: &By, open: bool) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Setting, crate::domain::Op::Change)?;
         let value = if open { "true" } else { "false" };
         write_tx!(self, tx => {
             let was: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
@@ -280,14 +297,16 @@ impl Listed for AccountList {
     const KEY: &'static str = "u.id";
     type Row = Account;
     const SELECT: &'static str = "u.id, u.username, u.email, d.display_name, d.job_title, \
-         d.phone, u.is_admin, u.disabled, u.created_at, u.version, d.version AS details_version";
-    const FROM: &'static str = "users u JOIN user_details d ON d.user_id = u.id";
+         d.phone, u.is_admin, u.role_id, r.name AS role, u.disabled, u.created_at, u.version, \
+         d.version AS details_version";
+    const FROM: &'static str =
+        "users u JOIN user_details d ON d.user_id = u.id JOIN roles r ON r.id = u.role_id";
     const SEARCH: &'static [&'static str] = &["u.username", "u.email", "d.display_name"];
     const FACET_SQL: &'static [super::FacetSql] = &[
         super::FacetSql {
             param: "role",
-            key: "CASE WHEN u.is_admin THEN 'admin' ELSE 'member' END",
-            shown: "CASE WHEN u.is_admin THEN 'admin' ELSE 'member' END",
+            key: "r.name",
+            shown: "r.name",
         },
         super::FacetSql {
             param: "status",
@@ -307,8 +326,10 @@ impl Listed for AccountList {
 
     fn filter(filter: &crate::domain::AccountFilter, sql: &mut super::ListSql) {
         match filter.role.as_deref() {
-            Some("admin") => sql.condition("u.is_admin"),
-            Some("member") => sql.condition("NOT u.is_admin"),
+            Some("administrator") => sql.condition("u.role_id = 1"),
+            Some("clerk") => sql.condition("u.role_id = 2"),
+            Some("teacher") => sql.condition("u.role_id = 3"),
+            Some("viewer") => sql.condition("u.role_id = 4"),
             _ => {}
         }
         match filter.status.as_deref() {
@@ -329,6 +350,7 @@ impl Exported for AccountList {
         Column::text("job_title", "d.job_title"),
         Column::text("phone", "d.phone"),
         Column::new("admin", "u.is_admin", Cell::Flag),
+        Column::text("role", "r.name"),
         Column::new("disabled", "u.disabled", Cell::Flag),
         Column::new("created_at", "u.created_at", Cell::Time),
     ];
@@ -360,6 +382,7 @@ impl Db {
         version: i64,
         details: &AccountDetails,
     ) -> Result<Account, DbError> {
+        by.require_self(user)?;
         let read = format!(
             "SELECT {} FROM {} WHERE u.id = $1",
             AccountList::SELECT,
@@ -413,6 +436,7 @@ impl Db {
     /// A new email for an account (unique ignoring case, like at
     /// registration).
     pub async fn change_email(&self, by: &By, user: i64, email: &str) -> Result<(), DbError> {
+        by.require_self(user)?;
         write_tx!(self, tx => {
             let before: Option<(String, String)> =
                 sqlx::query_as("SELECT username, email FROM users WHERE id = $1")
@@ -451,6 +475,7 @@ impl Db {
         hash: &str,
         keep: Option<&str>,
     ) -> Result<u64, DbError> {
+        by.require_self(user)?;
         write_tx!(self, tx => {
             let username: Option<String> = sqlx::query_scalar(
                 "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2 \
@@ -476,34 +501,44 @@ impl Db {
         })
     }
 
-    /// Makes an account an administrator or not (`admin`), or disables it
-    /// or not (`disabled`), if it is still at `version` (`None`: whatever
-    /// its version, for the command line). Never leaves Roster without an
-    /// active administrator (`LastAdmin`). A disabled account's sessions end
-    /// at once.
+    /// Gives an account a role (`role`, by id), or disables it or not
+    /// (`disabled`), if it is still at `version` (`None`: whatever its
+    /// version, for the command line). Never leaves Roster without an active
+    /// administrator (`LastAdmin`). A disabled account's sessions end at
+    /// once; a new role counts from the account's next request.
     pub async fn set_account_flags(
         &self,
         by: &By,
         user: i64,
         version: Option<i64>,
-        admin: Option<bool>,
+        role: Option<i64>,
         disabled: Option<bool>,
     ) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Account, crate::domain::Op::Change)?;
         write_tx!(self, tx => {
             tx.serialise("active administrators").await?;
-            let current: Option<(bool, bool, i64, String)> = sqlx::query_as(
-                "SELECT is_admin, disabled, version, username FROM users WHERE id = $1",
+            let current: Option<(bool, bool, i64, String, i64, String)> = sqlx::query_as(
+                "SELECT u.is_admin, u.disabled, u.version, u.username, u.role_id, r.name \
+                 FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = $1",
             )
             .bind(user)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((is_admin, is_disabled, current_version, username)) = current else {
+            let Some((is_admin, is_disabled, current_version, username, role_was, role_name_was)) = current else {
                 return Err(DbError::NotFound(Kind::Account));
             };
             if version.is_some_and(|v| v != current_version) {
                 return Err(DbError::Stale);
             }
-            let admin = admin.unwrap_or(is_admin);
+            let role = role.unwrap_or(role_was);
+            let role_name: Option<String> = sqlx::query_scalar("SELECT name FROM roles WHERE id = $1")
+                .bind(role)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(role_name) = role_name else {
+                return Err(DbError::Constraint("users_role_id_fkey".into()));
+            };
+            let admin = role == BuiltinRole::Administrator.id();
             let disabled = disabled.unwrap_or(is_disabled);
             let stays_active_admin = admin && !disabled;
             if is_admin && !is_disabled && !stays_active_admin {
@@ -518,18 +553,22 @@ impl Db {
                 }
             }
             sqlx::query(
-                "UPDATE users SET is_admin = $1, disabled = $2, version = version + 1 WHERE id = $3",
+                "UPDATE users SET is_admin = $1, role_id = $2, disabled = $3, version = version + 1 \
+                 WHERE id = $4",
             )
             .bind(admin)
+            .bind(role)
             .bind(disabled)
             .bind(user)
             .execute(&mut *tx)
             .await?;
-            let changes: Vec<_> = [("administrator", is_admin, admin), ("disabled", is_disabled, disabled)]
-                .into_iter()
-                .filter(|(_, was, now)| was != now)
-                .map(|(field, was, now)| history::change(field, history::yes_no(was), history::yes_no(now)))
-                .collect();
+            let mut changes = Vec::new();
+            if role != role_was {
+                changes.push(history::change("role", role_name_was, role_name));
+            }
+            if disabled != is_disabled {
+                changes.push(history::change("disabled", history::yes_no(is_disabled), history::yes_no(disabled)));
+            }
             let entry = history::entry(by, Action::Edited, Kind::Account, user, &username, &changes);
             bind_args!(sqlx::query(history::INSERT), &entry).execute(&mut *tx).await?;
             if disabled {

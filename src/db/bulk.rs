@@ -363,6 +363,7 @@ impl Db {
         chosen: &[(i64, i64, String)],
         mark: i64,
     ) -> Result<i64, BulkError> {
+        by.require(T::KIND, crate::domain::Op::Delete)?;
         let sql = Removals::<T>::new(self.backend());
         let ids: Vec<i64> = chosen.iter().map(|(id, _, _)| *id).collect();
         let at: Vec<(i64, i64)> = chosen
@@ -402,6 +403,7 @@ impl Db {
         titles: &[String],
         mark: i64,
     ) -> Result<i64, BulkError> {
+        by.require(T::KIND, crate::domain::Op::Change)?;
         let ids: Vec<i64> = edits.iter().map(|(id, ..)| *id).collect();
         let sql = Edits::<T>::new();
         let noted = Noted::default();
@@ -451,6 +453,7 @@ impl Db {
     /// record's values from before it, while none changed since. Anything
     /// in the way refuses it all.
     pub async fn undo_batch<T: Table>(&self, by: &By, batch: &Batch) -> Result<(), BulkError> {
+        by.require_undo(T::KIND, &batch.action)?;
         if batch.undone() {
             return Err(BulkError::AlreadyUndone);
         }

@@ -52,6 +52,7 @@ impl Db {
         students: &[(i64, String)],
         mark: i64,
     ) -> Result<i64, BulkError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Add)?;
         let sql = EnrolSql::new(self.backend());
         let ids: Vec<i64> = students.iter().map(|(id, _)| *id).collect();
         let noted = Noted::default();
@@ -130,6 +131,15 @@ impl Db {
         grade: Option<Option<i64>>,
         mark: i64,
     ) -> Result<i64, BulkError> {
+        // A grade is a change; no grade at all is unenrolling.
+        by.require(
+            crate::domain::Kind::Enrolment,
+            if grade.is_some() {
+                crate::domain::Op::Change
+            } else {
+                crate::domain::Op::Delete
+            },
+        )?;
         let found: Vec<Enrolment> = self.enrolments_of(course, enrolments).await?;
         if found.len() != enrolments.len() {
             return Err(BulkError::Db(DbError::Stale));
@@ -201,6 +211,7 @@ impl Db {
     /// Undoes bulk action `batch` on enrolments as a whole, from what it
     /// wrote; refused whole once one of them changed since.
     pub async fn undo_enrolment_batch(&self, by: &By, batch: &Batch) -> Result<(), BulkError> {
+        by.require_undo(crate::domain::Kind::Enrolment, &batch.action)?;
         if batch.undone() {
             return Err(BulkError::AlreadyUndone);
         }

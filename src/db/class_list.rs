@@ -329,6 +329,7 @@ impl Db {
         all: bool,
         progress: &Progress,
     ) -> Result<Applied, ImportError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Import)?;
         let plan = self.class_list(headers, rows).await?;
         let counts = ImportCounts::of(&plan.preview.rows);
         let moved = moved(&plan.preview.rows, &earlier.rows);
@@ -355,6 +356,7 @@ impl Db {
     /// none of them changed since (otherwise they are named, and nothing
     /// is undone).
     pub async fn enrolments_undo(&self, by: &By, import: i64) -> Result<Undone, DbError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Import)?;
         #[derive(Debug, Deserialize, sqlx::FromRow)]
         struct Import {
             status: String,

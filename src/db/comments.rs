@@ -54,6 +54,7 @@ impl Db {
         author: i64,
         body: &CommentText,
     ) -> Result<Comment, DbError> {
+        by.require(crate::domain::Kind::Comment, crate::domain::Op::Add)?;
         let id = write_tx!(self, tx => {
             let pet: Option<String> = sqlx::query_scalar("SELECT name FROM pets WHERE id = $1")
                 .bind(pet_id)
@@ -81,6 +82,7 @@ impl Db {
 
     /// Deletes a comment, noting it in its pet's history.
     pub async fn delete_comment(&self, by: &By, id: i64) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Comment, crate::domain::Op::Delete)?;
         write_tx!(self, tx => {
             let found: Option<(i64, String, String)> = sqlx::query_as(
                 "SELECT c.pet_id, p.name, c.body FROM comments c JOIN pets p ON p.id = c.pet_id \

@@ -470,6 +470,7 @@ impl Db {
     /// UPDATE`), so that of many concurrent enrolments exactly as many as
     /// there are seats succeed; the rest are refused with `Full`.
     pub async fn enrol(&self, by: &By, new: &NewEnrolment) -> Result<Enrolment, DbError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Add)?;
         let sql = EnrolSql::new(self.backend());
         let write = EnrolWrite {
             new: *new,
@@ -487,6 +488,7 @@ impl Db {
         version: i64,
         grade: Option<i64>,
     ) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Change)?;
         let sql = EnrolSql::new(self.backend());
         write_tx!(self, tx => {
             grade_in!(tx, sql, by, id, version, grade)?;
@@ -602,6 +604,7 @@ impl Db {
         course: i64,
         changes: &[crate::domain::GradeChange],
     ) -> Result<Vec<i64>, DbError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Change)?;
         let sql = EnrolSql::new(self.backend());
         #[derive(Debug, Deserialize, sqlx::FromRow)]
         struct Of {
@@ -717,6 +720,7 @@ impl Db {
 
     /// Ends an enrolment (the student leaves the course).
     pub async fn unenrol(&self, by: &By, id: i64) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Delete)?;
         let sql = EnrolSql::new(self.backend());
         write_tx!(self, tx => {
             let found = sqlx::query_as::<_, Enrolment>(&sql.read).bind(id).fetch_optional(&mut *tx).await?;

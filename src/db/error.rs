@@ -37,6 +37,9 @@ pub enum DbError {
     LastAdmin,
     #[error("registration is closed")]
     RegistrationClosed,
+    /// The writer's role does not allow this.
+    #[error("not allowed: {} {}", .1.as_str(), .0.plural())]
+    Forbidden(Kind, crate::domain::Op),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]

@@ -6,7 +6,7 @@ use super::list::{Arg, ListSql};
 use super::{Backend, Db, DbError, Listed};
 use crate::domain::{
     urls, Action, ActivityFilter, ActivityList, ActivitySort, Change, Date, Edit, Enrolment,
-    HistoryEntry, Kind, Page,
+    Grants, HistoryEntry, Kind, Op, Page,
 };
 
 /// Who made a change, and the request it came with: what the history
@@ -20,6 +20,51 @@ pub struct By {
     pub import: Option<i64>,
     /// The bulk action the change is part of (`batches`), if any.
     pub batch: Option<i64>,
+    /// What the writer's role allows. Every write helper checks it before
+    /// it writes, so no path (page, server function, import, bulk action,
+    /// restore) gets past it; the default allows nothing.
+    pub grants: Grants,
+}
+
+impl By {
+    /// The server's operator at the command line: everything.
+    pub fn operator() -> By {
+        By {
+            grants: Grants::administrator(),
+            ..By::default()
+        }
+    }
+
+    /// Refuses unless the writer may do `op` with records of `kind`.
+    pub fn require(&self, kind: Kind, op: Op) -> Result<(), DbError> {
+        if self.grants.may(kind, op) {
+            Ok(())
+        } else {
+            Err(DbError::Forbidden(kind, op))
+        }
+    }
+
+    /// Refuses unless the writer is account `user` or an administrator.
+    pub fn require_self(&self, user: i64) -> Result<(), DbError> {
+        if self.account == Some(user) || self.grants.is_admin() {
+            Ok(())
+        } else {
+            Err(DbError::Forbidden(Kind::Account, Op::Change))
+        }
+    }
+
+    /// Refuses unless the writer may undo bulk action `batch` on `kind`:
+    /// what the action itself needed.
+    pub fn require_undo(&self, kind: Kind, action: &str) -> Result<(), DbError> {
+        self.require(
+            kind,
+            if action == "delete" {
+                Op::Delete
+            } else {
+                Op::Change
+            },
+        )
+    }
 }
 
 /// The entry's INSERT; its values come from [`entry`].

@@ -405,6 +405,7 @@ impl Db {
         all: bool,
         progress: &Progress,
     ) -> Result<Applied, ImportError> {
+        by.require(T::KIND, crate::domain::Op::Import)?;
         let plan = self.plan::<T>(headers, rows).await?;
         let counts = ImportCounts::of(&plan.preview.rows);
         let moved = moved(&plan.preview.rows, &earlier.rows);
@@ -620,6 +621,7 @@ impl Db {
         headers: &[String],
         preview: &Preview,
     ) -> Result<i64, DbError> {
+        by.require(kind.kind(), crate::domain::Op::Import)?;
         let counts = ImportCounts::of(&preview.rows);
         let args = vec![
             Arg::opt_int(by.account),
@@ -778,6 +780,7 @@ impl Db {
     /// while none of them changed since (its entry is still each record's
     /// latest); otherwise nothing is undone and the changed ones are named.
     pub async fn import_undo<T: Imported>(&self, by: &By, import: i64) -> Result<Undone, DbError> {
+        by.require(T::KIND, crate::domain::Op::Import)?;
         use crate::domain::{Action, Change};
         let status: Option<String> = self
             .first_as::<Keyed>(

@@ -137,6 +137,7 @@ impl Db {
         id: i64,
         now: i64,
     ) -> Result<Option<Message>, DbError> {
+        by.require(crate::domain::Kind::Message, crate::domain::Op::Change)?;
         match self.set_read(by, id, Some(now)).await {
             Err(DbError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
@@ -150,10 +151,12 @@ impl Db {
     }
 
     pub async fn mark_unread(&self, by: &By, id: i64) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Message, crate::domain::Op::Change)?;
         self.set_read(by, id, None).await
     }
 
     pub async fn delete_message(&self, by: &By, id: i64) -> Result<(), DbError> {
+        by.require(crate::domain::Kind::Message, crate::domain::Op::Delete)?;
         let read = format!("SELECT {} FROM messages WHERE id = $1", MessageList::SELECT);
         write_tx!(self, tx => {
             let found = sqlx::query_as::<_, Message>(&read).bind(id).fetch_optional(&mut *tx).await?;

@@ -455,6 +455,63 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// Accounts made before roles keep what they could do: administrators
+    /// become administrators, everyone else a clerk.
+    #[tokio::test]
+    async fn the_roles_migration_maps_administrators_and_members() {
+        let dir = std::env::temp_dir().join(format!("roster-roles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("old.db").display());
+        let db = Db::connect(&url, &PoolSettings::default()).await.unwrap();
+        let Db::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        let roles = before
+            .migrations
+            .iter()
+            .position(|m| m.description == "roles")
+            .expect("the roles migration");
+        before.migrations = std::borrow::Cow::Owned(before.migrations[..roles].to_vec());
+        before
+            .run(&mut *pool.acquire().await.unwrap())
+            .await
+            .unwrap();
+        for (name, admin) in [("ann", true), ("ben", false), ("cyd", true)] {
+            sqlx::query(
+                "INSERT INTO users (username, email, password_hash, is_admin) \
+                 VALUES ($1, $1 || '@example.com', '$argon2id$x', $2)",
+            )
+            .bind(name)
+            .bind(admin)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+
+        db.migrate().await.unwrap();
+        let roles: Vec<(String, String)> = sqlx::query_as(
+            "SELECT u.username, r.name FROM users u JOIN roles r ON r.id = u.role_id ORDER BY u.id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let roles: Vec<(&str, &str)> = roles
+            .iter()
+            .map(|(u, r)| (u.as_str(), r.as_str()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("ann", "administrator"),
+                ("ben", "clerk"),
+                ("cyd", "administrator")
+            ]
+        );
+        db.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn sqlite_timestamps_read_fast_and_right() {
         for text in [

@@ -254,6 +254,7 @@ impl Db {
         mark: i64,
         now: i64,
     ) -> Result<i64, BulkError> {
+        by.require(crate::domain::Kind::Message, crate::domain::Op::Change)?;
         let sql = MessageSql::new(self.backend());
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
@@ -321,6 +322,7 @@ impl Db {
         disabled: bool,
         mark: i64,
     ) -> Result<i64, BulkError> {
+        by.require(crate::domain::Kind::Account, crate::domain::Op::Change)?;
         let action = if disabled {
             "set:disable"
         } else {
@@ -366,6 +368,7 @@ impl Db {
         author: Option<i64>,
         mark: i64,
     ) -> Result<i64, BulkError> {
+        by.require(crate::domain::Kind::Comment, crate::domain::Op::Delete)?;
         let sql = MessageSql::new(self.backend());
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
@@ -410,6 +413,9 @@ impl Db {
     /// Undoes bulk action `batch` on messages, accounts or comments as a whole, from
     /// what it wrote; refused whole once one of its rows changed since.
     pub async fn undo_row_batch(&self, by: &By, batch: &Batch) -> Result<(), BulkError> {
+        // A kind this version does not know is for administrators.
+        let kind = crate::domain::Kind::parse(&batch.kind).unwrap_or(crate::domain::Kind::Account);
+        by.require_undo(kind, &batch.action)?;
         if batch.undone() {
             return Err(BulkError::AlreadyUndone);
         }

@@ -24,6 +24,8 @@ struct SessionRow {
     csrf_token: String,
     last_seen: i64,
     unread: i64,
+    role: String,
+    grants: String,
 }
 
 impl Db {
@@ -73,9 +75,10 @@ impl Db {
             .first_as(
                 "SELECT s.user_id, u.username, d.display_name, u.is_admin, s.csrf_token, \
                  s.last_seen, CASE WHEN u.is_admin THEN (SELECT total FROM record_counts \
-                 WHERE name = 'unread_messages') ELSE 0 END AS unread \
+                 WHERE name = 'unread_messages') ELSE 0 END AS unread, \
+                 r.name AS role, r.grants \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
-                 JOIN user_details d ON d.user_id = u.id \
+                 JOIN user_details d ON d.user_id = u.id JOIN roles r ON r.id = u.role_id \
                  WHERE s.id_hash = $1 AND NOT u.disabled"
                     .to_owned(),
                 vec![Arg::Text(id_hash.to_owned())],
@@ -93,6 +96,8 @@ impl Db {
                 display_name: row.display_name,
                 is_admin: row.is_admin,
                 unread: row.unread,
+                role: row.role,
+                grants: crate::domain::Grants::from_text(&row.grants),
             },
             csrf_token: row.csrf_token,
             last_seen: row.last_seen,

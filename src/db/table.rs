@@ -885,6 +885,7 @@ impl Db {
 
     /// Adds a record, and its history entry.
     pub async fn create<T: Table>(&self, by: &By, new: &Valid<T>) -> Result<T, DbError> {
+        by.require(T::KIND, crate::domain::Op::Add)?;
         self.save::<T>(by, Action::Created, None, new).await
     }
 
@@ -899,6 +900,7 @@ impl Db {
         (id, version): (i64, i64),
         new: &Valid<T>,
     ) -> Result<T, DbError> {
+        by.require(T::KIND, crate::domain::Op::Change)?;
         self.save::<T>(by, action, Some((id, version)), new).await
     }
 
@@ -958,6 +960,8 @@ impl Db {
         counts: &crate::domain::import::ImportCounts,
         progress: &super::import::Progress,
     ) -> Result<Vec<i64>, (usize, DbError)> {
+        by.require(T::KIND, crate::domain::Op::Import)
+            .map_err(|e| (0, e))?;
         let backend = self.backend();
         let prepared: Vec<Write<T>> = writes
             .iter()
@@ -1058,6 +1062,7 @@ impl Db {
         version: i64,
         move_to: Option<i64>,
     ) -> Result<Removed, DbError> {
+        by.require(T::KIND, crate::domain::Op::Delete)?;
         let deleting = Deleting::<T>::new(self.backend());
         write_tx!(self, tx => { run_delete!(tx, T, deleting, by, id, version, move_to)? })
     }

@@ -379,6 +379,7 @@ impl Db {
         trash: i64,
         parent: Option<i64>,
     ) -> Result<i64, DbError> {
+        by.require(T::KIND, crate::domain::Op::Delete)?;
         let undeleting = Undeleting::<T>::new(self.backend());
         write_tx!(self, tx => { run_undelete!(tx, T, undeleting, by, trash, parent)? })
     }
@@ -428,6 +429,7 @@ impl Db {
     /// everything, at `None`), each noted in its record's history; how many
     /// went.
     pub async fn purge_trash(&self, by: &By, days: Option<u32>) -> Result<u64, DbError> {
+        by.require(crate::domain::Kind::Deleted, crate::domain::Op::Delete)?;
         // The condition's `?` is the age, bound after the entry's values.
         let older = match (self.backend(), days) {
             (_, None) => None,

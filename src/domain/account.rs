@@ -348,6 +348,9 @@ pub struct Account {
     pub job_title: Option<String>,
     pub phone: Option<String>,
     pub is_admin: bool,
+    /// The account's role: its id and name.
+    pub role_id: i64,
+    pub role: String,
     pub disabled: bool,
     pub created_at: super::Timestamp,
     /// The account's own version (role, status, email).
@@ -367,22 +370,45 @@ impl Account {
     }
 }
 
-/// A change an administrator makes to an account: its role or whether it
-/// may sign in. `on`: make administrator / disable.
+/// A change an administrator makes to an account: its role (`role`, a
+/// role's id) or whether it may sign in (`on`: disable).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountFlagInput {
     pub on: String,
+    pub role: String,
     pub version: String,
 }
 
-impl FormInput for AccountFlagInput {
-    type Valid = (bool, i64);
+/// [`AccountFlagInput`] read: disable or not, the role chosen (if any),
+/// the version the page showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountFlags {
+    pub on: bool,
+    pub role: Option<i64>,
+    pub version: i64,
+}
 
-    fn parse(&self) -> Result<(bool, i64), FieldErrors> {
+impl FormInput for AccountFlagInput {
+    type Valid = AccountFlags;
+
+    fn parse(&self) -> Result<AccountFlags, FieldErrors> {
         let version =
             super::parse_version(&self.version).map_err(|e| FieldErrors::single("version", e))?;
-        Ok((matches!(self.on.as_str(), "on" | "true" | "1"), version))
+        let role = match self.role.trim() {
+            "" => None,
+            id => Some(
+                id.parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| FieldErrors::single("role", "Choose one of the roles."))?,
+            ),
+        };
+        Ok(AccountFlags {
+            on: matches!(self.on.as_str(), "on" | "true" | "1"),
+            role,
+            version,
+        })
     }
 }
 
@@ -404,7 +430,12 @@ const ACCOUNT_FACETS: &[super::list::Facet] = &[
     super::list::Facet {
         param: "role",
         label: "Role",
-        choices: &[("admin", "Administrators"), ("member", "Others")],
+        choices: &[
+            ("administrator", "Administrators"),
+            ("clerk", "Clerks"),
+            ("teacher", "Teachers"),
+            ("viewer", "Viewers"),
+        ],
     },
     super::list::Facet {
         param: "status",
@@ -463,6 +494,20 @@ pub struct CurrentUser {
     /// For administrators: contact messages nobody has read yet.
     #[serde(default)]
     pub unread: i64,
+    /// The account's role, by name ("clerk").
+    #[serde(default)]
+    pub role: String,
+    /// What the role allows, read with the session on every request (so a
+    /// changed role counts from the account's next request).
+    #[serde(default)]
+    pub grants: crate::domain::Grants,
+}
+
+impl CurrentUser {
+    /// May this account do `op` with records of `kind`?
+    pub fn may(&self, kind: crate::domain::Kind, op: crate::domain::Op) -> bool {
+        self.grants.may(kind, op)
+    }
 }
 
 /// Where to go after signing in: a path on this site, or `/`. Anything that

@@ -54,6 +54,15 @@ pub enum BulkAction {
 }
 
 impl BulkAction {
+    /// What a role needs on the records to take this action.
+    pub fn op(&self) -> super::role::Op {
+        match self {
+            BulkAction::Delete => super::role::Op::Delete,
+            BulkAction::Set(_) => super::role::Op::Change,
+            BulkAction::Export(_) => super::role::Op::Export,
+        }
+    }
+
     /// The action's form value: `delete`, `set:category`, `export:csv`.
     pub fn param(&self) -> String {
         match self {

@@ -29,6 +29,7 @@ pub fn field_message(constraint: &str) -> Option<(&'static str, &'static str)> {
             "student_id",
             "That student does not exist (they may have been deleted).",
         ),
+        "users_role_id_fkey" => ("role", "That role no longer exists; choose another."),
         _ => return None,
     })
 }

@@ -18,6 +18,7 @@ pub mod list;
 mod message;
 mod pet;
 mod record;
+pub mod role;
 mod student;
 mod text;
 mod time;
@@ -26,9 +27,9 @@ mod trash;
 pub mod urls;
 
 pub use account::{
-    safe_next, Account, AccountDetails, AccountFilter, AccountFlagInput, AccountList, AccountSort,
-    Credentials, CurrentUser, DetailsInput, DisplayName, EmailInput, LoginInput, NewAccount,
-    Password, PasswordChange, PasswordInput, RegisterInput, Username, DISPLAY_NAME_MAX,
+    safe_next, Account, AccountDetails, AccountFilter, AccountFlagInput, AccountFlags, AccountList,
+    AccountSort, Credentials, CurrentUser, DetailsInput, DisplayName, EmailInput, LoginInput,
+    NewAccount, Password, PasswordChange, PasswordInput, RegisterInput, Username, DISPLAY_NAME_MAX,
     PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN,
 };
 pub use comment::{
@@ -67,6 +68,7 @@ pub use record::{
     from_fields, parse_version, seen_fields, to_fields, Change, Conflict, DeleteInput, Deletion,
     Edit, FormInput, NoFields, Record,
 };
+pub use role::{BuiltinRole, Grants, Op, Role};
 pub use student::{
     Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, StudentList, StudentSort,
     BIO_MAX, EMAIL_MAX, NAME_MAX,

@@ -243,9 +243,11 @@ pub trait AccountFlag: Send + Sync + 'static {
         + Sync
         + 'static;
     fn call(id: i64, input: AccountFlagInput) -> Self::Call;
-    /// (admin, disabled) to set.
-    fn flags(on: bool) -> (Option<bool>, Option<bool>);
-    fn done(on: bool) -> &'static str;
+    /// (role, disabled) to set, or why not.
+    fn flags(
+        input: &roster_core::domain::AccountFlags,
+    ) -> Result<(Option<i64>, Option<bool>), AppError>;
+    fn done(input: &roster_core::domain::AccountFlags) -> &'static str;
 }
 
 pub struct Role;
@@ -257,15 +259,16 @@ impl AccountFlag for Role {
     fn call(id: i64, input: AccountFlagInput) -> SetRoleCall {
         SetRoleCall { id, input }
     }
-    fn flags(on: bool) -> (Option<bool>, Option<bool>) {
-        (Some(on), None)
-    }
-    fn done(on: bool) -> &'static str {
-        if on {
-            "made administrator"
-        } else {
-            "no longer administrator"
+    fn flags(
+        input: &roster_core::domain::AccountFlags,
+    ) -> Result<(Option<i64>, Option<bool>), AppError> {
+        match input.role {
+            Some(role) => Ok((Some(role), None)),
+            None => Err(AppError::Refused("Choose one of the roles.".into())),
         }
+    }
+    fn done(_: &roster_core::domain::AccountFlags) -> &'static str {
+        "role set"
     }
 }
 
@@ -275,11 +278,13 @@ impl AccountFlag for Status {
     fn call(id: i64, input: AccountFlagInput) -> SetStatusCall {
         SetStatusCall { id, input }
     }
-    fn flags(on: bool) -> (Option<bool>, Option<bool>) {
-        (None, Some(on))
+    fn flags(
+        input: &roster_core::domain::AccountFlags,
+    ) -> Result<(Option<i64>, Option<bool>), AppError> {
+        Ok((None, Some(input.on)))
     }
-    fn done(on: bool) -> &'static str {
-        if on {
+    fn done(input: &roster_core::domain::AccountFlags) -> &'static str {
+        if input.on {
             "disabled"
         } else {
             "enabled"
@@ -320,17 +325,27 @@ impl<F: AccountFlag> FormAction for SetFlag<F> {
         use roster_core::db::DbError;
         use roster_core::domain::FormInput;
         let admin = ctx.actor.require_admin()?.id;
-        let (on, version) = input
-            .parse()
-            .map_err(|e| AppError::Refused(e.get("version").unwrap_or("").to_owned()))?;
-        let (make_admin, disable) = F::flags(on);
+        let flags = input.parse().map_err(|e| {
+            AppError::Refused(
+                e.get("version")
+                    .or_else(|| e.get("role"))
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })?;
+        let (role, disable) = F::flags(&flags)?;
         match ctx
             .db
-            .set_account_flags(&ctx.by(), id, Some(version), make_admin, disable)
+            .set_account_flags(&ctx.by(), id, Some(flags.version), role, disable)
             .await
         {
             Ok(()) => {
-                tracing::info!(admin, account = id, change = F::done(on), "account changed");
+                tracing::info!(
+                    admin,
+                    account = id,
+                    change = F::done(&flags),
+                    "account changed"
+                );
                 Ok(())
             }
             Err(DbError::LastAdmin) => Err(AppError::Refused(
@@ -347,11 +362,7 @@ impl<F: AccountFlag> FormAction for SetFlag<F> {
                     "{} changed since you opened this page: it is now {} and {}. Nothing was \
                      changed; look again and choose.",
                     now.username,
-                    if now.is_admin {
-                        "an administrator"
-                    } else {
-                        "not an administrator"
-                    },
+                    roster_core::domain::role::with_article(&now.role),
                     if now.disabled { "disabled" } else { "active" },
                 )))
             }
@@ -420,11 +431,9 @@ impl ListView for AccountList {
             .cell("", &a.username)
             .cell("", &a.display_name)
             .cell("", &a.email)
-            .raw(if a.is_admin {
-                "<td class=\"role\">Administrator</td>"
-            } else {
-                "<td class=\"role\">User</td>"
-            })
+            .raw("<td class=\"role\">")
+            .text(&roster_core::domain::capitalise(&a.role))
+            .raw("</td>")
             .raw(if a.disabled {
                 "<td class=\"status\">Disabled</td>"
             } else {
@@ -432,45 +441,59 @@ impl ListView for AccountList {
             })
             .date_cell(a.created_at)
             .raw("<td class=\"row-actions\">");
-        let role = if a.is_admin {
-            ("", "Remove admin")
-        } else {
-            ("on", "Make admin")
-        };
         let status = if a.disabled {
             ("", "Enable")
         } else {
             ("on", "Disable")
         };
-        for (route, (on, label)) in [
-            (urls::user_role(a.id), role),
-            (urls::user_status(a.id), status),
-        ] {
-            let action = if route.ends_with("/role/") {
-                crate::record::list::RowForm::Role
-            } else {
-                crate::record::list::RowForm::Status
-            };
-            out.raw("<form method=\"post\" class=\"inline\" action=\"")
-                .text(&route)
-                .raw("\" data-action=\"")
-                .raw(action.name())
-                .raw("\" data-id=\"")
-                .number(a.id)
-                .raw("\">")
-                .csrf_field(actor)
-                .raw("<input type=\"hidden\" name=\"on\" value=\"")
-                .raw(on)
-                .raw("\"><input type=\"hidden\" name=\"version\" value=\"")
-                .number(a.version)
-                .raw("\"><button type=\"submit\" class=\"small secondary\" aria-label=\"")
-                .raw(label)
-                .raw(": ")
-                .text(&a.username)
-                .raw("\">")
-                .raw(label)
-                .raw("</button></form>");
+        // The role: a choice of the roles and its button.
+        out.raw("<form method=\"post\" class=\"inline\" action=\"")
+            .text(&urls::user_role(a.id))
+            .raw("\" data-action=\"")
+            .raw(crate::record::list::RowForm::Role.name())
+            .raw("\" data-id=\"")
+            .number(a.id)
+            .raw("\">")
+            .csrf_field(actor)
+            .raw("<input type=\"hidden\" name=\"version\" value=\"")
+            .number(a.version)
+            .raw("\"><select name=\"role\" aria-label=\"Role of ")
+            .text(&a.username)
+            .raw("\">");
+        for role in roster_core::domain::BuiltinRole::ALL {
+            out.raw("<option value=\"")
+                .number(role.id())
+                .raw(if role.id() == a.role_id {
+                    "\" selected>"
+                } else {
+                    "\">"
+                })
+                .text(&roster_core::domain::capitalise(role.name()))
+                .raw("</option>");
         }
+        out.raw("</select> <button type=\"submit\" class=\"small secondary\" aria-label=\"Set the role of ")
+            .text(&a.username)
+            .raw("\">Set role</button></form>");
+        let (on, label) = status;
+        out.raw("<form method=\"post\" class=\"inline\" action=\"")
+            .text(&urls::user_status(a.id))
+            .raw("\" data-action=\"")
+            .raw(crate::record::list::RowForm::Status.name())
+            .raw("\" data-id=\"")
+            .number(a.id)
+            .raw("\">")
+            .csrf_field(actor)
+            .raw("<input type=\"hidden\" name=\"on\" value=\"")
+            .raw(on)
+            .raw("\"><input type=\"hidden\" name=\"version\" value=\"")
+            .number(a.version)
+            .raw("\"><button type=\"submit\" class=\"small secondary\" aria-label=\"")
+            .raw(label)
+            .raw(": ")
+            .text(&a.username)
+            .raw("\">")
+            .raw(label)
+            .raw("</button></form>");
         out.raw("</td></tr>");
     }
 }
@@ -488,9 +511,8 @@ impl crate::row_bulk::RowBulk for AccountList {
 
     #[cfg(feature = "ssr")]
     fn note(a: &Account) -> String {
-        let role = if a.is_admin { "administrator" } else { "user" };
         let status = if a.disabled { "disabled" } else { "active" };
-        format!("{role} · {status}")
+        format!("{} · {status}", a.role)
     }
 
     #[cfg(feature = "ssr")]

@@ -293,7 +293,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Email"</dt>
                                 <dd class="email">{a.email}</dd>
                                 <dt>"Role"</dt>
-                                <dd>{if a.is_admin { "Administrator" } else { "User" }}</dd>
+                                <dd>{roster_core::domain::capitalise(&a.role)}</dd>
                             </dl>
                             <h2>"Details"</h2>
                             {details}

@@ -210,6 +210,9 @@ pub async fn batch_view(id: i64) -> Result<Option<BatchView>, AppError> {
         {
             ctx.actor.require_admin()?;
         }
+        if let Some(kind) = batch.kind() {
+            ctx.actor.require(kind, roster_core::domain::Op::View)?;
+        }
         let entries = ctx.db.batch_entries(id, BATCH_LISTED).await?;
         let more = (batch.count - entries.len() as i64).max(0);
         let rows = server::entry_rows(&entries);

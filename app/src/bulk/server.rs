@@ -66,12 +66,13 @@ where
     R: RecordView,
     L: ListView + Listed<Row = R>,
 {
-    ctx.actor.require_user()?;
+    L::READERS.check(&ctx.actor)?;
     let kind = R::KIND;
     let action = BulkAction::parse(&request.action)
         .ok_or_else(|| AppError::Refused("Choose an action from the list's menu.".into()))?;
     let set = offered::<L>(&action)
         .ok_or_else(|| AppError::Refused(format!("{} have no such action.", kind.title())))?;
+    ctx.actor.require(kind, action.op())?;
     let scope = Scope::parse(&request.scope).unwrap_or(Scope::Selected);
     let query = list_query::<L>(&request.query);
     let back = query.href(&L::base(&query.filter), query.page);
@@ -296,6 +297,9 @@ where
     } = parsed(&input)?;
     let set = offered::<L>(&action)
         .ok_or_else(|| AppError::Refused(format!("{} have no such action.", kind.title())))?;
+    // Before any version check: a refused role learns nothing more.
+    L::READERS.check(&ctx.actor)?;
+    ctx.actor.require(kind, action.op())?;
     if let BulkAction::Export(_) = action {
         return Err(AppError::Refused(
             "A download changes nothing: it is a link on the confirmation page.".into(),

@@ -174,6 +174,8 @@ pub fn comments_section(pet: Memo<Option<i64>>) -> Related<Pet> {
 }
 
 impl ListView for CommentList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Comment);
     const DOWNLOAD: Option<&'static str> = Some("comments");
     type Row = Comment;
     const COLUMNS: &'static [Column<CommentSort>] = &[];

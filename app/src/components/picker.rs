@@ -91,6 +91,7 @@ macro_rules! record_picker {
             q: String,
         ) -> Result<Vec<$crate::components::picker::Choice>, $crate::error::AppError> {
             $crate::service::read(|ctx| async move {
+                <$list as $crate::record::list::ListView>::READERS.check(&ctx.actor)?;
                 $crate::components::picker::find_choices::<$list>(&ctx.db, chosen, &q, $sort, $choice)
                     .await
             })

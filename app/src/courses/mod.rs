@@ -90,6 +90,8 @@ impl RecordView for Course {
 }
 
 impl ListView for CourseList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Course);
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Courses);
     const DOWNLOAD: Option<&'static str> = Some("courses");

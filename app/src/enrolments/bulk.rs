@@ -176,13 +176,15 @@ mod server {
         course: i64,
         request: BulkRequest,
     ) -> Result<BulkPreview, AppError> {
-        ctx.actor.require_user()?;
+        ctx.actor
+            .require(Kind::Enrolment, roster_core::domain::Op::View)?;
         let Some(found) = ctx.db.get::<Course>(course).await? else {
             return Err(AppError::NotFound(Kind::Course));
         };
         let action = BulkAction::parse(&request.action)
             .ok_or_else(|| AppError::Refused("Choose an action from the list's menu.".into()))?;
         let set = offered(&action)?;
+        ctx.actor.require(Kind::Enrolment, action.op())?;
         let scope = Scope::parse(&request.scope).unwrap_or(Scope::Selected);
         let query = class_query(course, &request.query);
         let chosen = chosen(ctx, course, scope, request.ids, &query).await?;
@@ -254,6 +256,8 @@ mod server {
             mark,
         } = parsed(&input)?;
         let set = offered(&action)?;
+        // Before any version check: a refused role learns nothing more.
+        ctx.actor.require(Kind::Enrolment, action.op())?;
         if let BulkAction::Export(_) = action {
             return Err(AppError::Refused(
                 "A download changes nothing: it is a link on the confirmation page.".into(),

@@ -130,6 +130,10 @@ impl Side for StudentSide {
 #[leptos::server(prefix = "/api", endpoint = "courses/stats")]
 pub async fn course_stats(course: i64) -> Result<roster_core::domain::GradeStats, AppError> {
     crate::service::read(|ctx| async move {
+        ctx.actor.require(
+            roster_core::domain::Kind::Course,
+            roster_core::domain::Op::View,
+        )?;
         ctx.db
             .grade_stats(course)
             .await?

@@ -49,6 +49,10 @@ fn line(row: SheetRow) -> Line {
 #[leptos::server(name = GradeSheetFn, prefix = "/api", endpoint = "courses/grade-sheet")]
 pub async fn grade_sheet(course: i64) -> Result<Option<GradeSheet>, AppError> {
     crate::service::read(|ctx| async move {
+        ctx.actor.require(
+            roster_core::domain::Kind::Enrolment,
+            roster_core::domain::Op::View,
+        )?;
         let Some(found) = ctx.db.get::<roster_core::domain::Course>(course).await? else {
             return Ok(None);
         };

@@ -201,6 +201,8 @@ fn leave_cell(
 }
 
 impl ListView for CourseStudents {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Enrolment);
     const DOWNLOAD: Option<&'static str> = Some("students");
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Enrolments);
@@ -286,6 +288,8 @@ impl ListView for CourseStudents {
 }
 
 impl ListView for StudentCourses {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Enrolment);
     const DOWNLOAD: Option<&'static str> = Some("courses");
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Enrolments);

@@ -119,6 +119,8 @@ impl RecordView for Handler {
 }
 
 impl ListView for HandlerList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Handler);
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Handlers);
     const DOWNLOAD: Option<&'static str> = Some("handlers");

@@ -25,6 +25,7 @@ crate::record_api!(Pet, PetInput,
 #[leptos::server(prefix = "/api", endpoint = "pets/list")]
 pub async fn list_pets(query: QueryOf<PetList>) -> Result<ListChunk, AppError> {
     crate::service::read(|ctx| async move {
+        <PetList as ListView>::READERS.check(&ctx.actor)?;
         let query = query.sanitized();
         // Read before the rows: a change after it is one the rows may miss.
         let mark = ctx.db.history_mark().await?;
@@ -159,6 +160,8 @@ impl RecordView for Pet {
 }
 
 impl ListView for PetList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Pet);
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Pets);
     const DOWNLOAD: Option<&'static str> = Some("pets");

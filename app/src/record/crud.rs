@@ -42,7 +42,7 @@ impl<R: RecordView> FormAction for Create<R> {
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, _: (), input: R::Input) -> Result<i64, AppError> {
         use roster_core::domain::FormInput;
-        let user = ctx.actor.require_user()?.id;
+        let user = ctx.actor.require(R::KIND, roster_core::domain::Op::Add)?.id;
         let valid = input.parse().map_err(AppError::Invalid)?;
         let record = ctx.db.create::<R>(&ctx.by(), &valid).await?;
         tracing::info!(kind = R::KIND.noun(), id = record.id(), user, "created");
@@ -68,7 +68,10 @@ impl<R: RecordView> FormAction for Edit<R> {
     #[cfg(feature = "ssr")]
     async fn run(ctx: &crate::service::Ctx, id: i64, input: R::Input) -> Result<i64, AppError> {
         use roster_core::domain::{parse_version, FormInput};
-        let user = ctx.actor.require_user()?.id;
+        let user = ctx
+            .actor
+            .require(R::KIND, roster_core::domain::Op::Change)?
+            .id;
         let valid = input.parse().map_err(AppError::Invalid)?;
         let version =
             parse_version(input.version().unwrap_or_default()).map_err(AppError::Refused)?;
@@ -109,7 +112,10 @@ impl<R: RecordView> FormAction for Delete<R> {
         input: DeleteInput,
     ) -> Result<Deleted, AppError> {
         use roster_core::domain::FormInput;
-        let user = ctx.actor.require_user()?.id;
+        let user = ctx
+            .actor
+            .require(R::KIND, roster_core::domain::Op::Delete)?
+            .id;
         let deletion = input.parse().map_err(|e| match e.get("version") {
             Some(message) => AppError::Refused(message.to_owned()),
             None => AppError::Invalid(e),
@@ -294,6 +300,8 @@ macro_rules! record_api {
         #[leptos::server(name = $Get, prefix = "/api", endpoint = $get_url)]
         pub async fn $get(id: i64) -> Result<Option<$record>, $crate::error::AppError> {
             $crate::service::read(|ctx| async move {
+                use roster_core::domain::Record as _;
+                ctx.actor.require(<$record>::KIND, roster_core::domain::Op::View)?;
                 Ok(ctx.db.get::<$record>(id).await?)
             })
             .await

@@ -51,6 +51,7 @@ pub async fn record_history(
     version: Option<i64>,
 ) -> Result<HistoryChunk, AppError> {
     crate::service::read(|ctx| async move {
+        ctx.actor.require(kind, roster_core::domain::Op::View)?;
         let page = page.max(1);
         let offset = i64::from(page - 1) * i64::from(PER_PAGE);
         let entries = ctx.db.history(kind, id, PER_PAGE, offset).await?;

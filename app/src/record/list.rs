@@ -193,6 +193,34 @@ pub trait ListView: Listing {
 pub enum Readers {
     SignedIn,
     Admins,
+    /// Accounts whose role may view records of this kind.
+    Of(roster_core::domain::Kind),
+    /// Accounts whose role may do this to some kind of record.
+    AnyOf(roster_core::domain::Op),
+}
+
+impl Readers {
+    /// 401 or 403 unless `actor` is one of these readers.
+    #[cfg(feature = "ssr")]
+    pub fn check(self, actor: &crate::service::Actor) -> Result<(), AppError> {
+        match self {
+            Readers::SignedIn => actor.require_user().map(drop),
+            Readers::Admins => actor.require_admin().map(drop),
+            Readers::Of(kind) => actor.require(kind, roster_core::domain::Op::View).map(drop),
+            Readers::AnyOf(op) => {
+                let user = actor.require_user()?;
+                if user.grants.may_any(op) {
+                    Ok(())
+                } else {
+                    Err(AppError::Forbidden(
+                        "Your role does not allow you to do that. Ask an administrator if you \
+                         need to."
+                            .into(),
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// A list's server function (see [`crate::list_api!`]): who may read it
@@ -203,9 +231,7 @@ where
     L: ListView + roster_core::db::Listed<Row = <L as ListView>::Row>,
 {
     crate::service::read(|ctx| async move {
-        if L::READERS == Readers::Admins {
-            ctx.actor.require_admin()?;
-        }
+        L::READERS.check(&ctx.actor)?;
         // Read before the rows: a change after it is one the rows may miss.
         let mark = match L::BULK {
             Some(_) => ctx.db.history_mark().await?,

@@ -59,6 +59,23 @@ impl Actor {
         self.user().ok_or(AppError::Unauthorized)
     }
 
+    /// A signed-in user whose role allows `op` on records of `kind`, or
+    /// 401/403.
+    pub fn require(
+        &self,
+        kind: roster_core::domain::Kind,
+        op: roster_core::domain::Op,
+    ) -> Result<&CurrentUser, AppError> {
+        let user = self.require_user()?;
+        if user.may(kind, op) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden(roster_core::domain::role::not_allowed(
+                kind, op,
+            )))
+        }
+    }
+
     /// A signed-in administrator, or 401/403.
     pub fn require_admin(&self) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;
@@ -108,6 +125,7 @@ impl Ctx {
             request: self.actor.client.request_id.clone(),
             import: None,
             batch: None,
+            grants: self.actor.user().map(|u| u.grants).unwrap_or_default(),
         }
     }
 

@@ -99,6 +99,8 @@ impl RecordView for Student {
 const LIST_BIO: usize = 80;
 
 impl ListView for StudentList {
+    const READERS: crate::record::list::Readers =
+        crate::record::list::Readers::Of(roster_core::domain::Kind::Student);
     const IMPORT: Option<roster_core::domain::import::ImportKind> =
         Some(roster_core::domain::import::ImportKind::Students);
     const DOWNLOAD: Option<&'static str> = Some("students");

@@ -144,7 +144,7 @@ pub async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             let user = db
                 .create_user(
-                    &roster_core::db::By::default(),
+                    &roster_core::db::By::operator(),
                     &NewUser {
                         username: username.as_str(),
                         email: email.as_str(),
@@ -176,7 +176,7 @@ pub async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             let ended = db
-                .set_password(&roster_core::db::By::default(), id, &hash, None)
+                .set_password(&roster_core::db::By::operator(), id, &hash, None)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("New password set for {username}; {ended} session(s) ended.");
@@ -188,7 +188,7 @@ pub async fn run(command: Command) -> Result<(), String> {
             let db = open_database(&config).await?;
             let id = find_account(&db, &username).await?;
             let (admin, disabled) = change.flags();
-            db.set_account_flags(&roster_core::db::By::default(), id, None, admin, disabled)
+            db.set_account_flags(&roster_core::db::By::operator(), id, None, admin, disabled)
                 .await
                 .map_err(|e| match e {
                     roster_core::db::DbError::LastAdmin => {

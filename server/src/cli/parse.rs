@@ -1,6 +1,7 @@
 //! The command line's words, read into a [`Command`] (nothing runs here).
 
 use roster_core::db::SeedCounts;
+use roster_core::domain::role::{with_article, BuiltinRole};
 
 pub const USAGE: &str = "\
 Usage: roster [COMMAND]
@@ -33,6 +34,7 @@ Commands:
   user set-password --username NAME
                     Give an account a new password (read like the above); its
                     sessions end.
+  user set-role administrator|clerk|teacher|viewer --username NAME
   user make-admin|remove-admin|disable|enable --username NAME
                     Change an account's role, or whether it may sign in (a
                     disabled account's sessions end at once). Roster keeps at
@@ -75,26 +77,30 @@ const MAX_SEED: u64 = 10_000_000;
 pub enum AccountChange {
     MakeAdmin,
     RemoveAdmin,
+    SetRole(BuiltinRole),
     Disable,
     Enable,
 }
 
 impl AccountChange {
-    pub(super) fn flags(self) -> (Option<bool>, Option<bool>) {
+    /// The role id and the disabled flag to set (`None`: unchanged).
+    pub(super) fn flags(self) -> (Option<i64>, Option<bool>) {
         match self {
-            AccountChange::MakeAdmin => (Some(true), None),
-            AccountChange::RemoveAdmin => (Some(false), None),
+            AccountChange::MakeAdmin => (Some(BuiltinRole::Administrator.id()), None),
+            AccountChange::RemoveAdmin => (Some(BuiltinRole::Clerk.id()), None),
+            AccountChange::SetRole(role) => (Some(role.id()), None),
             AccountChange::Disable => (None, Some(true)),
             AccountChange::Enable => (None, Some(false)),
         }
     }
 
-    pub(super) fn done(self) -> &'static str {
+    pub(super) fn done(self) -> String {
         match self {
-            AccountChange::MakeAdmin => "is now an administrator",
-            AccountChange::RemoveAdmin => "is no longer an administrator",
-            AccountChange::Disable => "is disabled; its sessions have ended",
-            AccountChange::Enable => "may sign in again",
+            AccountChange::MakeAdmin => "is now an administrator".into(),
+            AccountChange::RemoveAdmin => "is no longer an administrator (now a clerk)".into(),
+            AccountChange::SetRole(role) => format!("is now {}", with_article(role.name())),
+            AccountChange::Disable => "is disabled; its sessions have ended".into(),
+            AccountChange::Enable => "may sign in again".into(),
         }
     }
 }
@@ -166,8 +172,19 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 change,
             })
         }
+        ["user", "set-role", role, "--username", name] => BuiltinRole::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(role))
+            .map(|role| Command::UserChange {
+                username: name.to_string(),
+                change: AccountChange::SetRole(role),
+            })
+            .ok_or_else(|| {
+                format!("no role {role:?}: choose administrator, clerk, teacher or viewer")
+            }),
         ["user", ..] => Err(
-            "user needs: create --username NAME --email EMAIL [--admin], or \
+            "user needs: create --username NAME --email EMAIL [--admin], \
+             set-role ROLE --username NAME, or \
              set-password|make-admin|remove-admin|disable|enable --username NAME"
                 .into(),
         ),
