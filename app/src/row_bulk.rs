@@ -295,6 +295,7 @@ pub(crate) mod server {
         let action = BulkAction::parse(&request.action)
             .ok_or_else(|| AppError::Refused("Choose an action from the list's menu.".into()))?;
         offered::<L>(&action)?;
+        ctx.actor.require(L::KIND, action.op())?;
         let scope = Scope::parse(&request.scope).unwrap_or(Scope::Selected);
         let query = scoped_query::<L>(&request.query, &path);
         let back = query.href(&L::base(&query.filter), query.page);
@@ -372,6 +373,7 @@ pub(crate) mod server {
             mark,
         } = parsed(&input)?;
         offered::<L>(&action)?;
+        ctx.actor.require(L::KIND, action.op())?;
         if let BulkAction::Export(_) = action {
             return Err(AppError::Refused(
                 "A download changes nothing: it is a link on the confirmation page.".into(),

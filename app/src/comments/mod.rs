@@ -31,6 +31,10 @@ pub struct NewComment;
 
 impl FormAction for NewComment {
     const ROUTE: urls::Pattern = urls::COMMENT_CREATE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Comment,
+        roster_core::domain::Op::Add,
+    ));
     type Ids = i64;
     type Input = CommentInput;
     type Output = i64;
@@ -71,6 +75,10 @@ pub struct RemoveComment;
 
 impl FormAction for RemoveComment {
     const ROUTE: urls::Pattern = urls::COMMENT_DELETE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Comment,
+        roster_core::domain::Op::Delete,
+    ));
     type Ids = (i64, i64);
     type Input = NoFields;
     type Output = i64;

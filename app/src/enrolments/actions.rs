@@ -20,6 +20,10 @@ pub struct Enrol<S>(PhantomData<S>);
 
 impl<S: Side> FormAction for Enrol<S> {
     const ROUTE: urls::Pattern = S::ENROL;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Enrolment,
+        roster_core::domain::Op::Add,
+    ));
     type Ids = i64;
     type Input = EnrolInput;
     type Output = i64;
@@ -75,6 +79,10 @@ pub struct Leave<S>(PhantomData<S>);
 
 impl<S: Side> FormAction for Leave<S> {
     const ROUTE: urls::Pattern = S::LEAVE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Enrolment,
+        roster_core::domain::Op::Delete,
+    ));
     type Ids = (i64, i64);
     type Input = NoFields;
     type Output = i64;
@@ -121,6 +129,10 @@ pub struct SetGrade;
 
 impl FormAction for SetGrade {
     const ROUTE: urls::Pattern = urls::COURSE_GRADE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Enrolment,
+        roster_core::domain::Op::Change,
+    ));
     type Ids = (i64, i64);
     type Input = GradeInput;
     type Output = i64;

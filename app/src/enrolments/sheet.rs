@@ -81,6 +81,10 @@ pub struct SaveGrades;
 
 impl FormAction for SaveGrades {
     const ROUTE: urls::Pattern = urls::COURSE_GRADES;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = Some((
+        roster_core::domain::Kind::Enrolment,
+        roster_core::domain::Op::Change,
+    ));
     type Ids = i64;
     type Input = GradeSheetInput;
     /// How many grades were saved.

@@ -67,6 +67,11 @@ pub trait FormAction: 'static {
 
     fn call(ids: Self::Ids, input: Self::Input) -> Self::Call;
 
+    /// What the role must allow (a record type and an operation), checked
+    /// before the form is read: a refused role learns nothing of the
+    /// record's state. The write helpers check again.
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> = None;
+
     /// Where the browser goes once the write succeeded.
     fn next(ids: &Self::Ids, output: &Self::Output) -> String;
 
@@ -102,7 +107,20 @@ pub trait FormAction: 'static {
 #[cfg(feature = "ssr")]
 pub async fn serve<A: FormAction>(ids: A::Ids, input: A::Input) -> Result<A::Output, AppError> {
     let ctx = crate::service::Ctx::from_context()?;
-    let result = A::run(&ctx, ids, input).await;
+    let result = run::<A>(&ctx, ids, input).await;
     ctx.send_headers();
     crate::service::respond(result)
+}
+
+/// Runs action `A` as `ctx`'s account: its grant checked first.
+#[cfg(feature = "ssr")]
+pub async fn run<A: FormAction>(
+    ctx: &crate::service::Ctx,
+    ids: A::Ids,
+    input: A::Input,
+) -> Result<A::Output, AppError> {
+    if let Some((kind, op)) = A::GRANT {
+        ctx.actor.require(kind, op)?;
+    }
+    A::run(ctx, ids, input).await
 }

@@ -26,6 +26,8 @@ pub struct RestoreVersion<R>(PhantomData<R>);
 
 impl<R: RecordView> FormAction for Create<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::CREATE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> =
+        Some((R::KIND, roster_core::domain::Op::Add));
     type Ids = ();
     type Input = R::Input;
     type Output = i64;
@@ -52,6 +54,8 @@ impl<R: RecordView> FormAction for Create<R> {
 
 impl<R: RecordView> FormAction for Edit<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::EDIT;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> =
+        Some((R::KIND, roster_core::domain::Op::Change));
     type Ids = i64;
     type Input = R::Input;
     type Output = i64;
@@ -92,6 +96,8 @@ impl<R: RecordView> FormAction for Edit<R> {
 
 impl<R: RecordView> FormAction for Delete<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::DELETE;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> =
+        Some((R::KIND, roster_core::domain::Op::Delete));
     type Ids = i64;
     type Input = DeleteInput;
     type Output = Deleted;
@@ -157,6 +163,8 @@ impl<R: RecordView> FormAction for Delete<R> {
 
 impl<R: RecordView> FormAction for RestoreVersion<R> {
     const ROUTE: roster_core::domain::urls::Pattern = R::HISTORY;
+    const GRANT: Option<(roster_core::domain::Kind, roster_core::domain::Op)> =
+        Some((R::KIND, roster_core::domain::Op::Change));
     type Ids = i64;
     type Input = RestoreInput;
     type Output = i64;

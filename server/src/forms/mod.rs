@@ -130,39 +130,40 @@ async fn handle<A: FormAction>(
         },
         state.auth.clone(),
     );
-    let mut response = match A::run(&ctx, ids.clone(), input.clone()).await {
-        Ok(output) => see_other(&A::next(&ids, &output)),
-        Err(error) => {
-            // A form refused by the sign-in itself is shown signed out.
-            let shown_as = if matches!(error, AppError::Unauthorized) {
-                None
-            } else {
-                session
-            };
-            let status = status_of(&error);
-            let retry = error.retry_after_secs();
-            let form = FormState {
-                input: A::keep(&input),
-                errors: error.field_errors().cloned().unwrap_or_default(),
-                message: Some(error.to_string()),
-                conflict: error.conflict().cloned(),
-            };
-            let mut response = render_page(
-                &state,
-                page,
-                shown_as,
-                move || provide_context(form.clone()),
-                status,
-            )
-            .await;
-            if let Some(secs) = retry {
+    let mut response =
+        match roster_app::record::action::run::<A>(&ctx, ids.clone(), input.clone()).await {
+            Ok(output) => see_other(&A::next(&ids, &output)),
+            Err(error) => {
+                // A form refused by the sign-in itself is shown signed out.
+                let shown_as = if matches!(error, AppError::Unauthorized) {
+                    None
+                } else {
+                    session
+                };
+                let status = status_of(&error);
+                let retry = error.retry_after_secs();
+                let form = FormState {
+                    input: A::keep(&input),
+                    errors: error.field_errors().cloned().unwrap_or_default(),
+                    message: Some(error.to_string()),
+                    conflict: error.conflict().cloned(),
+                };
+                let mut response = render_page(
+                    &state,
+                    page,
+                    shown_as,
+                    move || provide_context(form.clone()),
+                    status,
+                )
+                .await;
+                if let Some(secs) = retry {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                }
                 response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
-            response
-        }
-    };
+        };
     for (name, value) in ctx.take_headers() {
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().append(name, value);
