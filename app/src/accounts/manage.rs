@@ -471,9 +471,11 @@ impl ListView for AccountList {
                 .text(&roster_core::domain::capitalise(role.name()))
                 .raw("</option>");
         }
-        out.raw("</select> <button type=\"submit\" class=\"small secondary\" aria-label=\"Set the role of ")
-            .text(&a.username)
-            .raw("\">Set role</button></form>");
+        out.raw(
+            "</select> <button type=\"submit\" class=\"small secondary\" aria-label=\"Set role of ",
+        )
+        .text(&a.username)
+        .raw("\">Set role</button></form>");
         let (on, label) = status;
         out.raw("<form method=\"post\" class=\"inline\" action=\"")
             .text(&urls::user_status(a.id))
