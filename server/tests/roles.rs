@@ -258,7 +258,10 @@ async fn a_new_role_counts_from_the_next_request_and_is_noted_in_the_history() {
     assert_eq!(app.counted("students").await, 1);
 
     let (_, html) = app.get_html("/users/").await;
-    assert!(html.contains("Viewer"), "the list shows the role");
+    assert!(
+        html.contains("<td class=\"role\">Viewer</td>"),
+        "the list shows the role"
+    );
     let (_, html) = app.get_html("/users/?role=viewer").await;
     assert!(html.contains("cleo") && html.contains("1 account"));
     let found = app.db.history(Kind::Account, id, 10, 0).await.unwrap().rows;
