@@ -204,13 +204,7 @@ async fn a_teacher_sees_students_and_courses_but_not_the_pets_and_grades_nothing
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let (_, html) = app.get_html(&format!("/courses/{course}/")).await;
-    let enrolment = html
-        .split("id=\"enrolment-")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let enrolment = app.first_enrolment(course).await;
     let (_, teacher) = account_as(&app, "tess", "3").await;
 
     for path in ["/", "/courses/"] {
@@ -363,18 +357,7 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
             .await;
         assert_eq!(response.status().as_u16(), 303);
     }
-    let enrolment = |course: i64| {
-        let app = &app;
-        async move {
-            let (_, html) = app.get_html(&urls::course(course)).await;
-            html.split("id=\"enrolment-")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .and_then(|id| id.parse::<i64>().ok())
-                .expect("an enrolment")
-        }
-    };
-    let (e, e2) = (enrolment(c).await, enrolment(c2).await);
+    let (e, e2) = (app.first_enrolment(c).await, app.first_enrolment(c2).await);
     let h = app.create_handler("Ann").await;
     let h2 = app.create_handler("Spare").await;
     let p = app.create_pet("Rex", "Dog", h).await;

@@ -399,6 +399,16 @@ impl TestApp {
             .expect("the new student's id")
     }
 
+    /// The id of the first enrolment course `course`'s page lists.
+    pub async fn first_enrolment(&self, course: i64) -> i64 {
+        let (_, html) = self.get_html(&format!("/courses/{course}/")).await;
+        html.split("id=\"enrolment-")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|id| id.parse::<i64>().ok())
+            .expect("an enrolment on the course's page")
+    }
+
     /// Adds a course through the no-JS form; its id.
     pub async fn create_course(&self, code: &str, title: &str, capacity: &str) -> i64 {
         let response = self
