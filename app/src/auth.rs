@@ -39,6 +39,23 @@ pub fn use_viewer() -> RwSignal<Option<Viewer>> {
     use_context::<RwSignal<Option<Viewer>>>().unwrap_or_else(|| RwSignal::new(None))
 }
 
+/// May the signed-in account do `op` with records of `kind`? (What the
+/// pages offer; the server checks again where the write happens.)
+pub fn viewer_may(kind: roster_core::domain::Kind, op: roster_core::domain::Op) -> bool {
+    use_viewer().with_untracked(|v| v.as_ref().is_some_and(|v| v.user.may(kind, op)))
+}
+
+/// A form page the account's role cannot use: 403, and why.
+pub fn forbidden_view(kind: roster_core::domain::Kind, op: roster_core::domain::Op) -> AnyView {
+    crate::components::status::set_status(403);
+    view! {
+        <crate::components::status::Notice kind="error">
+            {roster_core::domain::role::not_allowed(kind, op)}
+        </crate::components::status::Notice>
+    }
+    .into_any()
+}
+
 /// The hidden form field with the session's CSRF token.
 #[component]
 pub fn CsrfField() -> impl IntoView {

@@ -159,6 +159,8 @@ impl From<roster_core::db::DbError> for AppError {
                 AppError::Refused(format!("It still has {}.", children.count(count)))
             }
             DbError::RegistrationClosed => AppError::RegistrationClosed,
+            DbError::Refused(why) => AppError::Refused(why),
+            DbError::Denied(why) => AppError::Forbidden(why),
             DbError::Forbidden(kind, op) => {
                 AppError::Forbidden(roster_core::domain::role::not_allowed(kind, op))
             }

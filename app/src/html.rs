@@ -163,17 +163,25 @@ impl Html {
     /// form to the confirmation page (without JavaScript); with it, the list
     /// asks in a dialog and deletes in place (into the trash), reading the
     /// `data-` values.
+    /// Each only where `may` (the role's change and delete) allows it.
+    #[allow(clippy::too_many_arguments)]
     pub fn actions_cell(
         &mut self,
+        may: (bool, bool),
         edit: Pattern,
         delete: Pattern,
         id: i64,
         version: i64,
         title: &str,
     ) -> &mut Self {
-        self.raw("<td class=\"acts\"><a href=\"")
-            .path(edit, id)
-            .raw("\">Edit</a> <form action=\"")
+        self.raw("<td class=\"acts\">");
+        if may.0 {
+            self.raw("<a href=\"").path(edit, id).raw("\">Edit</a> ");
+        }
+        if !may.1 {
+            return self.raw("</td>");
+        }
+        self.raw("<form action=\"")
             .path(delete, id)
             .raw("\" data-delete=\"")
             .number(id)
@@ -233,6 +241,7 @@ mod tests {
         html.raw("<tr>")
             .link_to("name", roster_core::domain::urls::PET, 1, "<b>Rex</b>")
             .actions_cell(
+                (true, true),
                 roster_core::domain::urls::PET_EDIT,
                 roster_core::domain::urls::PET_DELETE,
                 1,

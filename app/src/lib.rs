@@ -176,6 +176,7 @@ pub fn App() -> impl IntoView {
                             <Route path=RoutePath(urls::LOGIN) view=LoginPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::REGISTER) view=RegisterPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::SETTINGS) view=SettingsPage ssr=SsrMode::Async/>
+                            <Route path=RoutePath(urls::ROLES) view=accounts::roles::RolesPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::TRASH) view=TrashPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT) view=ImportIndexPage ssr=SsrMode::Async/>
                             <Route path=RoutePath(urls::IMPORT_STUDENTS) view=|| view! { <ImportPage kind=ImportKind::Students/> } ssr=SsrMode::Async/>

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { createStudent, jsOn, open, uniqueEmail } from "./helpers";
+import { ADMIN, createStudent, jsOn, open, uniqueEmail } from "./helpers";
 
 const uniqueCode = () => `T-${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e4)}`;
 
@@ -56,4 +56,25 @@ test("course → enrol a student from its page → grade → seen on the student
   await page.locator("tbody tr", { hasText: email }).getByRole("button", { name: "Unenrol" }).click();
   await expect(page.getByText("Nobody is enrolled yet.")).toBeVisible();
   await expect(page.locator("tbody tr", { hasText: email })).toHaveCount(0);
+});
+
+test("a course's teacher is assigned with the picker and taken off again", async ({ page }, info) => {
+  const code = uniqueCode();
+  await open(page, info, "/courses/create/");
+  await page.getByLabel("Code").fill(code);
+  await page.getByLabel("Title").fill("Taught course");
+  await page.getByRole("button", { name: "Add course" }).click();
+  await expect(page.getByRole("heading", { name: `${code} Taught course` })).toBeVisible();
+  if (jsOn(info)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+
+  const teachers = page.locator("section.teachers");
+  await expect(teachers.getByText("No teacher is assigned yet.")).toBeVisible();
+  await teachers.getByRole("searchbox", { name: "Find: Teacher" }).fill(ADMIN);
+  if (!jsOn(info)) await teachers.getByRole("button", { name: "Find" }).click();
+  await page.locator("section.teachers").getByRole("radio", { name: new RegExp(`@${ADMIN}`) }).check();
+  await page.locator("section.teachers").getByRole("button", { name: "Assign" }).click();
+  await expect(page.locator("section.teachers .teachers-list")).toContainText(`@${ADMIN}`);
+
+  await page.locator("section.teachers").getByRole("button", { name: /from this course's teachers/ }).click();
+  await expect(page.locator("section.teachers").getByText("No teacher is assigned yet.")).toBeVisible();
 });

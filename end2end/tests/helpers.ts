@@ -98,6 +98,7 @@ export const SIGNED_IN_PAGES = [
   "/import/enrolments/",
   "/messages/",
   "/settings/",
+  "/roles/",
   "/about/",
   "/contact/",
 ];

@@ -142,7 +142,7 @@ async fn messages_ticked_are_marked_read_unread_or_deleted_in_one_action_and_und
 
     // Only administrators: a member's crafted POST and page are refused.
     let response = app
-        .register("dora", "dora@example.com", "a long enough password")
+        .register_clerk("dora", "dora@example.com", "a long enough password")
         .await;
     let dora = app.client_with_cookie(&session_cookie(&response).unwrap());
     let response = dora
@@ -176,7 +176,7 @@ async fn accounts_ticked_are_disabled_and_enabled_but_never_the_last_administrat
     let mut members = Vec::new();
     for name in ["dora", "eve"] {
         let response = app
-            .register(
+            .register_clerk(
                 name,
                 &format!("{name}@example.com"),
                 "a long enough password",
@@ -258,7 +258,7 @@ async fn a_pets_comments_ticked_are_deleted_by_their_author_or_an_administrator_
     let rex = app.create_pet("Rex", "Dog", handler).await;
     let tom = app.create_pet("Tom", "Cat", handler).await;
     let response = app
-        .register("dora", "dora@example.com", "a long enough password")
+        .register_clerk("dora", "dora@example.com", "a long enough password")
         .await;
     let dora = app.client_with_cookie(&session_cookie(&response).unwrap());
     let admin = app.client.clone();

@@ -84,10 +84,10 @@ async fn only_the_author_or_an_administrator_deletes_a_comment() {
     // Two ordinary users (the first account, the test's admin, exists).
     let cookie = |r: &reqwest::Response| session_cookie(r).unwrap();
     let ada = app.client_with_cookie(&cookie(
-        &app.register("ada", "ada@example.com", PASSWORD).await,
+        &app.register_clerk("ada", "ada@example.com", PASSWORD).await,
     ));
     let bob = app.client_with_cookie(&cookie(
-        &app.register("bob", "bob@example.com", PASSWORD).await,
+        &app.register_clerk("bob", "bob@example.com", PASSWORD).await,
     ));
     app.comment_as(&ada, rex, "Ada was here").await;
     let (_, html) = app.get_html(&format!("/pets/{rex}/")).await;

@@ -138,7 +138,7 @@ async fn the_dashboard_sums_up_the_records_with_charts_that_link_to_their_lists(
 
     // Someone else signed in sees the figures, not the log.
     let response = app
-        .register("member", "member@example.com", "correct horse battery")
+        .register_clerk("member", "member@example.com", "correct horse battery")
         .await;
     let member = app.client_with_cookie(&common::session_cookie(&response).unwrap());
     let html = app

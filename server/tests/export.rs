@@ -281,7 +281,7 @@ async fn every_list_downloads_with_its_own_columns_and_a_records_list_only_its_r
 async fn administrators_lists_are_theirs_and_accounts_never_carry_a_password() {
     let app = spawn_app().await;
     let response = app
-        .register("bob", "bob@example.com", "bob password 123")
+        .register_clerk("bob", "bob@example.com", "bob password 123")
         .await;
     let bob = app.client_with_cookie(&common::session_cookie(&response).unwrap());
     for list in ["/users/", "/messages/", "/activity/"] {

@@ -279,7 +279,7 @@ async fn account_changes_are_noted_and_a_password_only_as_a_fact() {
     let made = &found[0].changes()[0];
     assert_eq!(
         (made.field.as_str(), made.was.as_str(), made.now.as_str()),
-        ("role", "clerk", "administrator")
+        ("role", "viewer", "administrator")
     );
 
     let admin = app.db.user_id(common::ADMIN).await.unwrap().unwrap();
@@ -457,7 +457,7 @@ async fn the_activity_log_shows_every_change_to_administrators_filtered_at_will(
     assert_eq!(shows(&html), (false, false));
 
     let response = app
-        .register("dora", "dora@example.com", "a long enough password")
+        .register_clerk("dora", "dora@example.com", "a long enough password")
         .await;
     let dora = app.client_with_cookie(&common::session_cookie(&response).unwrap());
     let response = app.get_as(&dora, "/activity/").await;

@@ -169,7 +169,7 @@ async fn five_messages_an_hour_per_address_then_429() {
 async fn only_administrators_read_messages() {
     let app = spawn_app().await;
     let response = app
-        .register("dora", "dora@example.com", "a long enough password")
+        .register_clerk("dora", "dora@example.com", "a long enough password")
         .await;
     let dora = app.client_with_cookie(&session_cookie(&response).unwrap());
     for path in ["/messages/", "/messages/1/"] {

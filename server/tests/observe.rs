@@ -137,7 +137,7 @@ async fn metrics_are_for_administrators_and_the_token_holder_only() {
     assert_eq!(wrong.status().as_u16(), 401);
 
     let response = app
-        .register("clerk", "clerk@example.com", "clerk password 123")
+        .register_clerk("clerk", "clerk@example.com", "clerk password 123")
         .await;
     let clerk = app.client_with_cookie(&session_cookie(&response).unwrap());
     let refused = clerk.get(app.url("/metrics")).send().await.unwrap();

@@ -26,7 +26,7 @@ async fn active_admins(app: &common::TestApp) -> Vec<String> {
 #[tokio::test]
 async fn two_administrators_removing_each_others_role_at_once_leave_one() {
     let app = spawn_app().await;
-    let response = app.register("bea", "bea@example.com", PASSWORD).await;
+    let response = app.register_clerk("bea", "bea@example.com", PASSWORD).await;
     let bea = app.client_with_cookie(&session_cookie(&response).unwrap());
     let admin_id = app.db.user_id(ADMIN).await.unwrap().unwrap();
     let bea_id = app.db.user_id("bea").await.unwrap().unwrap();

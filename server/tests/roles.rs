@@ -9,7 +9,8 @@ use roster_core::domain::{urls::Pattern, Kind, Student};
 
 const PASSWORD: &str = "a long enough password";
 
-/// Registers `name` (a clerk, as every self-registered account) and gives
+/// Registers `name` (a viewer, as self-registered accounts are unless the
+/// settings say otherwise) and gives
 /// the account the role `role` (by id: 1 administrator, 2 clerk, 3 teacher,
 /// 4 viewer) as the administrator; its id and a client signed in as it.
 async fn account_as(app: &TestApp, name: &str, role: &str) -> (i64, reqwest::Client) {
@@ -19,7 +20,7 @@ async fn account_as(app: &TestApp, name: &str, role: &str) -> (i64, reqwest::Cli
     assert_eq!(response.status().as_u16(), 303, "registering {name}");
     let client = app.client_with_cookie(&session_cookie(&response).unwrap());
     let id = app.db.user_id(name).await.unwrap().unwrap();
-    if role != "2" {
+    if role != "4" {
         set_role(app, id, role, 1).await;
     }
     (id, client)
@@ -246,7 +247,7 @@ async fn a_new_role_counts_from_the_next_request_and_is_noted_in_the_history() {
     .await;
     assert_eq!(status, 403, "a clerk cannot make itself an administrator");
 
-    set_role(&app, id, "4", 1).await;
+    set_role(&app, id, "4", 2).await;
     let status = add_student(&clerk, &app, "Bob", "Second").await;
     assert_eq!(status, 403, "the same session, now a viewer");
     assert_eq!(app.counted("students").await, 1);
@@ -269,7 +270,7 @@ async fn a_new_role_counts_from_the_next_request_and_is_noted_in_the_history() {
         ("clerk", "viewer")
     );
 
-    set_role(&app, id, "2", 2).await;
+    set_role(&app, id, "2", 3).await;
     let status = add_student(&clerk, &app, "Bob", "Second").await;
     assert_eq!(status, 303, "a clerk again");
 }
@@ -297,7 +298,7 @@ async fn the_last_administrator_keeps_the_role_and_an_unknown_role_is_refused() 
     let response = app
         .post_form(
             &format!("/users/{cleo}/role/"),
-            &[("role", "99"), ("version", "1")],
+            &[("role", "99"), ("version", "2")],
         )
         .await;
     let status = response.status().as_u16();
@@ -448,28 +449,29 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
     let confirm = |base: String, id: i64| {
         format!("{base}?action=delete&scope=selected&id={id}&version={now}")
     };
-    // Pages that hold a form open to every signed-in role; only what they
-    // send is refused (`-` for the roles that may not send it).
+    // A record's add, edit and delete pages answer 403 to a role that may
+    // not use them; the import pages open to every signed-in role and
+    // refuse what they are sent (`-`).
     let rows = [
         // Reads first: the writes below may change what they show.
         row(STUDENTS, false, students(), "yyyy"),
-        row(STUDENT_CREATE, false, student_create(), "yy--"),
+        row(STUDENT_CREATE, false, student_create(), "yynn"),
         row(STUDENT, false, student(s), "yyyy"),
-        row(STUDENT_EDIT, false, student_edit(s), "yy--"),
-        row(STUDENT_DELETE, false, student_delete(s), "yy--"),
+        row(STUDENT_EDIT, false, student_edit(s), "yynn"),
+        row(STUDENT_DELETE, false, student_delete(s), "yynn"),
         row(STUDENT_HISTORY, false, student_history(s), "yyyy"),
         row(STUDENT_TRANSCRIPT, false, student_transcript(s), "yyyy"),
         row(HANDLERS, false, handlers(), "yyny"),
-        row(HANDLER_CREATE, false, handler_create(), "yy--"),
+        row(HANDLER_CREATE, false, handler_create(), "yynn"),
         row(HANDLER, false, handler(h), "yyny"),
-        row(HANDLER_EDIT, false, handler_edit(h), "yy--"),
-        row(HANDLER_DELETE, false, handler_delete(h), "yy--"),
+        row(HANDLER_EDIT, false, handler_edit(h), "yynn"),
+        row(HANDLER_DELETE, false, handler_delete(h), "yynn"),
         row(HANDLER_HISTORY, false, handler_history(h), "yyny"),
         row(PETS, false, pets(), "yyny"),
-        row(PET_CREATE, false, pet_create(), "yy--"),
+        row(PET_CREATE, false, pet_create(), "yynn"),
         row(PET, false, pet(p), "yyny"),
-        row(PET_EDIT, false, pet_edit(p), "yy--"),
-        row(PET_DELETE, false, pet_delete(p), "yy--"),
+        row(PET_EDIT, false, pet_edit(p), "yynn"),
+        row(PET_DELETE, false, pet_delete(p), "yynn"),
         row(PET_HISTORY, false, pet_history(p), "yyny"),
         row(
             PET_COMMENTS_BULK,
@@ -478,10 +480,10 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
             "yynn",
         ),
         row(COURSES, false, courses(), "yyyy"),
-        row(COURSE_CREATE, false, course_create(), "yy--"),
+        row(COURSE_CREATE, false, course_create(), "yynn"),
         row(COURSE, false, course(c), "yyyy"),
-        row(COURSE_EDIT, false, course_edit(c), "yy--"),
-        row(COURSE_DELETE, false, course_delete(c), "yy--"),
+        row(COURSE_EDIT, false, course_edit(c), "yynn"),
+        row(COURSE_DELETE, false, course_delete(c), "yynn"),
         row(COURSE_HISTORY, false, course_history(c), "yyyy"),
         row(COURSE_GRADES, false, course_grades(c), "yyyy"),
         row(COURSE_TRANSCRIPTS, false, course_transcripts(c), "yyyy"),
@@ -524,6 +526,7 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
         row(LOGIN, false, login(), "----"),
         row(REGISTER, false, register(), "----"),
         row(SETTINGS, false, settings(), "ynnn"),
+        row(ROLES, false, roles(), "ynnn"),
         // Writes, each with an empty or stale form (version 0).
         row(STUDENT_CREATE, true, student_create(), "yynn"),
         row(STUDENT_EDIT, true, student_edit(s), "yynn"),
@@ -575,6 +578,16 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
         row(BATCH_UNDO, true, batch_undo(b), "yynn"),
         row(TRASH_PURGE, true, trash_purge(), "ynnn"),
         row(SETTINGS, true, settings(), "ynnn"),
+        row(ROLES, true, roles(), "ynnn"),
+        row(ROLE, true, role(2), "ynnn"),
+        row(ROLE_DELETE, true, role_delete(2), "ynnn"),
+        row(COURSE_TEACHERS, true, course_teachers(c), "yynn"),
+        row(
+            COURSE_TEACHER_REMOVE,
+            true,
+            course_teacher_remove(c, target),
+            "yynn",
+        ),
         row(LOGOUT, false, logout(), "----"),
     ];
     for pattern in urls::ALL {
@@ -621,4 +634,383 @@ async fn every_route_answers_each_built_in_role_as_its_grants_say() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The history entries of record `id` of `kind`, newest first: their
+/// titles and changed fields.
+async fn logged(app: &TestApp, kind: Kind, id: i64) -> Vec<(String, Vec<String>)> {
+    app.db
+        .history(kind, id, 100, 0)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|e| {
+            let fields = e.changes().into_iter().map(|c| c.field).collect();
+            (e.title, fields)
+        })
+        .collect()
+}
+
+/// A page as `client` sees it.
+async fn html_as(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn new_registrations_get_the_role_the_settings_choose_viewer_by_default() {
+    let app = spawn_app().await;
+    let (_, vera) = account_as(&app, "vera", "4").await;
+    assert_eq!(add_student(&vera, &app, "Eve", "New").await, 403);
+    let (status, page) = app.get_html("/settings/").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("name=\"registration_role\""),
+        "the choice is on the page"
+    );
+    assert!(
+        !page.contains("<option value=\"1\""),
+        "never the administrator's role"
+    );
+
+    // The clerk's role from now on.
+    let response = app
+        .post_form(
+            "/settings/",
+            &[
+                ("school_name", ""),
+                ("open_registration", "on"),
+                ("registration_role", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let response = app.register("cleo", "cleo@example.com", PASSWORD).await;
+    let cleo = app.client_with_cookie(&session_cookie(&response).unwrap());
+    assert_eq!(add_student(&cleo, &app, "Eve", "New").await, 303);
+    let settings = logged(&app, Kind::Setting, 0).await;
+    assert!(
+        settings
+            .iter()
+            .any(|(title, fields)| title == "New accounts' role" && fields == &["role"]),
+        "{settings:?}"
+    );
+
+    // Never the administrator's: anyone may register.
+    let response = app
+        .post_form(
+            "/settings/",
+            &[
+                ("school_name", ""),
+                ("open_registration", "on"),
+                ("registration_role", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    let response = app
+        .post_form(
+            "/settings/",
+            &[
+                ("school_name", ""),
+                ("open_registration", "on"),
+                ("registration_role", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+    assert_eq!(app.db.registration_role().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn administrators_narrow_a_role_add_their_own_and_each_change_is_logged() {
+    let app = spawn_app().await;
+    let handler = app.create_handler("Ann").await;
+    let pet = app.create_pet("Rex", "Dog", handler).await;
+    let (cleo_id, cleo) = account_as(&app, "cleo", "2").await;
+
+    let (status, page) = app.get_html("/roles/").await;
+    assert_eq!(status, 200);
+    for name in ["Administrator", "Clerk", "Teacher", "Viewer"] {
+        assert!(page.contains(&format!(">{name}</h2>")), "{name}");
+    }
+    assert!(
+        page.contains("name=\"pet.delete\""),
+        "the matrix's checkboxes"
+    );
+    assert_eq!(
+        get(&cleo, &app, "/roles/").await,
+        403,
+        "administrators only"
+    );
+
+    // The clerk's role without deleting pets: every clerk.* but pet.delete.
+    let mut form: Vec<(String, String)> =
+        vec![("role".into(), "2".into()), ("version".into(), "1".into())];
+    for kind in [
+        "student",
+        "course",
+        "enrolment",
+        "handler",
+        "pet",
+        "comment",
+    ] {
+        for op in ["view", "add", "change", "delete", "import", "export"] {
+            if (kind, op) != ("pet", "delete") {
+                form.push((format!("{kind}.{op}"), "on".into()));
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let response = app.post_form("/roles/2/", &pairs).await;
+    assert_eq!(response.status().as_u16(), 303);
+    let (status, _) = post(
+        &cleo,
+        &app,
+        &format!("/pets/{pet}/delete/"),
+        &[("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 403, "the clerk's next request counts the change");
+    assert_eq!(
+        add_student(&cleo, &app, "Eve", "New").await,
+        303,
+        "the rest stays"
+    );
+    let roles = logged(&app, Kind::Role, 2).await;
+    assert_eq!(roles, [("clerk".to_owned(), vec!["pet.delete".to_owned()])]);
+    // The same form again is stale.
+    let response = app.post_form("/roles/2/", &pairs).await;
+    assert_eq!(response.status().as_u16(), 409);
+    // The administrator's role is everything and stays so; a role's own
+    // form never makes an administrator.
+    let response = app
+        .post_form(
+            "/roles/1/",
+            &[("role", "1"), ("version", "1"), ("student.view", "on")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 409);
+    let response = app
+        .post_form(
+            "/roles/4/",
+            &[("role", "4"), ("version", "1"), ("admin", "on")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert!(!app.db.roles().await.unwrap()[3].grants.is_admin());
+
+    // A registrar, starting from the clerk's role.
+    let response = app
+        .post_form("/roles/", &[("name", "Registrar"), ("from", "2")])
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    let registrar = app
+        .db
+        .roles()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "Registrar")
+        .unwrap();
+    assert!(registrar
+        .grants
+        .may(Kind::Student, roster_core::domain::Op::Add));
+    assert!(!registrar
+        .grants
+        .may(Kind::Pet, roster_core::domain::Op::Delete));
+    let response = app
+        .post_form("/roles/", &[("name", "registrar"), ("from", "")])
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        422,
+        "names are unique ignoring case"
+    );
+    let response = app
+        .post_form("/roles/", &[("name", ""), ("from", "")])
+        .await;
+    assert_eq!(response.status().as_u16(), 422);
+
+    // Offered on /users/, given to cleo, then not deletable while held.
+    let (_, users) = app.get_html("/users/").await;
+    assert!(
+        users.contains(">Registrar</option>"),
+        "the accounts' role choice"
+    );
+    set_role(&app, cleo_id, &registrar.id.to_string(), 2).await;
+    let path = format!("/roles/{}/delete/", registrar.id);
+    let held = app
+        .post_form(
+            &path,
+            &[("role", &registrar.id.to_string()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(held.status().as_u16(), 409, "still held");
+    set_role(&app, cleo_id, "2", 3).await;
+    let gone = app
+        .post_form(
+            &path,
+            &[("role", &registrar.id.to_string()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(gone.status().as_u16(), 303);
+    let response = app
+        .post_form("/roles/2/delete/", &[("role", "2"), ("version", "2")])
+        .await;
+    assert_eq!(response.status().as_u16(), 409, "a built-in role stays");
+    let entries = logged(&app, Kind::Role, registrar.id).await;
+    assert_eq!(entries.len(), 2, "added and deleted: {entries:?}");
+    assert!(
+        entries[1].1.contains(&"name".to_owned())
+            && entries[1].1.contains(&"student.add".to_owned())
+    );
+    assert!(
+        logged(&app, Kind::Role, 3).await.is_empty(),
+        "nothing changed: no entry"
+    );
+}
+
+#[tokio::test]
+async fn a_teacher_grades_only_the_courses_they_teach() {
+    let app = spawn_app().await;
+    let ada = app
+        .create_student("Ada", "Lovelace", "ada@example.com")
+        .await;
+    let taught = app.create_course("CS101", "Computing", "").await;
+    let other = app.create_course("BIO101", "Biology", "").await;
+    for course in [taught, other] {
+        let response = app
+            .post_form(
+                &format!("/courses/{course}/enrol/"),
+                &[("student_id", &ada.to_string())],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+    }
+    let (tess_id, tess) = account_as(&app, "tess", "3").await;
+    let (_, cleo) = account_as(&app, "cleo", "2").await;
+
+    // A clerk assigns the teacher with the picker's form (no JavaScript).
+    let (status, page) = post(
+        &cleo,
+        &app,
+        &format!("/courses/{taught}/teachers/"),
+        &[("teacher_id", ""), ("teacher_q", "tes"), ("_find", "1")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("@tess"), "the picker finds the account");
+    let (status, _) = post(
+        &cleo,
+        &app,
+        &format!("/courses/{taught}/teachers/"),
+        &[("teacher_id", &tess_id.to_string())],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = app.get_html(&format!("/courses/{taught}/")).await;
+    assert!(
+        page.contains("class=\"teacher\">tess<"),
+        "the course lists its teacher"
+    );
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{other}/teachers/"),
+        &[("teacher_id", &tess_id.to_string())],
+    )
+    .await;
+    assert_eq!(status, 403, "a teacher does not assign");
+
+    let e_taught = app.first_enrolment(taught).await;
+    let e_other = app.first_enrolment(other).await;
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{taught}/enrolments/{e_taught}/grade/"),
+        &[("grade", "91"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 303, "in a course they teach");
+    let (status, page) = post(
+        &tess,
+        &app,
+        &format!("/courses/{other}/enrolments/{e_other}/grade/"),
+        &[("grade", "91"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(status, 403, "not in another");
+    assert!(page.contains("only in the courses you teach"));
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{other}/grades/"),
+        &[
+            (&format!("grade-{e_other}") as &str, "50"),
+            (&format!("version-{e_other}"), "1"),
+            (&format!("was-{e_other}"), ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403, "nor on its grade sheet");
+    // Crafted: the taught course's path with the other course's enrolment.
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{taught}/enrolments/{e_other}/grade/"),
+        &[("grade", "10"), ("version", "1")],
+    )
+    .await;
+    assert!(matches!(status, 403 | 404), "{status}");
+    for (e, want) in [(e_taught, Some(91)), (e_other, None)] {
+        let grade = app.db.get_enrolment(e).await.unwrap().unwrap().grade;
+        assert_eq!(grade, want, "enrolment {e}");
+    }
+    // Everything else on the course stays read-only for them.
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{taught}/enrolments/{e_taught}/delete/"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // "My courses".
+    let (_, mine) = html_as(&tess, &app, &format!("/courses/?teacher={tess_id}")).await;
+    assert!(mine.contains("CS101") && !mine.contains("BIO101"), "{mine}");
+    assert!(mine.contains(">My courses<"), "in the nav");
+
+    // Taken off the course, the teacher grades there no more.
+    let (status, _) = post(
+        &cleo,
+        &app,
+        &format!("/courses/{taught}/teachers/{tess_id}/delete/"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _) = post(
+        &tess,
+        &app,
+        &format!("/courses/{taught}/enrolments/{e_taught}/grade/"),
+        &[("grade", "92"), ("version", "2")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let course_log: Vec<Vec<String>> = logged(&app, Kind::Course, taught)
+        .await
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(
+        course_log
+            .iter()
+            .filter(|f| f == &&["teacher".to_owned()])
+            .count(),
+        2
+    );
 }

@@ -468,7 +468,7 @@ async fn administrators_empty_the_trash_and_old_entries_go_by_themselves() {
 
     // Someone who is not an administrator may not empty it.
     let response = app
-        .register("bea", "bea@example.com", "a long enough password")
+        .register_clerk("bea", "bea@example.com", "a long enough password")
         .await;
     let bea = app.client_with_cookie(&common::session_cookie(&response).unwrap());
     let refused = bea.post(app.url("/trash/purge/")).send().await.unwrap();

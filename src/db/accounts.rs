@@ -119,9 +119,29 @@ impl Db {
                 Some((false, _)) => return Err(DbError::Constraint("users_email_key".into())),
                 None => {}
             }
-            // Accounts that are not administrators are clerks (what every
-            // account could do before roles) until the settings choose.
-            let role = if admin { BuiltinRole::Administrator } else { BuiltinRole::Clerk };
+            // A registration gets the role the settings choose (a viewer
+            // unless they say otherwise); an operator's account is a clerk.
+            let builtin = |r: BuiltinRole| (r.id(), r.name().to_owned(), r.grants());
+            let role: (i64, String, Grants) = match (admin, origin) {
+                (true, _) => builtin(BuiltinRole::Administrator),
+                (false, AccountOrigin::Command { .. }) => builtin(BuiltinRole::Clerk),
+                (false, AccountOrigin::Registration { .. }) => {
+                    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                        .bind(super::roles::REGISTRATION_ROLE)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let id = super::roles::registration_role_of(value.as_deref());
+                    let row: Option<(i64, String, String)> =
+                        sqlx::query_as("SELECT id, name, grants FROM roles WHERE id = $1")
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    match row {
+                        Some((id, name, grants)) => (id, name, Grants::from_text(&grants)),
+                        None => builtin(super::roles::DEFAULT_REGISTRATION_ROLE),
+                    }
+                }
+            };
             let row: UserRow = sqlx::query_as(
                 "INSERT INTO users (username, email, password_hash, is_admin, role_id) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id, username, is_admin",
@@ -130,7 +150,7 @@ impl Db {
             .bind(new.email)
             .bind(new.password_hash)
             .bind(admin)
-            .bind(role.id())
+            .bind(role.0)
             .fetch_one(&mut *tx)
             .await?;
             // The one-to-one details row comes with every account.
@@ -142,7 +162,7 @@ impl Db {
             let changes = [
                 history::change("username", "", new.username),
                 history::change("email", "", new.email),
-                history::change("role", "", role.name()),
+                history::change("role", "", &role.1),
             ];
             // Who registers is the account they make.
             let by = match (by.account, origin) {
@@ -160,8 +180,8 @@ impl Db {
             username: row.username,
             is_admin: row.is_admin,
             unread: 0,
-            role: role.name().to_owned(),
-            grants: role.grants(),
+            role: role.1,
+            grants: role.2,
         })
     }
 
@@ -325,12 +345,8 @@ impl Listed for AccountList {
     }
 
     fn filter(filter: &crate::domain::AccountFilter, sql: &mut super::ListSql) {
-        match filter.role.as_deref() {
-            Some("administrator") => sql.condition("u.role_id = 1"),
-            Some("clerk") => sql.condition("u.role_id = 2"),
-            Some("teacher") => sql.condition("u.role_id = 3"),
-            Some("viewer") => sql.condition("u.role_id = 4"),
-            _ => {}
+        if let Some(role) = &filter.role {
+            sql.filter("lower(r.name) = lower(?)", Arg::Text(role.clone()));
         }
         match filter.status.as_deref() {
             Some("disabled") => sql.condition("u.disabled"),

@@ -230,7 +230,7 @@ impl Db {
             Kind::Course => "SELECT COUNT(*) FROM courses WHERE upper(code) = upper($1)",
             Kind::Message => "SELECT COUNT(*) FROM messages WHERE subject = $1",
             Kind::Account => "SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)",
-            Kind::Enrolment | Kind::Setting | Kind::Change | Kind::Deleted => {
+            Kind::Enrolment | Kind::Setting | Kind::Role | Kind::Change | Kind::Deleted => {
                 return Err(DbError::Config(format!(
                     "{} carry no marker of their own",
                     kind.plural()

@@ -131,15 +131,15 @@ impl Db {
         grade: Option<Option<i64>>,
         mark: i64,
     ) -> Result<i64, BulkError> {
-        // A grade is a change; no grade at all is unenrolling.
-        by.require(
-            crate::domain::Kind::Enrolment,
-            if grade.is_some() {
-                crate::domain::Op::Change
-            } else {
-                crate::domain::Op::Delete
-            },
-        )?;
+        // A grade is a change (a teacher's in the courses they teach); no
+        // grade at all is unenrolling.
+        let taught_by = match grade {
+            Some(_) => by.grading()?,
+            None => {
+                by.require(crate::domain::Kind::Enrolment, crate::domain::Op::Delete)?;
+                None
+            }
+        };
         let found: Vec<Enrolment> = self.enrolments_of(course, enrolments).await?;
         if found.len() != enrolments.len() {
             return Err(BulkError::Db(DbError::Stale));
@@ -160,6 +160,11 @@ impl Db {
         };
         let noted = Noted::default();
         let done = write_tx!(self, tx => {
+            if let Some(user) = taught_by {
+                if !super::roles::teaches!(tx, course = course, user = user)? {
+                    return Err(super::courses::not_taught());
+                }
+            }
             // Grades and enrolments are in their students' histories.
             let by = open_batch!(tx, noted, by, Kind::Student, &students, mark, action, &label);
             let failed = FailedAt::default();

@@ -37,6 +37,13 @@ pub enum DbError {
     LastAdmin,
     #[error("registration is closed")]
     RegistrationClosed,
+    /// Not this account's to change (a teacher grading a course they do not
+    /// teach): why, in words.
+    #[error("{0}")]
+    Denied(String),
+    /// A rule refuses the write: why, in words the person can act on.
+    #[error("{0}")]
+    Refused(String),
     /// The writer's role does not allow this.
     #[error("not allowed: {} {}", .1.as_str(), .0.plural())]
     Forbidden(Kind, crate::domain::Op),

@@ -44,6 +44,20 @@ impl By {
         }
     }
 
+    /// May the writer set grades: anywhere (`None`: the role changes
+    /// enrolments), or only in the courses account `Some(user)` teaches
+    /// (the teacher's grant; the write checks the course in its
+    /// transaction)?
+    pub fn grading(&self) -> Result<Option<i64>, DbError> {
+        if self.grants.may(Kind::Enrolment, Op::Change) {
+            Ok(None)
+        } else if let (true, Some(user)) = (self.grants.teaches(), self.account) {
+            Ok(Some(user))
+        } else {
+            Err(DbError::Forbidden(Kind::Enrolment, Op::Change))
+        }
+    }
+
     /// Refuses unless the writer is account `user` or an administrator.
     pub fn require_self(&self, user: i64) -> Result<(), DbError> {
         if self.account == Some(user) || self.grants.is_admin() {

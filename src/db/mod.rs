@@ -24,6 +24,7 @@ pub mod import;
 mod list;
 mod messages;
 mod pets;
+mod roles;
 mod row_bulk;
 mod row_de;
 mod seed;
@@ -47,6 +48,7 @@ pub use backup::{check_file, companion_files, latest_migration, sqlite_file, Fil
 pub use bulk::{describe_change, BulkError, ChangedSince};
 pub use check::{record_counts, row_checks, CheckReport};
 pub use class_bulk::ENROLMENT_ACTIONS;
+pub use courses::not_taught;
 pub use error::DbError;
 pub use history::By;
 pub use list::{AnyRow, Arg, ListSql};

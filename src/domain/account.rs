@@ -430,12 +430,9 @@ const ACCOUNT_FACETS: &[super::list::Facet] = &[
     super::list::Facet {
         param: "role",
         label: "Role",
-        choices: &[
-            ("administrator", "Administrators"),
-            ("clerk", "Clerks"),
-            ("teacher", "Teachers"),
-            ("viewer", "Viewers"),
-        ],
+        // The roles are the administrators' own (`/roles/`): each one held
+        // is a choice.
+        choices: &[],
     },
     super::list::Facet {
         param: "status",
@@ -454,7 +451,9 @@ pub struct AccountFilter {
 impl super::ListFilter for AccountFilter {
     fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
         AccountFilter {
-            role: ACCOUNT_FACETS[0].chosen(get).map(str::to_owned),
+            role: get(ACCOUNT_FACETS[0].param)
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
             status: ACCOUNT_FACETS[1].chosen(get).map(str::to_owned),
         }
     }

@@ -30,6 +30,7 @@ pub fn field_message(constraint: &str) -> Option<(&'static str, &'static str)> {
             "That student does not exist (they may have been deleted).",
         ),
         "users_role_id_fkey" => ("role", "That role no longer exists; choose another."),
+        "roles_name_key" => ("name", "A role with this name already exists."),
         _ => return None,
     })
 }

@@ -202,20 +202,31 @@ const SEATS: super::list::Facet = super::list::Facet {
 pub struct CourseFilter {
     /// `open` or `full`.
     pub seats: Option<String>,
+    /// The courses account `teacher` teaches ("My courses").
+    #[serde(default)]
+    pub teacher: Option<i64>,
 }
 
 impl ListFilter for CourseFilter {
     fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
         CourseFilter {
             seats: SEATS.chosen(get).map(str::to_owned),
+            teacher: get("teacher")
+                .and_then(|t| t.trim().parse::<i64>().ok())
+                .filter(|t| *t > 0),
         }
     }
 
     fn to_params(&self) -> Vec<(&'static str, String)> {
-        self.seats
+        let mut params: Vec<(&'static str, String)> = self
+            .seats
             .iter()
             .map(|seats| ("seats", seats.clone()))
-            .collect()
+            .collect();
+        if let Some(teacher) = self.teacher {
+            params.push(("teacher", teacher.to_string()));
+        }
+        params
     }
 }
 

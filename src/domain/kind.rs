@@ -14,6 +14,8 @@ pub enum Kind {
     Message,
     /// An operator's setting (registration open or closed).
     Setting,
+    /// A role: what its accounts may do.
+    Role,
     /// An entry of the history (the activity log counts them).
     Change,
     /// A record in the trash (the trash counts them).
@@ -21,7 +23,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Student,
         Kind::Handler,
         Kind::Pet,
@@ -31,6 +33,7 @@ impl Kind {
         Kind::Account,
         Kind::Message,
         Kind::Setting,
+        Kind::Role,
         Kind::Change,
         Kind::Deleted,
     ];
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Account => "account",
             Kind::Message => "message",
             Kind::Setting => "setting",
+            Kind::Role => "role",
             Kind::Change => "change",
             Kind::Deleted => "deleted record",
         }
@@ -68,6 +72,7 @@ impl Kind {
             Kind::Account => "accounts",
             Kind::Message => "messages",
             Kind::Setting => "settings",
+            Kind::Role => "roles",
             Kind::Change => "changes",
             Kind::Deleted => "deleted records",
         }

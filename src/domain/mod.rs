@@ -68,7 +68,7 @@ pub use record::{
     from_fields, parse_version, seen_fields, to_fields, Change, Conflict, DeleteInput, Deletion,
     Edit, FormInput, NoFields, Record,
 };
-pub use role::{BuiltinRole, Grants, Op, Role};
+pub use role::{BuiltinRole, Grants, Op, Role, RoleRow, Teacher, MATRIX_KINDS};
 pub use student::{
     Age, Bio, Email, NewStudent, PersonName, Student, StudentInput, StudentList, StudentSort,
     BIO_MAX, EMAIL_MAX, NAME_MAX,

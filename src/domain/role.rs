@@ -123,6 +123,21 @@ impl Grants {
         }
     }
 
+    /// The matrix and the teacher's grant, never the administrator's: what
+    /// a form may give a role.
+    pub fn matrix_only(self) -> Grants {
+        Grants(self.0 & !ADMIN_BIT)
+    }
+
+    /// Gives or takes the teacher's grant.
+    pub fn with_teach(self, teach: bool) -> Grants {
+        if teach {
+            Grants(self.0 | TEACH_BIT)
+        } else {
+            Grants(self.0 & !TEACH_BIT)
+        }
+    }
+
     pub fn is_admin(self) -> bool {
         self.0 & ADMIN_BIT != 0
     }
@@ -240,6 +255,27 @@ pub struct Role {
     pub id: i64,
     pub name: String,
     pub grants: Grants,
+}
+
+/// A role as `/roles/` shows it: what it may do and how many accounts
+/// hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: i64,
+    pub name: String,
+    pub grants: Grants,
+    pub builtin: bool,
+    pub version: i64,
+    pub accounts: i64,
+}
+
+/// An account assigned to teach a course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct Teacher {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
 }
 
 /// "a clerk", "an administrator": a role's name in a sentence.

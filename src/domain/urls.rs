@@ -154,6 +154,9 @@ urls! {
     COURSE_HISTORY = [Lit("courses"), Id("id"), Lit("history")] => fn course_history(id);
     COURSE_ENROL = [Lit("courses"), Id("id"), Lit("enrol")] => fn course_enrol(id);
     COURSE_GRADES = [Lit("courses"), Id("id"), Lit("grades")] => fn course_grades(id);
+    COURSE_TEACHERS = [Lit("courses"), Id("id"), Lit("teachers")] => fn course_teachers(id);
+    COURSE_TEACHER_REMOVE = [Lit("courses"), Id("course"), Lit("teachers"), Id("id"), Lit("delete")]
+        => fn course_teacher_remove(course, id);
     COURSE_TRANSCRIPTS = [Lit("courses"), Id("id"), Lit("transcripts")]
         => fn course_transcripts(id);
     COURSE_STUDENTS_BULK = [Lit("courses"), Id("id"), Lit("students"), Lit("bulk")]
@@ -170,6 +173,9 @@ urls! {
     USERS = [Lit("users")] => fn users();
     USER_ROLE = [Lit("users"), Id("id"), Lit("role")] => fn user_role(id);
     USER_STATUS = [Lit("users"), Id("id"), Lit("status")] => fn user_status(id);
+    ROLES = [Lit("roles")] => fn roles();
+    ROLE = [Lit("roles"), Id("id")] => fn role(id);
+    ROLE_DELETE = [Lit("roles"), Id("id"), Lit("delete")] => fn role_delete(id);
 
     CONTACT = [Lit("contact")] => fn contact();
     CONTACT_THANKS = [Lit("contact"), Lit("thanks")] => fn contact_thanks();

@@ -23,7 +23,27 @@ pub async fn get_account() -> Result<Account, AppError> {
     .await
 }
 
-crate::list_api!(list_accounts / ListAccounts = "users/list" for AccountList);
+/// The roles an account's row offers: the ones there are when the page is
+/// read (administrators add their own on `/roles/`).
+#[derive(Clone)]
+#[cfg(feature = "ssr")]
+struct RoleChoices(std::sync::Arc<Vec<(i64, String)>>);
+
+/// A page of the accounts, as rows ready to show.
+#[leptos::server(name = ListAccounts, prefix = "/api", endpoint = "users/list")]
+pub async fn list_accounts(
+    query: roster_core::domain::QueryOf<AccountList>,
+) -> Result<crate::record::list::ListChunk, AppError> {
+    let roles = crate::service::read(|ctx| async move {
+        ctx.actor.require_admin()?;
+        Ok(ctx.db.roles().await?)
+    })
+    .await?;
+    leptos::prelude::provide_context(RoleChoices(std::sync::Arc::new(
+        roles.into_iter().map(|r| (r.id, r.name)).collect(),
+    )));
+    crate::record::list::serve::<AccountList>(query).await
+}
 
 pub const DETAILS_FIELDS: &[FieldSpec] = &[
     FieldSpec::text("display_name", "Display name", DISPLAY_NAME_MAX)
@@ -460,15 +480,25 @@ impl ListView for AccountList {
             .raw("\"><select name=\"role\" aria-label=\"Role of ")
             .text(&a.username)
             .raw("\">");
-        for role in roster_core::domain::BuiltinRole::ALL {
+        let roles = leptos::prelude::use_context::<RoleChoices>()
+            .map(|r| r.0)
+            .unwrap_or_else(|| {
+                std::sync::Arc::new(
+                    roster_core::domain::BuiltinRole::ALL
+                        .iter()
+                        .map(|r| (r.id(), r.name().to_owned()))
+                        .collect(),
+                )
+            });
+        for (id, name) in roles.iter() {
             out.raw("<option value=\"")
-                .number(role.id())
-                .raw(if role.id() == a.role_id {
+                .number(*id)
+                .raw(if *id == a.role_id {
                     "\" selected>"
                 } else {
                     "\">"
                 })
-                .text(&roster_core::domain::capitalise(role.name()))
+                .text(&roster_core::domain::capitalise(name))
                 .raw("</option>");
         }
         out.raw(

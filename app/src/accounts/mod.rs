@@ -3,6 +3,7 @@
 
 pub mod manage;
 mod pages;
+pub mod roles;
 
 pub use manage::{ChangeEmail, ChangePassword, SaveDetails, SetRole, SetStatus};
 pub use pages::{AccountPage, LoginPage, RegisterPage, SettingsPage, UsersPage};
@@ -53,6 +54,10 @@ pub struct SiteSettings {
     pub users: i64,
     /// Printed on transcripts.
     pub school_name: Option<String>,
+    /// The role self-registered accounts get, by id.
+    pub registration_role: i64,
+    /// The roles it may be (never the administrator's).
+    pub roles: Vec<(i64, String)>,
 }
 
 #[leptos::server(prefix = "/api", endpoint = "settings/get")]
@@ -65,6 +70,15 @@ pub async fn get_site_settings() -> Result<SiteSettings, AppError> {
             registration_forced: ctx.auth.forced_open_registration.is_some(),
             users: ctx.db.count_users().await?,
             school_name: ctx.db.school_name().await?,
+            registration_role: ctx.db.registration_role().await?,
+            roles: ctx
+                .db
+                .roles()
+                .await?
+                .into_iter()
+                .filter(|r| r.id != roster_core::domain::BuiltinRole::Administrator.id())
+                .map(|r| (r.id, r.name))
+                .collect(),
         })
     })
     .await
@@ -211,6 +225,8 @@ pub const SCHOOL_NAME_MAX: usize = 120;
 pub struct SettingsInput {
     pub open_registration: String,
     pub school_name: String,
+    /// The role new registrations get, by id.
+    pub registration_role: String,
 }
 
 /// What the settings form says: registration open, the school's name.
@@ -218,18 +234,38 @@ pub struct SettingsInput {
 pub struct SiteChoice {
     pub open: bool,
     pub school: Option<roster_core::domain::Line<SCHOOL_NAME_MAX>>,
+    /// `None`: the form did not say (left as it is).
+    pub role: Option<i64>,
 }
 
 impl FormInput for SettingsInput {
     type Valid = SiteChoice;
 
     fn parse(&self) -> Result<SiteChoice, FieldErrors> {
-        let school = roster_core::domain::Line::parse_optional(&self.school_name)
-            .map_err(|e| FieldErrors::single("school_name", e))?;
-        Ok(SiteChoice {
-            open: !self.open_registration.is_empty(),
-            school,
-        })
+        let mut errors = FieldErrors::new();
+        let school = errors.take(
+            "school_name",
+            roster_core::domain::Line::parse_optional(&self.school_name),
+        );
+        let role = match self.registration_role.trim() {
+            "" => Some(None),
+            raw => errors.take(
+                "registration_role",
+                raw.parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .map(Some)
+                    .ok_or_else(|| "Choose one of the roles.".to_owned()),
+            ),
+        };
+        match (school, role) {
+            (Some(school), Some(role)) if errors.is_empty() => Ok(SiteChoice {
+                open: !self.open_registration.is_empty(),
+                school,
+                role,
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -261,6 +297,9 @@ impl FormAction for SaveSettings {
         ctx.db.set_school_name(&ctx.by(), school).await?;
         if ctx.auth.forced_open_registration.is_none() {
             ctx.db.set_registration_open(&ctx.by(), choice.open).await?;
+        }
+        if let Some(role) = choice.role {
+            ctx.db.set_registration_role(&ctx.by(), role).await?;
         }
         tracing::info!(admin = admin.id, open = choice.open, "settings saved");
         Ok(())

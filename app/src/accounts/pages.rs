@@ -151,6 +151,34 @@ const SCHOOL_FIELD: FieldSpec = FieldSpec::text(
 )
 .hint("Printed at the top of transcripts.");
 
+/// The roles a new registration may get, for the settings' select.
+#[derive(Clone)]
+struct RegistrationRoles(Vec<(i64, String)>);
+
+fn registration_role(field: crate::record::form::FieldCtx) -> AnyView {
+    let chosen = field.value();
+    let options = use_context::<RegistrationRoles>()
+        .map(|r| r.0)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, name)| {
+            let selected = chosen == id.to_string();
+            view! { <option value=id.to_string() selected=selected>{roster_core::domain::capitalise(&name)}</option> }
+        })
+        .collect_view();
+    view! {
+        <select id=field.id() name=field.spec.name aria-describedby=field.described_by()>{options}</select>
+    }
+    .into_any()
+}
+
+const ROLE_FIELD: FieldSpec = FieldSpec::new(
+    "registration_role",
+    "New accounts' role",
+    Widget::Custom(registration_role),
+)
+.hint("What a self-registered account may do until an administrator changes its role.");
+
 const SETTINGS_FIELDS: &[FieldSpec] = &[
     SCHOOL_FIELD,
     FieldSpec::new(
@@ -158,10 +186,11 @@ const SETTINGS_FIELDS: &[FieldSpec] = &[
         "Anyone may register an account",
         Widget::Checkbox,
     ),
+    ROLE_FIELD,
 ];
 
 /// When `ROSTER_OPEN_REGISTRATION` decides registration.
-const SCHOOL_ONLY: &[FieldSpec] = &[SCHOOL_FIELD];
+const SCHOOL_ONLY: &[FieldSpec] = &[SCHOOL_FIELD, ROLE_FIELD];
 
 /// Site settings, for administrators: whether anyone may register.
 #[component]
@@ -178,11 +207,13 @@ pub fn SettingsPage() -> impl IntoView {
                 match settings.await {
                     Ok(s) => {
                         let forced = s.registration_forced;
+                        provide_context(RegistrationRoles(s.roles.clone()));
                         let form = action_form::<SaveSettings>(FormConfig {
                             ids: (),
                             initial: SettingsInput {
                                 open_registration: if s.registration_open { "on".into() } else { String::new() },
                                 school_name: s.school_name.clone().unwrap_or_default(),
+                                registration_role: s.registration_role.to_string(),
                             },
                             fields: if forced { SCHOOL_ONLY } else { SETTINGS_FIELDS },
                             submit: "Save".into(),

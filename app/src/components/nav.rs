@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use leptos_router::NavigateOptions;
-use roster_core::domain::urls;
+use roster_core::domain::{urls, Kind, Op};
 
 use crate::accounts::Logout;
 use crate::auth::{use_viewer, CsrfField};
@@ -62,13 +62,18 @@ pub fn Nav() -> impl IntoView {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
                 <a href="/" class="brand">"Roster"</a>
-                {move || signed_in().then(|| view! {
+                // What the account's role cannot use is not offered.
+                {move || viewer.with(|v| v.as_ref().map(|v| (v.user.id, v.user.grants))).map(|(me, grants)| view! {
                     {link(urls::dashboard(), "Dashboard")}
-                    {link(urls::student_create(), "Create")}
-                    {link(urls::handlers(), "Handlers")}
-                    {link(urls::pets(), "Pets")}
-                    {link(urls::courses(), "Courses")}
-                    {link(urls::trash(), "Trash")}
+                    {grants.may(Kind::Student, Op::Add).then(|| link(urls::student_create(), "Create"))}
+                    {grants.may(Kind::Handler, Op::View).then(|| link(urls::handlers(), "Handlers"))}
+                    {grants.may(Kind::Pet, Op::View).then(|| link(urls::pets(), "Pets"))}
+                    {grants.may(Kind::Course, Op::View).then(|| link(urls::courses(), "Courses"))}
+                    {grants.teaches().then(|| {
+                        let mine = roster_core::domain::list::with_query(&urls::courses(), &[("teacher", me.to_string())]);
+                        view! { <a href=mine>"My courses"</a> }
+                    })}
+                    {grants.may_any(Op::Delete).then(|| link(urls::trash(), "Trash"))}
                 })}
                 {link(urls::about(), "About")}
                 {move || is_admin().then(|| {
@@ -83,6 +88,7 @@ pub fn Nav() -> impl IntoView {
                         </a>
                         {link(urls::users(), "Accounts")}
                         {link(urls::activity(), "Activity")}
+                        {link(urls::roles(), "Roles")}
                         {link(urls::settings(), "Settings")}
                     }
                 })}

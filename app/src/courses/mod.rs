@@ -7,6 +7,8 @@ use roster_core::domain::{
     DESCRIPTION_MAX,
 };
 
+pub mod teachers;
+
 use crate::error::AppError;
 use crate::record::form::{FieldSpec, Widget};
 use crate::record::list::{Column, ListChunk, ListView};
@@ -126,12 +128,13 @@ impl ListView for CourseList {
     }
 
     #[cfg(feature = "ssr")]
-    fn row(c: &Course, _: &crate::service::Actor, out: &mut crate::html::Html) {
+    fn row(c: &Course, actor: &crate::service::Actor, out: &mut crate::html::Html) {
         out.raw("<tr>")
             .link_to("", urls::COURSE, c.id, &c.code)
             .link_to("", urls::COURSE, c.id, &c.title)
             .cell("num", &c.places())
             .actions_cell(
+                actor.may_change_delete(roster_core::domain::Kind::Course),
                 urls::COURSE_EDIT,
                 urls::COURSE_DELETE,
                 c.id,

@@ -184,7 +184,7 @@ mod server {
         let action = BulkAction::parse(&request.action)
             .ok_or_else(|| AppError::Refused("Choose an action from the list's menu.".into()))?;
         let set = offered(&action)?;
-        ctx.actor.require(Kind::Enrolment, action.op())?;
+        super::require_for(ctx, course, &action).await?;
         let scope = Scope::parse(&request.scope).unwrap_or(Scope::Selected);
         let query = class_query(course, &request.query);
         let chosen = chosen(ctx, course, scope, request.ids, &query).await?;
@@ -257,7 +257,7 @@ mod server {
         } = parsed(&input)?;
         let set = offered(&action)?;
         // Before any version check: a refused role learns nothing more.
-        ctx.actor.require(Kind::Enrolment, action.op())?;
+        super::require_for(ctx, course, &action).await?;
         if let BulkAction::Export(_) = action {
             return Err(AppError::Refused(
                 "A download changes nothing: it is a link on the confirmation page.".into(),
@@ -319,5 +319,20 @@ mod server {
             }
             Err(other) => Err(undo_refused(other)),
         }
+    }
+}
+
+/// What a class's bulk action needs: grading in course `course` (a
+/// teacher's own courses included) or the action's grant.
+#[cfg(feature = "ssr")]
+async fn require_for(
+    ctx: &crate::service::Ctx,
+    course: i64,
+    action: &roster_core::domain::bulk::BulkAction,
+) -> Result<(), AppError> {
+    use roster_core::domain::{bulk::BulkAction, Kind};
+    match action {
+        BulkAction::Set(_) => ctx.require_grading_in(course).await.map(|_| ()),
+        other => ctx.actor.require(Kind::Enrolment, other.op()).map(|_| ()),
     }
 }

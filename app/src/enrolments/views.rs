@@ -93,6 +93,7 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move { stats.await.map(super::stats::grade_stats_view) })}
             </Transition>
+            {crate::courses::teachers::teachers_section(c.id)}
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Students"</h2>
                 <p class="section-links"><a href=urls::course_grades(c.id)>"Grade sheet"</a>" (every grade on one page) · "

@@ -167,7 +167,7 @@ impl ListView for HandlerList {
     }
 
     #[cfg(feature = "ssr")]
-    fn row(h: &Handler, _: &crate::service::Actor, out: &mut crate::html::Html) {
+    fn row(h: &Handler, actor: &crate::service::Actor, out: &mut crate::html::Html) {
         let pets = with_query(&urls::pets(), &[("handler", h.id.to_string())]);
         out.raw("<tr><td>")
             .number(h.id)
@@ -182,6 +182,7 @@ impl ListView for HandlerList {
             .raw("</a></td>")
             .date_cell(h.created_at)
             .actions_cell(
+                actor.may_change_delete(roster_core::domain::Kind::Handler),
                 urls::HANDLER_EDIT,
                 urls::HANDLER_DELETE,
                 h.id,

@@ -207,7 +207,7 @@ impl ListView for PetList {
     }
 
     #[cfg(feature = "ssr")]
-    fn row(p: &Pet, _: &crate::service::Actor, out: &mut crate::html::Html) {
+    fn row(p: &Pet, actor: &crate::service::Actor, out: &mut crate::html::Html) {
         out.raw("<tr><td>")
             .number(p.id)
             .raw("</td>")
@@ -220,7 +220,14 @@ impl ListView for PetList {
             .link_to("", urls::HANDLER, p.handler_id, &p.handler_name)
             .number_cell(p.comment_count)
             .date_cell(p.created_at)
-            .actions_cell(urls::PET_EDIT, urls::PET_DELETE, p.id, p.version, &p.name)
+            .actions_cell(
+                actor.may_change_delete(roster_core::domain::Kind::Pet),
+                urls::PET_EDIT,
+                urls::PET_DELETE,
+                p.id,
+                p.version,
+                &p.name,
+            )
             .raw("</tr>");
     }
 }

@@ -6,13 +6,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use roster_core::domain::urls::Pattern;
-use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Record, Timestamp};
+use roster_core::domain::{seen_fields, to_fields, DeleteInput, Kind, Op, Record, Timestamp};
 
 use super::crud::{Create, Delete, Edit};
 use super::form::{action_form, FormConfig, Then};
 use super::list::{record_list, use_list_query, ListConfig, ListView};
 use super::view::Calls;
 pub use super::view::{RecordView, Related};
+use crate::auth::{forbidden_view, viewer_may};
 pub use crate::components::status::failed;
 use crate::components::status::{set_status, Notice};
 use crate::error::AppError;
@@ -184,11 +185,15 @@ pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
             <Notice kind="error">{e.to_string()}</Notice>
         })}
         <div class="actions">
-            <a class="button secondary" href=R::EDIT.fill(&[id])>"Edit"</a>
+            {viewer_may(R::KIND, Op::Change).then(|| view! {
+                <a class="button secondary" href=R::EDIT.fill(&[id])>"Edit"</a>
+            })}
             <a class="button secondary" href=R::HISTORY.fill(&[id])>"History"</a>
-            <form method="get" action=R::DELETE.fill(&[id]) on:submit=on_submit>
-                <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
-            </form>
+            {viewer_may(R::KIND, Op::Delete).then(|| view! {
+                <form method="get" action=R::DELETE.fill(&[id]) on:submit=on_submit>
+                    <button type="submit" class="danger" disabled=move || delete.pending().get()>"Delete"</button>
+                </form>
+            })}
         </div>
     }
     .into_any()
@@ -196,6 +201,9 @@ pub fn record_actions<R: RecordView>(record: &R) -> AnyView {
 
 /// The page that adds a record.
 pub fn create_page<R: RecordView>() -> impl IntoView {
+    if !viewer_may(R::KIND, Op::Add) {
+        return forbidden_view(R::KIND, Op::Add);
+    }
     let query = use_query_map();
     let noun = R::KIND.noun();
     let initial = query.with_untracked(R::new_input);
@@ -216,11 +224,15 @@ pub fn create_page<R: RecordView>() -> impl IntoView {
         <h1>{format!("Add a new {noun}")}</h1>
         {form}
     }
+    .into_any()
 }
 
 /// The page that edits a record: the form as stored, or as typed after a
 /// refused plain POST.
 pub fn edit_page<R: RecordView>() -> impl IntoView {
+    if !viewer_may(R::KIND, Op::Change) {
+        return forbidden_view(R::KIND, Op::Change);
+    }
     with_record::<R>(|r| {
         let id = r.id();
         let title = r.title();
@@ -243,11 +255,15 @@ pub fn edit_page<R: RecordView>() -> impl IntoView {
         }
         .into_any()
     })
+    .into_any()
 }
 
 /// The confirmation step before a delete (with the wasm, the Delete buttons
 /// ask in a dialog instead). A GET here never deletes.
 pub fn delete_page<R: RecordView>() -> impl IntoView {
+    if !viewer_may(R::KIND, Op::Delete) {
+        return forbidden_view(R::KIND, Op::Delete);
+    }
     with_record::<R>(|r| {
         let id = r.id();
         let title = r.title();
@@ -278,6 +294,7 @@ pub fn delete_page<R: RecordView>() -> impl IntoView {
         }
         .into_any()
     })
+    .into_any()
 }
 
 /// A list page: heading, "Add" link, notices after an add or a delete, the
@@ -322,7 +339,9 @@ where
         <Title text=plural.clone()/>
         <div class="page-head">
             <h1>{plural}</h1>
-            <a class="button primary" href=add_href>{format!("Add a {}", kind.noun())}</a>
+            {viewer_may(kind, Op::Add).then(|| view! {
+                <a class="button primary" href=add_href>{format!("Add a {}", kind.noun())}</a>
+            })}
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

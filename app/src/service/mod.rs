@@ -76,6 +76,32 @@ impl Actor {
         }
     }
 
+    /// A signed-in user who may set grades somewhere: the role changes
+    /// enrolments, or has the teacher's grant (the write then checks that
+    /// the course is one the account teaches), or 401/403.
+    pub fn require_grading(&self) -> Result<&CurrentUser, AppError> {
+        let user = self.require_user()?;
+        if user.grants.teaches() {
+            Ok(user)
+        } else {
+            self.require(
+                roster_core::domain::Kind::Enrolment,
+                roster_core::domain::Op::Change,
+            )
+        }
+    }
+
+    /// Whether the account's role lets it change and delete records of
+    /// `kind` (which of a row's buttons to show).
+    pub fn may_change_delete(&self, kind: roster_core::domain::Kind) -> (bool, bool) {
+        self.user().map_or((false, false), |u| {
+            (
+                u.may(kind, roster_core::domain::Op::Change),
+                u.may(kind, roster_core::domain::Op::Delete),
+            )
+        })
+    }
+
     /// A signed-in administrator, or 401/403.
     pub fn require_admin(&self) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;
@@ -83,6 +109,24 @@ impl Actor {
             Ok(user)
         } else {
             Err(AppError::admins_only())
+        }
+    }
+}
+
+impl Ctx {
+    /// The signed-in user, if they may set grades in course `course`: their
+    /// role changes enrolments, or they teach it; else 401/403. Checked
+    /// before the form is read; the write checks again in its transaction.
+    pub async fn require_grading_in(&self, course: i64) -> Result<&CurrentUser, AppError> {
+        let user = self.actor.require_grading()?;
+        if user.may(
+            roster_core::domain::Kind::Enrolment,
+            roster_core::domain::Op::Change,
+        ) || self.db.teaches(user.id, course).await?
+        {
+            Ok(user)
+        } else {
+            Err(roster_core::db::not_taught().into())
         }
     }
 }

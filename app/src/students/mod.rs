@@ -147,7 +147,7 @@ impl ListView for StudentList {
     }
 
     #[cfg(feature = "ssr")]
-    fn row(s: &Student, _: &crate::service::Actor, out: &mut crate::html::Html) {
+    fn row(s: &Student, actor: &crate::service::Actor, out: &mut crate::html::Html) {
         let name = s.full_name();
         let bio = s
             .bio
@@ -166,6 +166,7 @@ impl ListView for StudentList {
         out.date_cell(s.created_at)
             .cell("", &bio)
             .actions_cell(
+                actor.may_change_delete(roster_core::domain::Kind::Student),
                 urls::STUDENT_EDIT,
                 urls::STUDENT_DELETE,
                 s.id,

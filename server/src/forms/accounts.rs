@@ -18,5 +18,8 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = super::action::<ChangePassword>(router);
     let router = super::action::<SetRole>(router);
     let router = super::action::<SetStatus>(router);
+    let router = super::action::<roster_app::accounts::roles::SaveRole>(router);
+    let router = super::action::<roster_app::accounts::roles::AddRole>(router);
+    let router = super::action::<roster_app::accounts::roles::DeleteRole>(router);
     super::action::<SaveSettings>(router)
 }

@@ -12,5 +12,7 @@ pub fn routes(router: Router<AppState>) -> Router<AppState> {
     let router = super::action::<Leave<CourseSide>>(router);
     let router = super::action::<Leave<StudentSide>>(router);
     let router = super::action::<SaveGrades>(router);
+    let router = super::action::<roster_app::courses::teachers::AssignTeacher>(router);
+    let router = super::action::<roster_app::courses::teachers::RemoveTeacher>(router);
     super::action::<SetGrade>(router)
 }

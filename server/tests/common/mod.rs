@@ -281,6 +281,37 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Registers through the no-JS form (a viewer, as registrations are by
+    /// default), then makes the account a clerk, as an operator would: for
+    /// tests whose second account writes.
+    pub async fn register_clerk(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let response = self.register(username, email, password).await;
+        if response.status().as_u16() == 303 {
+            let id = self
+                .db
+                .user_id(username)
+                .await
+                .unwrap()
+                .expect("registered");
+            self.db
+                .set_account_flags(
+                    &roster_core::db::By::operator(),
+                    id,
+                    None,
+                    Some(roster_core::domain::BuiltinRole::Clerk.id()),
+                    None,
+                )
+                .await
+                .expect("made a clerk");
+        }
+        response
+    }
+
     /// Signs in through the no-JS form, signed out.
     pub async fn login(&self, login: &str, password: &str) -> reqwest::Response {
         self.anonymous()
