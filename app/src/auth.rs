@@ -45,6 +45,12 @@ pub fn viewer_may(kind: roster_core::domain::Kind, op: roster_core::domain::Op) 
     use_viewer().with_untracked(|v| v.as_ref().is_some_and(|v| v.user.may(kind, op)))
 }
 
+/// Has the signed-in account's role the teacher's grant (grades in the
+/// courses it teaches)?
+pub fn viewer_teaches() -> bool {
+    use_viewer().with_untracked(|v| v.as_ref().is_some_and(|v| v.user.grants.teaches()))
+}
+
 /// A form page the account's role cannot use: 403, and why.
 pub fn forbidden_view(kind: roster_core::domain::Kind, op: roster_core::domain::Op) -> AnyView {
     crate::components::status::set_status(403);

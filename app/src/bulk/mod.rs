@@ -408,8 +408,22 @@ pub fn bulk_bar<L: ListView>(
         true => format!("all that match (more than {})", thousands(total - 1)),
         false => format!("all {} that match", thousands(total)),
     };
+    // Only the actions the role allows (the server refuses the others).
+    use crate::auth::viewer_may;
+    use roster_core::domain::Op;
+    let may_delete = viewer_may(L::KIND, Op::Delete);
+    let may_set = viewer_may(L::KIND, Op::Change)
+        || (L::KIND == Kind::Enrolment && crate::auth::viewer_teaches());
+    let may_export = viewer_may(L::KIND, Op::Export);
+    let offered = (may_delete && L::BULK_DELETE.is_some())
+        || (may_set && !L::BULK_SETS.is_empty())
+        || (may_export && L::DOWNLOAD.is_some());
+    if !offered {
+        return ().into_any();
+    }
     let sets = L::BULK_SETS
         .iter()
+        .filter(|_| may_set)
         .map(|set| {
             view! { <option value=format!("set:{}", set.field)>{format!("{}…", set.label)}</option> }
         })
@@ -429,11 +443,11 @@ pub fn bulk_bar<L: ListView>(
             <label>
                 <span>"Do"</span>
                 <select name="action">
-                    {L::BULK_DELETE.map(|label| view! {
+                    {L::BULK_DELETE.filter(|_| may_delete).map(|label| view! {
                         <option value=BulkAction::Delete.param()>{label}</option>
                     })}
                     {sets}
-                    {L::DOWNLOAD.map(|_| view! {
+                    {L::DOWNLOAD.filter(|_| may_export).map(|_| view! {
                         <option value=BulkAction::Export(FileFormat::Csv).param()>"Download as CSV"</option>
                         <option value=BulkAction::Export(FileFormat::Xlsx).param()>"Download as Excel"</option>
                     })}

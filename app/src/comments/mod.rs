@@ -155,17 +155,23 @@ pub fn comments_section(pet: Memo<Option<i64>>) -> Related<Pet> {
         },
     );
     std::sync::Arc::new(move |p: &Pet| {
-        let form = action_form::<NewComment>(FormConfig {
-            ids: p.id,
-            initial: CommentInput::default(),
-            fields: FIELDS,
-            submit: "Add comment".into(),
-            pending: "Adding…".into(),
-            cancel: None,
-            class: "comment-form",
-            id_prefix: "",
-            then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
-            confirm: None,
+        let may_comment = crate::auth::viewer_may(
+            roster_core::domain::Kind::Comment,
+            roster_core::domain::Op::Add,
+        );
+        let form = may_comment.then(|| {
+            action_form::<NewComment>(FormConfig {
+                ids: p.id,
+                initial: CommentInput::default(),
+                fields: FIELDS,
+                submit: "Add comment".into(),
+                pending: "Adding…".into(),
+                cancel: None,
+                class: "comment-form",
+                id_prefix: "",
+                then: Then::Stay(Callback::new(move |_| added.update(|n| *n += 1))),
+                confirm: None,
+            })
         });
         view! {
             <section class="comments" id="comments" aria-labelledby="comments-heading">

@@ -88,7 +88,11 @@ pub fn course_students(course: Memo<Option<i64>>) -> Related<Course> {
         },
     );
     std::sync::Arc::new(move |c: &Course| {
-        let form = enrol_form::<CourseSide>(c.id, COURSE_SIDE_FIELDS, enrolled);
+        let form = crate::auth::viewer_may(
+            roster_core::domain::Kind::Enrolment,
+            roster_core::domain::Op::Add,
+        )
+        .then(|| enrol_form::<CourseSide>(c.id, COURSE_SIDE_FIELDS, enrolled));
         view! {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move { stats.await.map(super::stats::grade_stats_view) })}
@@ -137,7 +141,11 @@ pub fn student_courses(student: Memo<Option<i64>>) -> Related<Student> {
         },
     );
     std::sync::Arc::new(move |s: &Student| {
-        let form = enrol_form::<StudentSide>(s.id, STUDENT_SIDE_FIELDS, joined);
+        let form = crate::auth::viewer_may(
+            roster_core::domain::Kind::Enrolment,
+            roster_core::domain::Op::Add,
+        )
+        .then(|| enrol_form::<StudentSide>(s.id, STUDENT_SIDE_FIELDS, joined));
         view! {
             <section class="children enrolments" id="enrolments" aria-labelledby="enrolments-heading">
                 <h2 id="enrolments-heading">"Courses"</h2>
@@ -259,8 +267,50 @@ impl ListView for CourseStudents {
             .raw("\">")
             .link_to("", urls::STUDENT, e.student_id, &e.student_name)
             .cell("", &e.student_email)
-            .cell("", &e.enrolled_on.label())
-            .raw("<td class=\"grade\"><form method=\"post\" class=\"grade-form\" action=\"")
+            .cell("", &e.enrolled_on.label());
+        // The grade's form for whoever may grade (a teacher's refused
+        // outside their courses when sent); the grade alone for the others.
+        let may_grade = actor.user().is_some_and(|u| {
+            u.may(
+                roster_core::domain::Kind::Enrolment,
+                roster_core::domain::Op::Change,
+            ) || u.grants.teaches()
+        });
+        if !may_grade {
+            out.cell("grade", &grade);
+        } else {
+            grade_form(e, &grade, actor, out);
+        }
+        if actor
+            .may_change_delete(roster_core::domain::Kind::Enrolment)
+            .1
+        {
+            let question = format!("Unenrol {} from {}?", e.student_name, e.course_code);
+            leave_cell(
+                &urls::course_unenrol(e.course_id, e.id),
+                e,
+                "Unenrol",
+                &question,
+                actor,
+                out,
+            );
+        } else {
+            out.raw("<td></td>");
+        }
+        out.raw("</tr>");
+    }
+}
+
+/// A course's student row's grade form (one of the list's row forms).
+#[cfg(feature = "ssr")]
+fn grade_form(
+    e: &Enrolment,
+    grade: &str,
+    actor: &crate::service::Actor,
+    out: &mut crate::html::Html,
+) {
+    {
+        out.raw("<td class=\"grade\"><form method=\"post\" class=\"grade-form\" action=\"")
             .text(&urls::course_grade(e.course_id, e.id))
             .raw("\" data-action=\"")
             .raw(RowForm::Grade.name())
@@ -271,20 +321,10 @@ impl ListView for CourseStudents {
         out.raw("<input type=\"hidden\" name=\"version\" value=\"")
             .number(e.version)
             .raw("\"><input type=\"text\" name=\"grade\" inputmode=\"numeric\" maxlength=\"3\" size=\"3\" value=\"")
-            .text(&grade)
+            .text(grade)
             .raw("\" aria-label=\"Grade for ")
             .text(&e.student_name)
             .raw("\"><button type=\"submit\" class=\"small secondary\">Save</button></form></td>");
-        let question = format!("Unenrol {} from {}?", e.student_name, e.course_code);
-        leave_cell(
-            &urls::course_unenrol(e.course_id, e.id),
-            e,
-            "Unenrol",
-            &question,
-            actor,
-            out,
-        );
-        out.raw("</tr>");
     }
 }
 

@@ -595,7 +595,11 @@ fn list_body<L: ListView>(
         }}
         {bulk_bar}
         {pager(&query, &base, pages, state.capped)}
-        {L::DOWNLOAD.map(|_| downloads(&query, &base, L::IMPORT))}
+        {L::DOWNLOAD
+            .filter(|_| crate::auth::viewer_may(L::KIND, roster_core::domain::Op::Export))
+            .map(|_| downloads(&query, &base, L::IMPORT.filter(|k| {
+                crate::auth::viewer_may(k.kind(), roster_core::domain::Op::Import)
+            })))}
     }
     .into_any()
 }
