@@ -20,7 +20,7 @@ test("course → enrol a student from its page → grade → seen on the student
   // Enrol: find the student by email in the picker.
   if (jsOn(info)) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
   await page.getByRole("searchbox", { name: "Find: Student" }).fill(email);
-  if (!jsOn(info)) await page.getByRole("button", { name: "Find" }).click();
+  if (!jsOn(info)) await page.getByRole("group", { name: "Student" }).getByRole("button", { name: "Find" }).click();
   await page.getByRole("radio", { name: /Kim Course/ }).check();
   await page.getByRole("button", { name: "Enrol" }).click();
   const row = page.locator("tbody tr", { hasText: email });

@@ -21,7 +21,7 @@ test("a course's transcripts print to PDF one student to a page, without the nav
     students.push(await createStudent(page, info, { firstname: name, lastname: `Print${tag}`, email }));
     await open(page, info, courseUrl);
     await page.getByRole("searchbox", { name: "Find: Student" }).fill(email);
-    if (!jsOn(info)) await page.getByRole("button", { name: "Find" }).click();
+    if (!jsOn(info)) await page.getByRole("group", { name: "Student" }).getByRole("button", { name: "Find" }).click();
     await page.getByRole("radio", { name: new RegExp(`${name} Print${tag}`) }).check();
     await page.getByRole("button", { name: "Enrol", exact: true }).click();
     await expect(page.locator("tbody tr", { hasText: email })).toBeVisible();

@@ -335,6 +335,17 @@ fn operators_change_accounts_without_the_web_page() {
     let (code, _, err) = change("enable", "nobody");
     assert_eq!(code, 1);
     assert!(err.contains("no account named"), "{err}");
+    // A role by its name, any case; an unknown one lists those there are.
+    create("tess", false);
+    let (code, out, err) = roster(&["user", "set-role", "Teacher", "--username", "tess"], &url);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tess is now a teacher"), "{out}");
+    let (code, _, err) = roster(&["user", "set-role", "dean", "--username", "tess"], &url);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no role \"dean\": choose one of administrator, clerk, teacher, viewer"),
+        "{err}"
+    );
     // A new password, read from standard input, never an argument.
     let (code, out, err) = roster_with_stdin(
         &["user", "set-password", "--username", "clerk"],

@@ -164,8 +164,8 @@ impl FormAction for RemoveTeacher {
     type Output = ();
     type Call = RemoveTeacherFn;
 
-    fn call((course, id): (i64, i64), input: NoFields) -> RemoveTeacherFn {
-        RemoveTeacherFn { course, id, input }
+    fn call((course, id): (i64, i64), _: NoFields) -> RemoveTeacherFn {
+        RemoveTeacherFn { course, id }
     }
 
     fn next((course, _): &(i64, i64), _: &()) -> String {
@@ -187,9 +187,10 @@ impl FormAction for RemoveTeacher {
     }
 }
 
+// An empty form leaves nothing to send: no `input` argument.
 #[leptos::server(name = RemoveTeacherFn, prefix = "/api", endpoint = "courses/remove-teacher")]
-pub async fn remove_teacher_fn(course: i64, id: i64, input: NoFields) -> Result<(), AppError> {
-    crate::record::action::serve::<RemoveTeacher>((course, id), input).await
+pub async fn remove_teacher_fn(course: i64, id: i64) -> Result<(), AppError> {
+    crate::record::action::serve::<RemoveTeacher>((course, id), NoFields {}).await
 }
 
 /// The course page's "Teachers" section: who teaches it, and (for those who
@@ -240,7 +241,7 @@ pub fn teachers_section(course: i64) -> impl IntoView {
                                     let name = t.display_name.clone();
                                     let on_remove = move |ev: leptos::ev::SubmitEvent| {
                                         ev.prevent_default();
-                                        remove.dispatch(RemoveTeacherFn { course, id: t.id, input: NoFields {} });
+                                        remove.dispatch(RemoveTeacherFn { course, id: t.id });
                                     };
                                     view! {
                                         <li>

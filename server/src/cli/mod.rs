@@ -183,6 +183,35 @@ pub async fn run(command: Command) -> Result<(), String> {
             db.close().await;
             Ok(())
         }
+        Command::UserSetRole { username, role } => {
+            let config = Config::from_env()?;
+            let db = open_database(&config).await?;
+            let id = find_account(&db, &username).await?;
+            let roles = db.roles().await.map_err(|e| e.to_string())?;
+            let Some(found) = roles.iter().find(|r| r.name.eq_ignore_ascii_case(&role)) else {
+                let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+                db.close().await;
+                return Err(format!(
+                    "no role {role:?}: choose one of {}",
+                    names.join(", ")
+                ));
+            };
+            db.set_account_flags(
+                &roster_core::db::By::operator(),
+                id,
+                None,
+                Some(found.id),
+                None,
+            )
+            .await
+            .map_err(account_refusal)?;
+            println!(
+                "{username} is now {}.",
+                roster_core::domain::role::with_article(&found.name)
+            );
+            db.close().await;
+            Ok(())
+        }
         Command::UserChange { username, change } => {
             let config = Config::from_env()?;
             let db = open_database(&config).await?;
@@ -190,12 +219,7 @@ pub async fn run(command: Command) -> Result<(), String> {
             let (admin, disabled) = change.flags();
             db.set_account_flags(&roster_core::db::By::operator(), id, None, admin, disabled)
                 .await
-                .map_err(|e| match e {
-                    roster_core::db::DbError::LastAdmin => {
-                        "refused: Roster must keep at least one active administrator".to_owned()
-                    }
-                    other => other.to_string(),
-                })?;
+                .map_err(account_refusal)?;
             println!("{username} {}.", change.done());
             db.close().await;
             Ok(())
@@ -280,4 +304,14 @@ fn read_password() -> Result<Password, String> {
         line.trim_end_matches(['\n', '\r']).to_owned()
     };
     Password::parse(&password).map_err(|e| format!("password: {e}"))
+}
+
+/// Why the database refused an account change, in the operator's words.
+fn account_refusal(e: roster_core::db::DbError) -> String {
+    match e {
+        roster_core::db::DbError::LastAdmin => {
+            "refused: Roster must keep at least one active administrator".to_owned()
+        }
+        other => other.to_string(),
+    }
 }

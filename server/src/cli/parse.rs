@@ -1,7 +1,7 @@
 //! The command line's words, read into a [`Command`] (nothing runs here).
 
 use roster_core::db::SeedCounts;
-use roster_core::domain::role::{with_article, BuiltinRole};
+use roster_core::domain::role::BuiltinRole;
 
 pub const USAGE: &str = "\
 Usage: roster [COMMAND]
@@ -34,7 +34,8 @@ Commands:
   user set-password --username NAME
                     Give an account a new password (read like the above); its
                     sessions end.
-  user set-role administrator|clerk|teacher|viewer --username NAME
+  user set-role ROLE --username NAME     (administrator, clerk, teacher, viewer
+                                         or a role added on /roles/)
   user make-admin|remove-admin|disable|enable --username NAME
                     Change an account's role, or whether it may sign in (a
                     disabled account's sessions end at once). Roster keeps at
@@ -77,7 +78,6 @@ const MAX_SEED: u64 = 10_000_000;
 pub enum AccountChange {
     MakeAdmin,
     RemoveAdmin,
-    SetRole(BuiltinRole),
     Disable,
     Enable,
 }
@@ -88,7 +88,6 @@ impl AccountChange {
         match self {
             AccountChange::MakeAdmin => (Some(BuiltinRole::Administrator.id()), None),
             AccountChange::RemoveAdmin => (Some(BuiltinRole::Clerk.id()), None),
-            AccountChange::SetRole(role) => (Some(role.id()), None),
             AccountChange::Disable => (None, Some(true)),
             AccountChange::Enable => (None, Some(false)),
         }
@@ -98,7 +97,6 @@ impl AccountChange {
         match self {
             AccountChange::MakeAdmin => "is now an administrator".into(),
             AccountChange::RemoveAdmin => "is no longer an administrator (now a clerk)".into(),
-            AccountChange::SetRole(role) => format!("is now {}", with_article(role.name())),
             AccountChange::Disable => "is disabled; its sessions have ended".into(),
             AccountChange::Enable => "may sign in again".into(),
         }
@@ -121,6 +119,11 @@ pub enum Command {
     },
     UserSetPassword {
         username: String,
+    },
+    /// Gives an account a role, by the role's name (any case).
+    UserSetRole {
+        username: String,
+        role: String,
     },
     UserChange {
         username: String,
@@ -172,16 +175,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 change,
             })
         }
-        ["user", "set-role", role, "--username", name] => BuiltinRole::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(role))
-            .map(|role| Command::UserChange {
-                username: name.to_string(),
-                change: AccountChange::SetRole(role),
-            })
-            .ok_or_else(|| {
-                format!("no role {role:?}: choose administrator, clerk, teacher or viewer")
-            }),
+        ["user", "set-role", role, "--username", name] => Ok(Command::UserSetRole {
+            username: name.to_string(),
+            role: role.to_string(),
+        }),
         ["user", ..] => Err(
             "user needs: create --username NAME --email EMAIL [--admin], \
              set-role ROLE --username NAME, or \
